@@ -1,0 +1,64 @@
+# Every command the README and CI use. A fresh machine needs Python 3.11+, Rust, Java and Maven;
+# everything else (the virtualenv, the extension build, test and benchmark tools) is set up here.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
+
+RUST_SOURCES := Cargo.toml $(wildcard Cargo.lock) $(shell find crates -name '*.rs' -o -name Cargo.toml)
+
+.PHONY: all demo test test-rust test-python bench lint build build-release clean-venv
+
+all: test
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+		extra = p["optional-dependencies"]; \
+		print("\n".join(["maturin>=1.7,<2", *p["dependencies"], *extra["test"], *extra["bench"]]))' \
+		> $(VENV)/requirements.txt
+	$(BIN)/pip install --quiet -r $(VENV)/requirements.txt
+	touch $@
+
+# Development build (dev profile): what tests and the demo use.
+build: $(STAMP) $(VENV)/.built-dev
+$(VENV)/.built-dev: $(STAMP) $(RUST_SOURCES)
+	$(BIN)/maturin develop --quiet
+	rm -f $(VENV)/.built-release
+	touch $@
+
+# Release build: what benchmarks measure.
+build-release: $(STAMP) $(VENV)/.built-release
+$(VENV)/.built-release: $(STAMP) $(RUST_SOURCES)
+	$(BIN)/maturin develop --quiet --release
+	rm -f $(VENV)/.built-dev
+	touch $@
+
+demo: build
+	$(BIN)/python examples/quickstart.py
+
+test: test-rust test-python
+
+test-rust:
+	cargo test --workspace --exclude dynomodel-python
+
+test-python: build
+	$(BIN)/python -m pytest
+
+bench: build-release
+	$(BIN)/python -m benchmarks
+
+lint: build
+	$(BIN)/ruff check python tests benchmarks examples
+	$(BIN)/ruff format --check python tests benchmarks examples
+	$(BIN)/mypy
+	$(BIN)/pyright
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+clean-venv:
+	rm -rf $(VENV)

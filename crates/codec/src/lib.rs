@@ -1,0 +1,21 @@
+//! The dynomodel codec: the pure-Rust half of mapping typed Python values to DynamoDB.
+//!
+//! A [`Plan`] is compiled once per model class and says, for every field, which DynamoDB type it
+//! becomes ([`Kind`]). The bindings walk Python objects along the plan and produce [`Value`]s; this
+//! crate owns the rules DynamoDB imposes on those values: number precision and range
+//! ([`number`]), time formats whose string order is time order ([`temporal`]), item size
+//! ([`size`]), and the typed errors that name the field and the rule ([`CodecError`]).
+//!
+//! The crate knows nothing of Python: the plan is generic over the handle type `H` the bindings use
+//! for the few nodes that need a host object (an enum class, a fallback adapter).
+
+mod error;
+pub mod number;
+mod plan;
+pub mod size;
+pub mod temporal;
+mod value;
+
+pub use error::{CodecError, PathSegment, Rule};
+pub use plan::{Field, Kind, Plan, PlanError, Record, RecordId, WireType};
+pub use value::{Item, Value};

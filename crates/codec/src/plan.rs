@@ -1,0 +1,330 @@
+use std::collections::HashMap;
+
+/// Index of a [`Record`] in its [`Plan`]; records refer to each other by id so that recursive
+/// models (a tree of comments) compile to a finite plan.
+pub type RecordId = usize;
+
+/// What one Python type becomes in DynamoDB. `H` is the bindings' handle for host objects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind<H> {
+    /// `str` as `S`.
+    Str,
+    /// `bool` as `BOOL`.
+    Bool,
+    /// `int` as `N`.
+    Int,
+    /// `float` as `N` (finite only).
+    Float,
+    /// `Decimal` as `N`, exact to 38 digits.
+    Decimal,
+    /// `bytes` as `B`.
+    Bytes,
+    /// Aware `datetime` as `S`: ISO-8601 in UTC, fixed width (see [`crate::temporal`]).
+    DateTime,
+    /// `date` as `S`, ISO-8601.
+    Date,
+    /// `time` as `S`, ISO-8601.
+    Time,
+    /// `UUID` as `S`, canonical hyphenated form.
+    Uuid,
+    /// An `Enum` stored by value; `value` is the plan of the members' values.
+    Enum {
+        /// The enum class.
+        class: H,
+        /// The plan of the member values (`Str` for a `StrEnum`).
+        value: Box<Kind<H>>,
+    },
+    /// `set`/`frozenset` as `SS`, `NS` or `BS`, chosen by the element plan.
+    Set(Box<Kind<H>>),
+    /// `list` (and variadic `tuple`) as `L`.
+    List(Box<Kind<H>>),
+    /// A fixed-shape `tuple` as `L`, one plan per position.
+    Tuple(Vec<Kind<H>>),
+    /// `dict[str, T]` as `M`.
+    Map(Box<Kind<H>>),
+    /// A nested model or `TypedDict` as `M`.
+    Record(RecordId),
+    /// A union: the variant is chosen by the value's type on the way in and by the stored type on
+    /// the way out.
+    Union(Vec<Kind<H>>),
+    /// `T | None`: `None` is omitted from items and stored as `NULL` inside lists and maps.
+    Nullable(Box<Kind<H>>),
+    /// `Any`, `object` and `Literal`: the DynamoDB type follows the value.
+    Any,
+    /// A type the plan cannot see into: the host turns it into plain data first.
+    Custom(H),
+}
+
+/// The DynamoDB type a [`Kind`] produces, where it is fixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WireType {
+    /// `S`
+    S,
+    /// `N`
+    N,
+    /// `B`
+    B,
+    /// `BOOL`
+    Bool,
+    /// `SS`, `NS` or `BS`, by the element type.
+    Set(ScalarSet),
+    /// `L`
+    L,
+    /// `M`
+    M,
+}
+
+/// The element type of a DynamoDB set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarSet {
+    /// `SS`
+    S,
+    /// `NS`
+    N,
+    /// `BS`
+    B,
+}
+
+/// One field of a model or `TypedDict`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field<H> {
+    /// The Python field name (what validation uses).
+    pub name: String,
+    /// The stored attribute name: the serialization alias, else the field name.
+    pub attr: String,
+    /// How the value is stored.
+    pub kind: Kind<H>,
+    /// Whether validation needs a value (the field has no default).
+    pub required: bool,
+}
+
+/// A model or `TypedDict`: the fields, in declaration order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record<H> {
+    /// The model class (or the `TypedDict`), kept for error messages and type checks.
+    pub class: H,
+    /// The class name, for messages.
+    pub name: String,
+    /// True for a pydantic model (values read from its `__dict__`), false for a `TypedDict`.
+    pub is_model: bool,
+    /// The fields in declaration order.
+    pub fields: Vec<Field<H>>,
+    by_attr: HashMap<String, usize>,
+}
+
+impl<H> Record<H> {
+    /// A record over `fields`.
+    pub fn new(class: H, name: String, is_model: bool, fields: Vec<Field<H>>) -> Self {
+        let by_attr = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.attr.clone(), i))
+            .collect();
+        Self {
+            class,
+            name,
+            is_model,
+            fields,
+            by_attr,
+        }
+    }
+
+    /// The index of the field stored under `attr`, if the record declares one.
+    pub fn field_index_by_attr(&self, attr: &str) -> Option<usize> {
+        self.by_attr.get(attr).copied()
+    }
+}
+
+/// A model's compiled plan: the records it reaches and which fields are its keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan<H> {
+    records: Vec<Record<H>>,
+    keys: Vec<usize>,
+}
+
+/// A model declaration the codec cannot serve, found when the class is created.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// A key field whose type DynamoDB cannot use as a key.
+    #[error("key field '{field}' must be str, int, Decimal, bytes, a str- or int-valued enum, UUID, date or datetime, not optional ({reason})")]
+    BadKey {
+        /// The field name.
+        field: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A set whose elements are not all strings, all numbers or all bytes.
+    #[error("field '{field}': a set's elements must all be str, all numbers or all bytes")]
+    BadSet {
+        /// The field name.
+        field: String,
+    },
+    /// A record id or key index that points nowhere (a bindings bug, reported rather than panicking).
+    #[error("the plan refers to record {0}, which it does not hold")]
+    Dangling(usize),
+}
+
+impl<H> Plan<H> {
+    /// Compile a plan whose root is `records[0]`, with the named root fields as the keys.
+    pub fn new(records: Vec<Record<H>>, keys: Vec<usize>) -> Result<Self, PlanError> {
+        let plan = Self { records, keys };
+        let root = plan.records.first().ok_or(PlanError::Dangling(0))?;
+        for &key in &plan.keys {
+            let field = root.fields.get(key).ok_or(PlanError::Dangling(key))?;
+            plan.check_key(field)?;
+        }
+        for record in &plan.records {
+            for field in &record.fields {
+                plan.check_sets(&field.name, &field.kind)?;
+            }
+        }
+        Ok(plan)
+    }
+
+    /// The model the plan was compiled for.
+    pub fn root(&self) -> &Record<H> {
+        &self.records[0]
+    }
+
+    /// A record by id (ids come from the plan itself, so they are valid).
+    pub fn record(&self, id: RecordId) -> &Record<H> {
+        &self.records[id]
+    }
+
+    /// Indexes (into the root's fields) of the key attributes, partition key first.
+    pub fn keys(&self) -> &[usize] {
+        &self.keys
+    }
+
+    /// The DynamoDB type `kind` always produces, or `None` where it depends on the value.
+    pub fn wire_type(&self, kind: &Kind<H>) -> Option<WireType> {
+        Some(match kind {
+            Kind::Str | Kind::DateTime | Kind::Date | Kind::Time | Kind::Uuid => WireType::S,
+            Kind::Int | Kind::Float | Kind::Decimal => WireType::N,
+            Kind::Bytes => WireType::B,
+            Kind::Bool => WireType::Bool,
+            Kind::Enum { value, .. } => return self.wire_type(value),
+            Kind::Set(element) => WireType::Set(match self.wire_type(element)? {
+                WireType::S => ScalarSet::S,
+                WireType::N => ScalarSet::N,
+                WireType::B => ScalarSet::B,
+                _ => return None,
+            }),
+            Kind::List(_) | Kind::Tuple(_) => WireType::L,
+            Kind::Map(_) | Kind::Record(_) => WireType::M,
+            Kind::Union(variants) => {
+                let mut types = variants.iter().map(|v| self.wire_type(v));
+                let first = types.next()??;
+                return types.all(|t| t == Some(first)).then_some(first);
+            }
+            Kind::Nullable(_) | Kind::Any | Kind::Custom(_) => return None,
+        })
+    }
+
+    fn check_key(&self, field: &Field<H>) -> Result<(), PlanError> {
+        let bad = |reason| {
+            Err(PlanError::BadKey {
+                field: field.name.clone(),
+                reason,
+            })
+        };
+        match &field.kind {
+            Kind::Nullable(_) => bad("a key cannot be None"),
+            Kind::Float => bad("a float is not exact enough to be a key"),
+            kind => match self.wire_type(kind) {
+                Some(WireType::S | WireType::N | WireType::B) => Ok(()),
+                _ => bad("DynamoDB keys are strings, numbers or binary"),
+            },
+        }
+    }
+
+    fn check_sets(&self, field: &str, kind: &Kind<H>) -> Result<(), PlanError> {
+        match kind {
+            Kind::Set(element) => match self.wire_type(element) {
+                Some(WireType::S | WireType::N | WireType::B) => Ok(()),
+                _ => Err(PlanError::BadSet {
+                    field: field.to_owned(),
+                }),
+            },
+            Kind::Enum { value: inner, .. }
+            | Kind::List(inner)
+            | Kind::Map(inner)
+            | Kind::Nullable(inner) => self.check_sets(field, inner),
+            Kind::Tuple(kinds) | Kind::Union(kinds) => {
+                kinds.iter().try_for_each(|k| self.check_sets(field, k))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &str, kind: Kind<()>) -> Field<()> {
+        Field {
+            name: name.into(),
+            attr: name.into(),
+            kind,
+            required: true,
+        }
+    }
+
+    fn plan(fields: Vec<Field<()>>, keys: Vec<usize>) -> Result<Plan<()>, PlanError> {
+        Plan::new(vec![Record::new((), "M".into(), true, fields)], keys)
+    }
+
+    #[test]
+    fn keys_must_be_scalar_and_required() {
+        assert!(plan(
+            vec![field("pk", Kind::Str), field("sk", Kind::DateTime)],
+            vec![0, 1]
+        )
+        .is_ok());
+        for kind in [
+            Kind::Float,
+            Kind::Nullable(Box::new(Kind::Str)),
+            Kind::Bool,
+            Kind::Any,
+        ] {
+            let err = plan(vec![field("pk", kind.clone())], vec![0]).expect_err("bad key");
+            assert!(matches!(err, PlanError::BadKey { .. }), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn sets_need_one_scalar_element_type() {
+        let numbers = Kind::Set(Box::new(Kind::Union(vec![
+            Kind::Int,
+            Kind::Decimal,
+            Kind::Float,
+        ])));
+        assert!(plan(vec![field("n", numbers)], vec![]).is_ok());
+        let mixed = Kind::Set(Box::new(Kind::Union(vec![Kind::Int, Kind::Str])));
+        let nested = Kind::List(Box::new(mixed));
+        assert_eq!(
+            plan(vec![field("bad", nested)], vec![]),
+            Err(PlanError::BadSet {
+                field: "bad".into()
+            })
+        );
+    }
+
+    #[test]
+    fn records_are_found_by_stored_name() {
+        let record = Record::new(
+            (),
+            "M".into(),
+            true,
+            vec![Field {
+                name: "total".into(),
+                attr: "Total".into(),
+                kind: Kind::Decimal,
+                required: true,
+            }],
+        );
+        assert_eq!(record.field_index_by_attr("Total"), Some(0));
+        assert!(record.field_index_by_attr("total").is_none());
+    }
+}

@@ -1,0 +1,28 @@
+//! `dynomodel._native`: the only crate that knows Python.
+//!
+//! It compiles the plan the Python side describes ([`spec`]), walks model instances along it
+//! ([`encode`]), turns DynamoDB's wire form back into data for one bulk pydantic validation
+//! ([`decode`]), and maps every Rust error onto `dynomodel.exceptions` ([`errors`]).
+
+mod codec;
+mod decode;
+mod encode;
+mod errors;
+mod py_types;
+mod spec;
+mod wire;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+mod _native {
+    #[pymodule_export]
+    use super::codec::Codec;
+
+    #[pymodule_export]
+    const UNKNOWN_ATTRIBUTES: &str = super::codec::UNKNOWN_ATTRIBUTES;
+
+    #[pymodule_export]
+    #[allow(non_upper_case_globals)]
+    const __version__: &str = env!("CARGO_PKG_VERSION");
+}

@@ -1,0 +1,116 @@
+"""Bad input is refused before anything is sent, with a typed error naming model, field and rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+import pytest
+from pydantic import BaseModel
+
+from dynomodel import DynamoModel, PartitionKey, SortKey
+from dynomodel.exceptions import (
+    DynamoError,
+    EmptyKeyError,
+    EncodeError,
+    InvalidItemError,
+    InvalidNumberError,
+    InvalidSetError,
+    ItemTooLargeError,
+    NaiveDatetimeError,
+    UnexpectedTypeError,
+)
+
+
+class Line(BaseModel):
+    price: Decimal
+    ratio: float = 0.0
+
+
+class Order(DynamoModel, table="orders"):
+    pk: Annotated[str, PartitionKey]
+    sk: Annotated[bytes, SortKey]
+    total: Decimal = Decimal(0)
+    ratio: float = 0.0
+    count: int = 0
+    body: str = ""
+    lines: list[Line] = []
+    nested_sets: list[set[str]] = []
+    when: dt.datetime | None = None
+    anything: Any = None
+
+
+def encode(**changes: Any) -> None:
+    base = {"pk": "p", "sk": b"s"}
+    Order.model_construct(**{**Order(**base).__dict__, **changes}).to_item()
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "field", "words"),
+    [
+        ({"ratio": float("nan")}, InvalidNumberError, "ratio", "NaN"),
+        ({"ratio": float("-inf")}, InvalidNumberError, "ratio", "finite"),
+        ({"total": Decimal("NaN")}, InvalidNumberError, "total", "finite"),
+        ({"total": Decimal("1" * 39)}, InvalidNumberError, "total", "39 significant digits"),
+        ({"count": 10**38 + 1}, InvalidNumberError, "count", "39 significant digits"),
+        ({"total": Decimal("1E+126")}, InvalidNumberError, "total", "range"),
+        ({"total": Decimal("-1E-131")}, InvalidNumberError, "total", "range"),
+        ({"ratio": 1e300}, InvalidNumberError, "ratio", "range"),
+        (
+            {"lines": [Line(price=Decimal(1)), Line.model_construct(price=Decimal("Infinity"))]},
+            InvalidNumberError,
+            "lines[1].price",
+            "finite",
+        ),
+        ({"pk": ""}, EmptyKeyError, "pk", "non-empty"),
+        ({"sk": b""}, EmptyKeyError, "sk", "non-empty"),
+        ({"body": "x" * 410_000}, ItemTooLargeError, None, "409600"),
+        (
+            {"anything": {1, "a"}},
+            InvalidSetError,
+            "anything",
+            "be strings, all numbers or all bytes",
+        ),
+        ({"nested_sets": [set()]}, InvalidSetError, "nested_sets[0]", "empty set"),
+        ({"when": dt.datetime(2024, 1, 1)}, NaiveDatetimeError, "when", "tzinfo"),
+        ({"count": "12"}, UnexpectedTypeError, "count", "expected int, found str"),
+        ({"anything": object()}, UnexpectedTypeError, "anything", "DynamoDB can store"),
+    ],
+)
+def test_refused_with_model_field_and_rule(
+    changes: dict[str, Any], error: type[EncodeError], field: str | None, words: str
+) -> None:
+    with pytest.raises(error) as raised:
+        encode(**changes)
+    exc = raised.value
+    assert isinstance(exc, DynamoError) and isinstance(exc, ValueError)
+    assert exc.model == "Order" and exc.field == field
+    assert words in str(exc)
+    assert str(exc).startswith(f"Order.{field}:" if field else "Order:")
+
+
+def test_item_just_under_the_limit_is_accepted() -> None:
+    # 400 KB = 409600 bytes: names and values count; keep a little margin for pk/sk/lines.
+    Order(pk="p", sk=b"s", body="x" * 409_000).to_item()
+
+
+def test_item_size_follows_dynamodbs_rules() -> None:
+    order = Order(pk="p", sk=b"s", total=Decimal("12345.000"))
+    # pk 2+1, sk 2+1, total 5+(3+1), ratio 5+1, count 5+1, body 4+0, lines 5+3 (empty list),
+    # nested_sets 11+3
+    assert order.__dynamo_codec__.item_size(order) == 3 + 3 + 9 + 6 + 6 + 4 + 8 + 14
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"pk": "not wrapped"},
+        {"pk": {"S": "a", "N": "1"}},
+        {"pk": {"X": "a"}},
+        ["not", "a", "dict"],
+    ],
+)
+def test_malformed_wire_items(item: Any) -> None:
+    with pytest.raises(InvalidItemError):
+        Order.from_item(item)

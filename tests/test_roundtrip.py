@@ -1,0 +1,184 @@
+"""Each mapping round-trips exactly: model -> wire item -> model, checked by hypothesis."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import uuid
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+from typing_extensions import TypedDict
+
+from dynomodel import DynamoModel, PartitionKey
+
+settings.register_profile("dynomodel", max_examples=150, deadline=None)
+settings.load_profile("dynomodel")
+
+# Numbers DynamoDB can hold: up to 38 significant digits, exponent within its range.
+dynamo_decimals = st.builds(
+    lambda sign, digits, exponent: Decimal((sign, tuple(int(d) for d in digits), exponent)),
+    st.sampled_from([0, 1]),
+    st.text("0123456789", min_size=1, max_size=38).filter(lambda d: d.strip("0") != ""),
+    st.integers(-120, 80),
+)
+dynamo_ints = st.integers(-(10**38) + 1, 10**38 - 1)
+dynamo_floats = st.floats(allow_nan=False, allow_infinity=False).filter(
+    lambda f: f == 0 or 1e-130 <= abs(f) < 1e125
+)
+aware_datetimes = st.datetimes(
+    timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=5, minutes=30))]),
+    min_value=dt.datetime(2, 1, 1),
+    max_value=dt.datetime(9998, 12, 31),
+)
+
+
+class Color(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class Level(enum.IntEnum):
+    LOW = 1
+    HIGH = 2
+
+
+class Address(BaseModel):
+    street: str
+    city: str | None = None
+    zip_codes: set[str] = set()
+
+
+class Dims(TypedDict):
+    width: Decimal
+    height: int
+
+
+class Everything(DynamoModel, table="everything"):
+    pk: Annotated[str, PartitionKey]
+    text: str = ""
+    flag: bool = False
+    count: int = 0
+    amount: Decimal = Decimal(0)
+    ratio: float = 0.0
+    blob: bytes = b""
+    maybe: str | None = None
+    names: set[str] = set()
+    numbers: frozenset[Decimal] = frozenset()
+    ints: set[int] = set()
+    blobs: set[bytes] = set()
+    items: list[int] = []
+    pair: tuple[str, int] = ("", 0)
+    scores: dict[str, Decimal] = {}
+    address: Address | None = None
+    addresses: list[Address] = []
+    dims: Dims | None = None
+    kind: Literal["a", "b"] = "a"
+    color: Color = Color.RED
+    level: Level = Level.LOW
+    ident: uuid.UUID | None = None
+    day: dt.date | None = None
+    clock: dt.time | None = None
+    when: dt.datetime | None = None
+    either: int | str = 0
+    anything: Any = None
+
+
+def round_trip(model: Everything) -> Everything:
+    item = model.to_item()
+    return Everything.from_item(item)
+
+
+key = st.text(min_size=1, max_size=20)
+addresses = st.builds(
+    Address, street=st.text(), city=st.none() | st.text(), zip_codes=st.sets(st.text(), max_size=3)
+)
+plain_json = st.recursive(
+    st.none() | st.booleans() | st.text() | dynamo_ints,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(
+    pk=key,
+    text=st.text(),
+    flag=st.booleans(),
+    count=dynamo_ints,
+    amount=dynamo_decimals,
+    ratio=dynamo_floats,
+    blob=st.binary(),
+    maybe=st.none() | st.text(),
+    names=st.sets(st.text(), max_size=4),
+    numbers=st.frozensets(dynamo_decimals, max_size=4),
+    ints=st.sets(dynamo_ints, max_size=4),
+    blobs=st.sets(st.binary(), max_size=4),
+)
+def test_scalars_and_sets(**values: Any) -> None:
+    model = Everything(**values)
+    back = round_trip(model)
+    assert back == model
+    for name, value in values.items():
+        assert type(getattr(back, name)) is type(value), name
+
+
+@given(
+    pk=key,
+    items=st.lists(dynamo_ints, max_size=5),
+    pair=st.tuples(st.text(), dynamo_ints),
+    scores=st.dictionaries(st.text(), dynamo_decimals, max_size=4),
+    address=st.none() | addresses,
+    addresses=st.lists(addresses, max_size=3),
+    dims=st.none() | st.fixed_dictionaries({"width": dynamo_decimals, "height": dynamo_ints}),
+    either=dynamo_ints | st.text(),
+    anything=plain_json,
+)
+def test_containers(**values: Any) -> None:
+    model = Everything(**values)
+    assert round_trip(model) == model
+
+
+@given(
+    pk=key,
+    kind=st.sampled_from(["a", "b"]),
+    color=st.sampled_from(Color),
+    level=st.sampled_from(Level),
+    ident=st.none() | st.uuids(),
+    day=st.none() | st.dates(),
+    clock=st.none() | st.times(),
+    when=st.none() | aware_datetimes,
+)
+def test_enums_and_time(**values: Any) -> None:
+    model = Everything(**values)
+    back = round_trip(model)
+    assert back == model
+    assert back.color is model.color and back.level is model.level
+
+
+@given(a=aware_datetimes, b=aware_datetimes)
+def test_datetime_string_order_is_time_order(a: dt.datetime, b: dt.datetime) -> None:
+    ta = Everything(pk="k", when=a).to_item()["when"]["S"]
+    tb = Everything(pk="k", when=b).to_item()["when"]["S"]
+    assert len(ta) == len(tb) == 27
+    assert (ta < tb) == (a < b)
+    assert (ta == tb) == (a == b)
+
+
+def test_decimal_is_exact_both_ways() -> None:
+    value = Decimal("0.1000000000000000000000000000000000001")
+    item = Everything(pk="k", amount=value, scores={"x": value}).to_item()
+    assert item["amount"] == {"N": "0.1000000000000000000000000000000000001"}
+    back = Everything.from_item(item)
+    assert back.amount == value and back.scores["x"] == value
+    assert type(back.scores["x"]) is Decimal
+
+
+def test_float_is_shortest_exact() -> None:
+    for value in [0.1, 1 / 3, 1e-100, 123456789.125, -2.5e120, 1e-129]:
+        item = Everything(pk="k", ratio=value).to_item()
+        back = Everything.from_item(item).ratio
+        assert back == value and math.copysign(1, back) == math.copysign(1, value)

@@ -1,0 +1,28 @@
+"""Must NOT type-check: each line marked `# error` is a mistake the checkers have to catch."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel
+
+from dynomodel import DynamoModel, Item, PartitionKey, dynamo_table, table_of
+
+
+class Order(DynamoModel, table="orders"):
+    pk: Annotated[str, PartitionKey]
+    total: Decimal
+
+
+@dynamo_table("users", partition_key="email")
+class User(BaseModel):
+    email: str
+
+
+def misuse(item: Item) -> None:
+    users = table_of(User)
+    users.to_item(Order(pk="a", total=Decimal(1)))  # error
+    wrong: Order = users.from_item(item)  # error
+    Order.from_item("not an item")  # error
+    print(wrong)
