@@ -7,8 +7,9 @@ import uuid
 from decimal import Decimal
 from typing import Annotated
 
+import pytest
 from boto3.dynamodb.types import TypeDeserializer
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, AliasPath, BaseModel, Field
 
 from dynomodel import DynamoModel, PartitionKey, SortKey, unknown_attributes
 
@@ -127,3 +128,29 @@ def test_recursive_models() -> None:
 
     tree = Tree(pk="t", root=Node(value=1, children=[Node(value=2, children=[Node(value=3)])]))
     assert Tree.from_item(tree.to_item()) == tree
+
+
+def test_unknown_attributes_count_toward_the_size_limit() -> None:
+    from dynomodel.exceptions import ItemTooLargeError
+
+    item = make_order().to_item()
+    order = Order.from_item(item)
+    base = Order.__dynamo_codec__.item_size(order)
+    item["legacy"] = {"S": "x" * 1000}
+    with_legacy = Order.from_item(item)
+    assert Order.__dynamo_codec__.item_size(with_legacy) == base + len("legacy") + 1000
+    item["legacy"] = {"S": "x" * 409_600}
+    with pytest.raises(ItemTooLargeError):
+        Order.from_item(item).to_item()
+
+
+def test_validation_aliases_of_every_shape() -> None:
+    class Aliased(DynamoModel, table="aliased"):
+        pk: Annotated[str, PartitionKey] = Field(validation_alias=AliasChoices("id", "pk"))
+        full_name: str = Field(validation_alias=AliasPath("names", 0))
+
+    model = Aliased.model_validate({"id": "1", "names": ["Ann"]})
+    item = model.to_item()
+    assert item == {"pk": {"S": "1"}, "full_name": {"S": "Ann"}}
+    assert Aliased.from_item(item) == model
+    assert Aliased.from_items([item, item]) == [model, model]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from . import _native
 from ._schema import describe
@@ -15,24 +16,28 @@ __all__ = ["ModelCodec"]
 
 M = TypeVar("M", bound=BaseModel)
 
-_VALIDATE: dict[str, Any] = {"strict": False, "by_alias": False, "by_name": True}
-"""Decoded data is keyed by field name and holds wire-level types (a `str` for a UUID), so it is
-validated by name and in lax mode whatever the model's own configuration says."""
+_LAX: dict[str, Any] = {"strict": False}
+"""Decoded data holds wire-level types (a `str` for a UUID), so it is validated in lax mode
+whatever the model's own configuration says."""
+_BY_NAME: dict[str, Any] = {**_LAX, "by_alias": False, "by_name": True}
+"""For models with AliasPath/AliasChoices validation aliases, data is keyed by field name."""
 
 
 class ModelCodec(Generic[M]):
     """Encodes instances of `model` to DynamoDB's wire form and validates items back into it.
 
-    The plan is compiled once, here; each item then crosses into Rust once, and a page of items is
-    validated by pydantic in one call.
+    The plan is compiled once, here. Each item crosses into Rust once, and a page of items too:
+    each item is validated by pydantic-core as soon as it is decoded, with no Python loop.
     """
 
-    __slots__ = ("_many", "_native", "model")
+    __slots__ = ("_native", "model")
 
     def __init__(self, model: type[M], keys: Sequence[str] = ()) -> None:
         self.model = model
-        self._native = _native.Codec(describe(model, keys))
-        self._many: TypeAdapter[list[M]] = TypeAdapter(list[model])  # type: ignore[valid-type]
+        spec = describe(model, keys)
+        options = _BY_NAME if spec[2] else _LAX
+        validate = partial(model.__pydantic_validator__.validate_python, **options)
+        self._native = _native.Codec(spec, validate)
 
     def to_item(self, instance: M) -> Item:
         """The instance as a DynamoDB item; raises an `EncodeError` if a value cannot be stored."""
@@ -44,19 +49,11 @@ class ModelCodec(Generic[M]):
 
     def from_item(self, item: Mapping[str, AttributeValue]) -> M:
         """Validate one item into the model, keeping the attributes the model does not declare."""
-        data, unknown = self._native.decode(item)
-        instance = self.model.__pydantic_validator__.validate_python(data, **_VALIDATE)
-        if unknown is not None:
-            vars(instance)[_native.UNKNOWN_ATTRIBUTES] = unknown
-        return instance  # type: ignore[no-any-return]
+        return self._native.load(item)  # type: ignore[no-any-return]
 
     def from_items(self, items: Iterable[Mapping[str, AttributeValue]]) -> list[M]:
-        """Validate a page of items in one pydantic call."""
-        data, unknown = self._native.decode_many(items)
-        instances = self._many.validate_python(data, **_VALIDATE)
-        for index, attributes in unknown:
-            vars(instances[index])[_native.UNKNOWN_ATTRIBUTES] = attributes
-        return instances
+        """Validate a page of items in one call into Rust."""
+        return self._native.load_many(items)
 
 
 def unknown_attributes(instance: BaseModel) -> dict[str, AttributeValue]:

@@ -18,9 +18,11 @@ from .exceptions import ModelDefinitionError
 __all__ = ["Spec", "describe"]
 
 KindSpec: TypeAlias = tuple[Any, ...]
-FieldSpec: TypeAlias = tuple[str, str, bool, KindSpec]
+FieldSpec: TypeAlias = tuple[str, str, str, bool, KindSpec]
+"""(field name, stored attribute, key of the decoded data for validation, required, kind)"""
 RecordSpec: TypeAlias = tuple[Any, str, bool, list[FieldSpec]]
-Spec: TypeAlias = tuple[list[RecordSpec], list[int]]
+Spec: TypeAlias = tuple[list[RecordSpec], list[int], bool]
+"""(records, key field indexes, whether decoded data must be validated with by_name=True)"""
 
 _SCALARS = {
     "str": "str",
@@ -48,7 +50,7 @@ def describe(model: type[BaseModel], keys: Sequence[str]) -> Spec:
     if root != 0:  # pragma: no cover - the root is always the first record walked
         raise AssertionError("the model's own record must come first")
     fields = [f[0] for f in walker.records[0][3]]
-    return walker.records, [fields.index(key) for key in keys]
+    return walker.records, [fields.index(key) for key in keys], walker.by_name
 
 
 class _Walker:
@@ -62,6 +64,9 @@ class _Walker:
         self.root = self._resolve(schema)
         self.records: list[RecordSpec] = []
         self._record_ids: dict[Any, int] = {}
+        self.by_name = False
+        """Set when a field's validation alias is not a plain string (AliasPath, AliasChoices):
+        decoded data is then keyed by field name and validated with by_name=True."""
 
     def _register(self, definitions: Sequence[Mapping[str, Any]]) -> None:
         for definition in definitions:
@@ -102,31 +107,37 @@ class _Walker:
 
     def _fields(self, schema: Mapping[str, Any]) -> tuple[bool, list[FieldSpec]]:
         kind = schema["type"]
+        config: Mapping[str, Any] = schema.get("config") or {}
         if kind == "typed-dict":
             total = schema.get("total", True)
-            return False, [
-                (
-                    name,
-                    field.get("serialization_alias") or name,
-                    field.get("required", total),
-                    self.kind(field["schema"]),
-                )
+            entries = [
+                (name, field, field.get("required", total))
                 for name, field in schema["fields"].items()
+            ]
+            return False, [
+                self._field(name, field, required, config) for name, field, required in entries
             ]
         inner = self._resolve(schema["schema"])
         if kind == "dataclass":
-            entries = [(field["name"], field) for field in inner["fields"]]
+            pairs = [(field["name"], field) for field in inner["fields"]]
         else:
-            entries = list(inner["fields"].items())
+            pairs = list(inner["fields"].items())
         return True, [
-            (
-                name,
-                field.get("serialization_alias") or name,
-                _required(field["schema"]),
-                self.kind(field["schema"]),
-            )
-            for name, field in entries
+            self._field(name, field, _required(field["schema"]), config) for name, field in pairs
         ]
+
+    def _field(
+        self, name: str, field: Mapping[str, Any], required: bool, config: Mapping[str, Any]
+    ) -> FieldSpec:
+        attr = field.get("serialization_alias") or name
+        alias = field.get("validation_alias")
+        key = name
+        if alias is not None and config.get("validate_by_alias", True):
+            if isinstance(alias, str):
+                key = alias
+            else:
+                self.by_name = True
+        return (name, attr, key, required, self.kind(field["schema"]))
 
     def kind(self, schema: Mapping[str, Any]) -> KindSpec:
         schema = self._resolve(schema)

@@ -1,8 +1,8 @@
 //! The dynomodel codec: the pure-Rust half of mapping typed Python values to DynamoDB.
 //!
 //! A [`Plan`] is compiled once per model class and says, for every field, which DynamoDB type it
-//! becomes ([`Kind`]). The bindings walk Python objects along the plan and produce [`Value`]s; this
-//! crate owns the rules DynamoDB imposes on those values: number precision and range
+//! becomes ([`Kind`]). The bindings walk Python objects along the plan and build DynamoDB's wire
+//! form directly; this crate owns the rules DynamoDB imposes on those values: number precision and range
 //! ([`number`]), time formats whose string order is time order ([`temporal`]), item size
 //! ([`size`]), and the typed errors that name the field and the rule ([`CodecError`]).
 //!
@@ -14,8 +14,6 @@ pub mod number;
 mod plan;
 pub mod size;
 pub mod temporal;
-mod value;
 
 pub use error::{CodecError, PathSegment, Rule};
 pub use plan::{Field, Kind, Plan, PlanError, Record, RecordId, WireType};
-pub use value::{Item, Value};

@@ -1,12 +1,13 @@
 //! `Codec`: one model's compiled plan, exposed to Python.
 
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyList};
 
 use crate::decode::Decoder;
 use crate::encode::{EncodeError, Encoder};
+use crate::errors;
 use crate::spec::{compile, Compiled};
-use crate::{errors, wire};
 
 /// The key in an instance's `__dict__` under which the attributes a stored item had, but the
 /// model does not declare, are kept in wire form (pydantic's dumps, equality and repr ignore it).
@@ -16,6 +17,8 @@ pub const UNKNOWN_ATTRIBUTES: &str = "__dynamo_unknown__";
 #[pyclass(frozen, module = "dynomodel._native")]
 pub struct Codec {
     compiled: Compiled,
+    /// Validates decoded data into the model (pydantic-core, lax mode).
+    validate: Py<PyAny>,
 }
 
 impl Codec {
@@ -32,55 +35,60 @@ impl Codec {
 #[pymethods]
 impl Codec {
     #[new]
-    fn new(spec: &Bound<'_, PyAny>) -> PyResult<Self> {
+    fn new(spec: &Bound<'_, PyAny>, validate: Py<PyAny>) -> PyResult<Self> {
         Ok(Self {
             compiled: compile(spec)?,
+            validate,
         })
     }
 
     /// The item in DynamoDB's wire form; raises before anything is sent if a value breaks a rule.
     fn encode<'py>(&self, instance: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
-        let py = instance.py();
-        let item = Encoder::new(&self.compiled)
+        let encoded = Encoder::new(&self.compiled)
             .item(instance)
-            .map_err(|e| self.encode_error(py, e))?;
-        wire::item_to_py(py, &item)
+            .map_err(|e| self.encode_error(instance.py(), e))?;
+        Ok(encoded.item)
     }
 
     /// The size of the encoded item by DynamoDB's rules, in bytes.
     fn item_size(&self, instance: &Bound<'_, PyAny>) -> PyResult<usize> {
-        let item = Encoder::new(&self.compiled)
+        let encoded = Encoder::new(&self.compiled)
             .item(instance)
             .map_err(|e| self.encode_error(instance.py(), e))?;
-        Ok(dynomodel_codec::size::item_size(&item))
+        Ok(encoded.size)
     }
 
-    /// `(data, unknown)`: the data to validate and the undeclared attributes (or None).
-    fn decode<'py>(&self, item: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
-        let (data, unknown) = Decoder::new(&self.compiled).item(item)?;
-        PyTuple::new(
-            item.py(),
-            [
-                data.into_any(),
-                unknown.map_or_else(|| item.py().None().into_bound(item.py()), Bound::into_any),
-            ],
-        )
+    /// Decode and validate one wire item into a model instance.
+    fn load<'py>(&self, item: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        self.load_one(&Decoder::new(&self.compiled), item)
     }
 
-    /// `(data, unknown)` for a page: a list of data, and `(index, attributes)` pairs for the items
-    /// that carry undeclared attributes.
-    fn decode_many<'py>(&self, items: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = items.py();
+    /// Decode and validate a page of wire items, in one call: each item is validated as soon as
+    /// it is decoded, so no page-sized intermediate is ever built.
+    fn load_many<'py>(&self, items: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
         let decoder = Decoder::new(&self.compiled);
-        let data = PyList::empty(py);
-        let unknown = PyList::empty(py);
-        for (index, item) in items.try_iter()?.enumerate() {
-            let (one, extra) = decoder.item(&item?)?;
-            data.append(one)?;
-            if let Some(extra) = extra {
-                unknown.append((index, extra))?;
-            }
+        let out = PyList::empty(items.py());
+        for item in items.try_iter()? {
+            out.append(self.load_one(&decoder, &item?)?)?;
         }
-        PyTuple::new(py, [data.into_any(), unknown.into_any()])
+        Ok(out)
+    }
+}
+
+impl Codec {
+    fn load_one<'py>(
+        &self,
+        decoder: &Decoder<'_>,
+        item: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = item.py();
+        let (data, unknown) = decoder.item(item)?;
+        let instance = self.validate.bind(py).call1((data,))?;
+        if let Some(unknown) = unknown {
+            instance
+                .getattr(intern!(py, "__dict__"))?
+                .set_item(UNKNOWN_ATTRIBUTES, unknown)?;
+        }
+        Ok(instance)
     }
 }

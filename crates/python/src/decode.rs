@@ -46,16 +46,17 @@ impl<'a> Decoder<'a> {
     ) -> PyResult<Bound<'py, PyDict>> {
         let py = map.py();
         let record = self.compiled.plan.record(id);
-        let names = &self.compiled.names[id];
+        let keys = &self.compiled.data_keys[id];
+        let index = self.compiled.attr_index[id].bind(py);
         let out = PyDict::new(py);
+        let mut required_seen = 0;
         for (attr, value) in map {
-            let attr_name = attr.cast::<PyString>()?;
-            match record.field_index_by_attr(attr_name.to_str()?) {
-                Some(index) => {
-                    out.set_item(
-                        names[index].bind(py),
-                        self.value(&record.fields[index].kind, &value)?,
-                    )?;
+            match index.get_item(&attr)? {
+                Some(position) => {
+                    let position: usize = position.extract()?;
+                    let field = &record.fields[position];
+                    required_seen += usize::from(field.required);
+                    out.set_item(keys[position].bind(py), self.value(&field.kind, &value)?)?;
                 }
                 None => {
                     if let Some(unknown) = unknown.as_deref_mut() {
@@ -66,15 +67,17 @@ impl<'a> Decoder<'a> {
                 }
             }
         }
-        // What encoding left out comes back as what was left out: None, or an empty set.
-        for (field, name) in record.fields.iter().zip(names) {
-            if !field.required || out.contains(name.bind(py))? {
-                continue;
-            }
-            match &field.kind {
-                Kind::Nullable(_) => out.set_item(name.bind(py), py.None())?,
-                Kind::Set(_) => out.set_item(name.bind(py), PySet::empty(py)?)?,
-                _ => {}
+        if required_seen < self.compiled.required[id] {
+            // What encoding left out comes back as what was left out: None, or an empty set.
+            for (field, key) in record.fields.iter().zip(keys) {
+                if !field.required || out.contains(key.bind(py))? {
+                    continue;
+                }
+                match &field.kind {
+                    Kind::Nullable(_) => out.set_item(key.bind(py), py.None())?,
+                    Kind::Set(_) => out.set_item(key.bind(py), PySet::empty(py)?)?,
+                    _ => {}
+                }
             }
         }
         Ok(out)

@@ -1,19 +1,22 @@
-//! Model instance -> [`Item`], along the compiled plan.
+//! Model instance -> DynamoDB wire item, along the compiled plan.
 //!
-//! Values are read straight from each instance's `__dict__` (no `model_dump`), checked against
-//! DynamoDB's rules by the codec crate, and refused with the path to the offending value.
+//! Values are read straight from each instance's `__dict__` (no `model_dump`) and written into the
+//! wire dicts directly: `str` and `bytes` objects are reused as they are, attribute names are the
+//! plan's interned strings, and the item's size is added up on the way. Every value is checked
+//! against DynamoDB's rules first, and refused with the path to it.
 
-use dynomodel_codec::{number, size, temporal, CodecError, Item, Kind, PathSegment, Rule, Value};
+use dynomodel_codec::{number, size, temporal, CodecError, Kind, PathSegment, Rule};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{
-    PyBool, PyBytes, PyDate, PyDateTime, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet,
-    PyString, PyTime, PyTuple, PyTzInfo,
+    PyBool, PyBytes, PyDate, PyDateAccess, PyDateTime, PyDict, PyFloat, PyFrozenSet, PyInt, PyList,
+    PySet, PyString, PyTime, PyTimeAccess, PyTuple, PyTzInfo, PyTzInfoAccess,
 };
-use pyo3::types::{PyDateAccess, PyTimeAccess, PyTzInfoAccess};
 
+use crate::codec::UNKNOWN_ATTRIBUTES;
+use crate::py_types;
 use crate::spec::{Compiled, Handle};
-use crate::{codec::UNKNOWN_ATTRIBUTES, py_types, wire};
+use crate::wire::{self, Tag};
 
 /// Why a value could not be encoded: a DynamoDB rule, or Python raised.
 pub enum EncodeError {
@@ -61,6 +64,49 @@ fn mismatch<T>(expected: &str, value: &Bound<'_, PyAny>) -> Result<T> {
     })
 }
 
+/// One encoded value: its DynamoDB type, its payload in wire form, and its size by DynamoDB's
+/// rules.
+struct Payload<'py> {
+    tag: Tag,
+    data: Bound<'py, PyAny>,
+    size: usize,
+}
+
+impl<'py> Payload<'py> {
+    fn new<T>(tag: Tag, data: Bound<'py, T>, size: usize) -> Self {
+        Self {
+            tag,
+            data: data.into_any(),
+            size,
+        }
+    }
+
+    fn text(py: Python<'py>, tag: Tag, text: &str) -> Self {
+        let size = if tag == Tag::N {
+            size::number(text)
+        } else {
+            text.len()
+        };
+        Self::new(tag, PyString::new(py, text), size)
+    }
+
+    /// `{"S": ...}`
+    fn wrap(self) -> PyResult<(Bound<'py, PyDict>, usize)> {
+        let py = self.data.py();
+        let dict = PyDict::new(py);
+        dict.set_item(self.tag.key(py), self.data)?;
+        Ok((dict, self.size))
+    }
+}
+
+/// A whole encoded item and its size.
+pub struct Encoded<'py> {
+    /// The item in wire form.
+    pub item: Bound<'py, PyDict>,
+    /// Its size by DynamoDB's rules.
+    pub size: usize,
+}
+
 /// Walks Python values along one compiled plan.
 pub struct Encoder<'a> {
     compiled: &'a Compiled,
@@ -72,42 +118,51 @@ impl<'a> Encoder<'a> {
         Self { compiled }
     }
 
-    /// Encode a whole item: the root model, its keys checked, unknown attributes it was loaded
+    /// Encode a whole item: the root model, its keys checked, the unknown attributes it was loaded
     /// with written back, and the size limit enforced.
-    pub fn item(&self, instance: &Bound<'_, PyAny>) -> Result<Item> {
+    pub fn item<'py>(&self, instance: &Bound<'py, PyAny>) -> Result<Encoded<'py>> {
+        let py = instance.py();
+        let (item, map_size) = self.record(0, instance)?;
+        // An item is measured like a map minus the map's own overheads: names plus values.
+        let mut size = map_size - size::CONTAINER - size::ELEMENT * item.len();
         let plan = &self.compiled.plan;
-        let mut item = self.record(0, instance)?;
         for &key in plan.keys() {
-            let attr = &plan.root().fields[key].attr;
-            let empty = match item.iter().find(|(name, _)| name == attr) {
-                Some((_, Value::S(s))) => s.is_empty(),
-                Some((_, Value::B(b))) => b.is_empty(),
-                Some(_) => false,
+            let attr = self.compiled.attrs[0][key].bind(py);
+            let empty = match item.get_item(attr)? {
+                Some(value) => {
+                    let (tag, payload) = wire::split(&value)?;
+                    matches!(tag, Tag::S | Tag::B) && payload.len()? == 0
+                }
                 None => true,
             };
             if empty {
+                let name = plan.root().fields[key].attr.clone();
                 return Err(EncodeError::Codec(
-                    CodecError::new(Rule::EmptyKey).at(PathSegment::Attr(attr.clone())),
+                    CodecError::new(Rule::EmptyKey).at(PathSegment::Attr(name)),
                 ));
             }
         }
-        let fields = instance.getattr(intern!(instance.py(), "__dict__"))?;
+        let fields = instance.getattr(intern!(py, "__dict__"))?;
         if let Some(unknown) = fields.cast::<PyDict>()?.get_item(UNKNOWN_ATTRIBUTES)? {
             for (name, value) in unknown.cast::<PyDict>()? {
-                let name: String = name.extract()?;
-                if !item.iter().any(|(attr, _)| *attr == name) {
-                    item.push((name, wire::value_from_py(&value)?));
+                if !item.contains(&name)? {
+                    size += name.cast::<PyString>()?.to_str()?.len() + wire::size(&value)?;
+                    item.set_item(name, value)?;
                 }
             }
         }
-        let size = size::item_size(&item);
         if size > size::MAX_ITEM_SIZE {
             return rule(Rule::ItemTooLarge { size });
         }
-        Ok(item)
+        Ok(Encoded { item, size })
     }
 
-    fn record(&self, id: usize, value: &Bound<'_, PyAny>) -> Result<Item> {
+    /// A model or `TypedDict` as a wire map, and its size as a map value.
+    fn record<'py>(
+        &self,
+        id: usize,
+        value: &Bound<'py, PyAny>,
+    ) -> Result<(Bound<'py, PyDict>, usize)> {
         let py = value.py();
         let record = self.compiled.plan.record(id);
         let source = if record.is_model {
@@ -122,8 +177,10 @@ impl<'a> Encoder<'a> {
             }
         };
         let names = &self.compiled.names[id];
-        let mut item = Vec::with_capacity(record.fields.len());
-        for (field, name) in record.fields.iter().zip(names) {
+        let attrs = &self.compiled.attrs[id];
+        let out = PyDict::new(py);
+        let mut total = size::CONTAINER;
+        for ((field, name), attr) in record.fields.iter().zip(names).zip(attrs) {
             let Some(value) = source.get_item(name.bind(py))? else {
                 continue;
             };
@@ -132,48 +189,57 @@ impl<'a> Encoder<'a> {
             if value.is_none() || is_empty_set(&value) {
                 continue;
             }
-            let encoded = self
+            let (wrapped, value_size) = self
                 .value(&field.kind, &value)
                 .map_err(|err| err.at(PathSegment::Attr(field.attr.clone())))?;
-            item.push((field.attr.clone(), encoded));
+            total += size::entry(&field.attr, value_size);
+            out.set_item(attr.bind(py), wrapped)?;
         }
-        Ok(item)
+        Ok((out, total))
     }
 
-    fn value(&self, kind: &Kind<Handle>, value: &Bound<'_, PyAny>) -> Result<Value> {
+    fn value<'py>(
+        &self,
+        kind: &Kind<Handle>,
+        value: &Bound<'py, PyAny>,
+    ) -> Result<(Bound<'py, PyDict>, usize)> {
+        Ok(self.payload(kind, value)?.wrap()?)
+    }
+
+    fn payload<'py>(&self, kind: &Kind<Handle>, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
         let py = value.py();
         match kind {
             Kind::Str => match value.cast::<PyString>() {
-                Ok(s) => Ok(Value::S(s.to_str()?.to_owned())),
+                Ok(s) => Ok(Payload::new(Tag::S, s.clone(), s.to_str()?.len())),
                 Err(_) => mismatch("str", value),
             },
             Kind::Bool => match value.cast::<PyBool>() {
-                Ok(b) => Ok(Value::Bool(b.is_true())),
+                Ok(b) => Ok(Payload::new(Tag::Bool, b.clone(), size::FLAG)),
                 Err(_) => mismatch("bool", value),
             },
             Kind::Int => self.int(value),
             Kind::Float => self.float(value),
             Kind::Decimal => self.decimal(value),
             Kind::Bytes => match value.cast::<PyBytes>() {
-                Ok(b) => Ok(Value::B(b.as_bytes().to_vec())),
+                Ok(b) => Ok(Payload::new(Tag::B, b.clone(), b.as_bytes().len())),
                 Err(_) => mismatch("bytes", value),
             },
             Kind::DateTime => self.datetime(value),
             Kind::Date => match value.cast::<PyDate>() {
-                Ok(d) if !value.is_instance_of::<PyDateTime>() => Ok(Value::S(
-                    temporal::format_date(d.get_year() as u16, d.get_month(), d.get_day()),
-                )),
+                Ok(d) if !value.is_instance_of::<PyDateTime>() => {
+                    let text =
+                        temporal::format_date(d.get_year() as u16, d.get_month(), d.get_day());
+                    Ok(Payload::text(py, Tag::S, &text))
+                }
                 _ => mismatch("date", value),
             },
             Kind::Time => match value.cast::<PyTime>() {
-                Ok(t) => Ok(Value::S(
-                    t.call_method0(intern!(py, "isoformat"))?.extract()?,
-                )),
+                Ok(t) => string_payload(t.call_method0(intern!(py, "isoformat"))?),
                 Err(_) => mismatch("time", value),
             },
             Kind::Uuid => {
                 if value.is_instance(py_types::uuid(py)?)? {
-                    Ok(Value::S(value.str()?.to_str()?.to_owned()))
+                    string_payload(value.str()?.into_any())
                 } else {
                     mismatch("UUID", value)
                 }
@@ -184,45 +250,52 @@ impl<'a> Encoder<'a> {
             } => {
                 // With `use_enum_values` the model already holds the plain value.
                 if value.is_instance(class.bind(py))? {
-                    self.value(inner, &value.getattr(intern!(py, "value"))?)
+                    self.payload(inner, &value.getattr(intern!(py, "value"))?)
                 } else {
-                    self.value(inner, value)
+                    self.payload(inner, value)
                 }
             }
             Kind::Set(element) => self.set(Some(element), value),
             Kind::List(element) => {
-                let items = sequence(value)
-                    .ok_or(())
-                    .or_else(|()| mismatch("list", value))?;
-                self.list(items.into_iter().map(|item| (&**element, item)))
+                let Some(items) = sequence(value) else {
+                    return mismatch("list", value);
+                };
+                self.list(py, items.into_iter().map(|item| (&**element, item)))
             }
             Kind::Tuple(kinds) => {
-                let items = sequence(value)
-                    .ok_or(())
-                    .or_else(|()| mismatch("tuple", value))?;
+                let Some(items) = sequence(value) else {
+                    return mismatch("tuple", value);
+                };
                 if items.len() != kinds.len() {
                     return mismatch(&format!("a tuple of {}", kinds.len()), value);
                 }
-                self.list(kinds.iter().zip(items))
+                self.list(py, kinds.iter().zip(items))
             }
             Kind::Map(inner) => match value.cast::<PyDict>() {
                 Ok(dict) => self.map(dict, |v| self.value(inner, v)),
                 Err(_) => mismatch("dict", value),
             },
-            Kind::Record(id) => Ok(Value::M(self.record(*id, value)?)),
+            Kind::Record(id) => {
+                let (map, size) = self.record(*id, value)?;
+                Ok(Payload::new(Tag::M, map, size))
+            }
             Kind::Union(variants) => {
                 for variant in variants {
                     if self.accepts(variant, value)? {
-                        return self.value(variant, value);
+                        return self.payload(variant, value);
                     }
                 }
                 mismatch("a member of the union", value)
             }
             Kind::Nullable(inner) => {
                 if value.is_none() {
-                    Ok(Value::Null)
+                    Ok(Payload::new(
+                        Tag::Null,
+                        PyBool::new(py, true).to_owned(),
+                        size::FLAG,
+                    ))
                 } else {
-                    self.value(inner, value)
+                    self.payload(inner, value)
                 }
             }
             Kind::Any => self.dynamic(value),
@@ -282,29 +355,36 @@ impl<'a> Encoder<'a> {
         })
     }
 
-    fn int(&self, value: &Bound<'_, PyAny>) -> Result<Value> {
+    fn int<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
         if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
             return mismatch("int", value);
         }
         if let Ok(small) = value.extract::<i64>() {
-            return Ok(Value::N(number::format_int(small)));
+            return Ok(Payload::text(
+                value.py(),
+                Tag::N,
+                &number::format_int(small),
+            ));
         }
-        checked_number(value.str()?.to_str()?)
+        checked_number(value.str()?)
     }
 
-    fn float(&self, value: &Bound<'_, PyAny>) -> Result<Value> {
+    fn float<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
         if value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>() {
             return self.int(value);
         }
         match value.cast::<PyFloat>() {
-            Ok(f) => number::format_float(f.value()).map(Value::N).or_else(rule),
+            Ok(f) => match number::format_float(f.value()) {
+                Ok(text) => Ok(Payload::text(value.py(), Tag::N, &text)),
+                Err(broken) => rule(broken),
+            },
             Err(_) => mismatch("float", value),
         }
     }
 
-    fn decimal(&self, value: &Bound<'_, PyAny>) -> Result<Value> {
+    fn decimal<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
         if value.is_instance(py_types::decimal(value.py())?)? {
-            return checked_number(value.str()?.to_str()?);
+            return checked_number(value.str()?);
         }
         if value.is_instance_of::<PyFloat>() {
             return self.float(value);
@@ -312,7 +392,7 @@ impl<'a> Encoder<'a> {
         self.int(value)
     }
 
-    fn datetime(&self, value: &Bound<'_, PyAny>) -> Result<Value> {
+    fn datetime<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
         let py = value.py();
         let Ok(dt) = value.cast::<PyDateTime>() else {
             return mismatch("datetime", value);
@@ -331,115 +411,126 @@ impl<'a> Encoder<'a> {
                 .map_err(PyErr::from)?;
             &converted
         };
-        Ok(Value::S(temporal::format_datetime(
-            &temporal::DateTimeParts {
-                year: dt.get_year() as u16,
-                month: dt.get_month(),
-                day: dt.get_day(),
-                hour: dt.get_hour(),
-                minute: dt.get_minute(),
-                second: dt.get_second(),
-                microsecond: dt.get_microsecond(),
-            },
-        )))
+        let text = temporal::format_datetime(&temporal::DateTimeParts {
+            year: dt.get_year() as u16,
+            month: dt.get_month(),
+            day: dt.get_day(),
+            hour: dt.get_hour(),
+            minute: dt.get_minute(),
+            second: dt.get_second(),
+            microsecond: dt.get_microsecond(),
+        });
+        Ok(Payload::text(py, Tag::S, &text))
     }
 
     /// A set as `SS`, `NS` or `BS`; `element` is `None` when the type follows the values.
-    fn set(&self, element: Option<&Kind<Handle>>, value: &Bound<'_, PyAny>) -> Result<Value> {
+    fn set<'py>(
+        &self,
+        element: Option<&Kind<Handle>>,
+        value: &Bound<'py, PyAny>,
+    ) -> Result<Payload<'py>> {
+        let py = value.py();
         if !(value.is_instance_of::<PySet>() || value.is_instance_of::<PyFrozenSet>()) {
             return mismatch("set", value);
         }
-        let mut encoded = Vec::new();
+        let out = PyList::empty(py);
+        let mut element_tag = None;
+        let mut total = 0;
         for (index, item) in value.try_iter()?.enumerate() {
             let item = item?;
-            let one = match element {
-                Some(kind) => self.value(kind, &item),
+            let encoded = match element {
+                Some(kind) => self.payload(kind, &item),
                 None => self.dynamic(&item),
-            };
-            encoded.push(one.map_err(|err| err.at(PathSegment::Index(index)))?);
+            }
+            .map_err(|err| err.at(PathSegment::Index(index)))?;
+            if !matches!(encoded.tag, Tag::S | Tag::N | Tag::B)
+                || element_tag.is_some_and(|tag| tag != encoded.tag)
+            {
+                return rule(Rule::MixedSet);
+            }
+            element_tag = Some(encoded.tag);
+            total += encoded.size;
+            out.append(encoded.data)?;
         }
-        let set = match encoded.first() {
+        let tag = match element_tag {
             None => return rule(Rule::EmptySet),
-            Some(Value::S(_)) => Value::Ss(collect(encoded, |v| match v {
-                Value::S(s) => Some(s),
-                _ => None,
-            })?),
-            Some(Value::N(_)) => Value::Ns(collect(encoded, |v| match v {
-                Value::N(n) => Some(n),
-                _ => None,
-            })?),
-            Some(Value::B(_)) => Value::Bs(collect(encoded, |v| match v {
-                Value::B(b) => Some(b),
-                _ => None,
-            })?),
-            Some(_) => return rule(Rule::MixedSet),
+            Some(Tag::S) => Tag::Ss,
+            Some(Tag::N) => Tag::Ns,
+            Some(_) => Tag::Bs,
         };
-        Ok(set)
+        Ok(Payload::new(tag, out, total))
     }
 
     fn list<'k, 'py>(
         &self,
+        py: Python<'py>,
         items: impl Iterator<Item = (&'k Kind<Handle>, Bound<'py, PyAny>)>,
-    ) -> Result<Value> {
+    ) -> Result<Payload<'py>> {
         let mut out = Vec::with_capacity(items.size_hint().0);
+        let mut total = size::CONTAINER;
         for (index, (kind, item)) in items.enumerate() {
-            let encoded = self
+            let (wrapped, item_size) = self
                 .value(kind, &item)
-                .map_err(|err| err.at(PathSegment::Index(index)));
-            out.push(encoded?);
+                .map_err(|err| err.at(PathSegment::Index(index)))?;
+            total += size::ELEMENT + item_size;
+            out.push(wrapped);
         }
-        Ok(Value::L(out))
+        let list = PyList::new(py, out)?;
+        Ok(Payload::new(Tag::L, list, total))
     }
 
-    fn map(
+    fn map<'py>(
         &self,
-        dict: &Bound<'_, PyDict>,
-        mut encode: impl FnMut(&Bound<'_, PyAny>) -> Result<Value>,
-    ) -> Result<Value> {
-        let mut out = Vec::with_capacity(dict.len());
+        dict: &Bound<'py, PyDict>,
+        mut encode: impl FnMut(&Bound<'py, PyAny>) -> Result<(Bound<'py, PyDict>, usize)>,
+    ) -> Result<Payload<'py>> {
+        let out = PyDict::new(dict.py());
+        let mut total = size::CONTAINER;
         for (key, item) in dict {
-            let Ok(key) = key.cast::<PyString>() else {
+            let Ok(name) = key.cast::<PyString>() else {
                 return mismatch("str keys", &key);
             };
-            let key = key.to_str()?.to_owned();
-            let encoded = encode(&item).map_err(|err| err.at(PathSegment::Attr(key.clone())))?;
-            out.push((key, encoded));
+            let text = name.to_str()?;
+            let (wrapped, item_size) =
+                encode(&item).map_err(|err| err.at(PathSegment::Attr(text.to_owned())))?;
+            total += size::entry(text, item_size);
+            out.set_item(&key, wrapped)?;
         }
-        Ok(Value::M(out))
+        Ok(Payload::new(Tag::M, out, total))
     }
 
     /// `Any`: the DynamoDB type follows the Python type, the way boto3's serializer does, plus the
     /// types the plan knows (datetimes, enums, UUIDs, models).
-    fn dynamic(&self, value: &Bound<'_, PyAny>) -> Result<Value> {
+    fn dynamic<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
         let py = value.py();
         if value.is_none() {
-            Ok(Value::Null)
-        } else if let Ok(b) = value.cast::<PyBool>() {
-            Ok(Value::Bool(b.is_true()))
-        } else if let Ok(s) = value.cast::<PyString>() {
-            Ok(Value::S(s.to_str()?.to_owned()))
+            self.payload(&Kind::Nullable(Box::new(Kind::Any)), value)
+        } else if value.is_instance_of::<PyBool>() {
+            self.payload(&Kind::Bool, value)
+        } else if value.is_instance_of::<PyString>() {
+            self.payload(&Kind::Str, value)
         } else if value.is_instance_of::<PyInt>() {
             self.int(value)
         } else if value.is_instance_of::<PyFloat>() {
             self.float(value)
         } else if value.is_instance(py_types::decimal(py)?)? {
             self.decimal(value)
-        } else if let Ok(b) = value.cast::<PyBytes>() {
-            Ok(Value::B(b.as_bytes().to_vec()))
+        } else if value.is_instance_of::<PyBytes>() {
+            self.payload(&Kind::Bytes, value)
         } else if let Some(items) = sequence(value) {
-            self.list(items.into_iter().map(|item| (&Kind::Any, item)))
+            self.list(py, items.into_iter().map(|item| (&Kind::Any, item)))
         } else if let Ok(dict) = value.cast::<PyDict>() {
-            self.map(dict, |v| self.dynamic(v))
+            self.map(dict, |v| Ok(self.dynamic(v)?.wrap()?))
         } else if value.is_instance_of::<PySet>() || value.is_instance_of::<PyFrozenSet>() {
             self.set(None, value)
         } else if value.is_instance_of::<PyDateTime>() {
             self.datetime(value)
         } else if value.is_instance_of::<PyDate>() {
-            self.value(&Kind::Date, value)
+            self.payload(&Kind::Date, value)
         } else if value.is_instance_of::<PyTime>() {
-            self.value(&Kind::Time, value)
+            self.payload(&Kind::Time, value)
         } else if value.is_instance(py_types::uuid(py)?)? {
-            self.value(&Kind::Uuid, value)
+            self.payload(&Kind::Uuid, value)
         } else if let Ok(member) = value.getattr(intern!(py, "_value_")) {
             self.dynamic(&member)
         } else if value.is_instance(py_types::base_model(py)?)? {
@@ -450,11 +541,20 @@ impl<'a> Encoder<'a> {
     }
 }
 
-fn checked_number(text: &str) -> Result<Value> {
-    match number::check(text) {
-        Ok(_) => Ok(Value::N(text.to_owned())),
-        Err(broken) => rule(broken),
-    }
+/// A number given as Python text (`str(Decimal)`, `str(int)`), checked and kept as that `str`.
+fn checked_number(text: Bound<'_, PyString>) -> Result<Payload<'_>> {
+    let shape = match number::check(text.to_str()?) {
+        Ok(shape) => shape,
+        Err(broken) => return rule(broken),
+    };
+    let size = shape.significant_digits.div_ceil(2) + 1;
+    Ok(Payload::new(Tag::N, text, size))
+}
+
+/// A `str` result of Python code (`isoformat()`, `str(uuid)`) as an `S` payload.
+fn string_payload(text: Bound<'_, PyAny>) -> Result<Payload<'_>> {
+    let size = text.cast::<PyString>()?.to_str()?.len();
+    Ok(Payload::new(Tag::S, text, size))
 }
 
 fn is_empty_set(value: &Bound<'_, PyAny>) -> bool {
@@ -472,12 +572,4 @@ fn sequence<'py>(value: &Bound<'py, PyAny>) -> Option<Vec<Bound<'py, PyAny>>> {
             .ok()
             .map(|tuple| tuple.iter().collect())
     }
-}
-
-fn collect<T>(values: Vec<Value>, pick: impl Fn(Value) -> Option<T>) -> Result<Vec<T>> {
-    values
-        .into_iter()
-        .map(|v| pick(v).ok_or(()))
-        .collect::<std::result::Result<_, ()>>()
-        .or_else(|()| rule(Rule::MixedSet))
 }

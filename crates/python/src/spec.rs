@@ -1,58 +1,91 @@
 //! Build a [`Plan`] from the description `dynomodel._schema` derives from pydantic's core schema.
 //!
-//! The description is plain Python data: `(records, keys)`, each record
-//! `(class, name, is_model, fields)`, each field `(name, attr, required, kind)`, and each kind a
-//! tuple whose first item is its tag: `("str",)`, `("list", kind)`, `("record", id)`, ...
+//! The description is plain Python data: `(records, keys, by_name)`, each record
+//! `(class, name, is_model, fields)`, each field `(name, attr, data_key, required, kind)`, and each
+//! kind a tuple whose first item is its tag: `("str",)`, `("list", kind)`, `("record", id)`, ...
 
 use dynomodel_codec::{Field, Kind, Plan, Record};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple};
+use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::errors;
 
 /// Host handle stored in plan nodes: an enum class, a model class, a fallback serializer.
 pub type Handle = Py<PyAny>;
 
-/// A plan plus the interned Python strings the hot paths look fields up by.
+/// A plan plus the interned Python objects the hot paths look fields up by.
 pub struct Compiled {
     /// The plan.
     pub plan: Plan<Handle>,
-    /// Per record, per field: the Python field name (keys of the data handed to validation).
+    /// Per record, per field: the Python field name (how instances hold the value).
     pub names: Vec<Vec<Py<PyString>>>,
+    /// Per record, per field: the stored attribute name (keys of encoded items).
+    pub attrs: Vec<Vec<Py<PyString>>>,
+    /// Per record, per field: the key of the decoded data (the name validation reads).
+    pub data_keys: Vec<Vec<Py<PyString>>>,
+    /// Per record: stored attribute name -> field index. A Python dict, so that looking up the
+    /// `str` keys of an item reuses their cached hashes.
+    pub attr_index: Vec<Py<PyDict>>,
+    /// Per record: how many fields are required.
+    pub required: Vec<usize>,
 }
 
 /// Compile the description of one model.
 pub fn compile(spec: &Bound<'_, PyAny>) -> PyResult<Compiled> {
     let py = spec.py();
-    let (records, keys): (Vec<Bound<'_, PyTuple>>, Vec<usize>) = spec.extract()?;
+    let (records, keys, _by_name): (Vec<Bound<'_, PyTuple>>, Vec<usize>, bool) = spec.extract()?;
     let mut names = Vec::with_capacity(records.len());
+    let mut attrs = Vec::with_capacity(records.len());
+    let mut data_keys = Vec::with_capacity(records.len());
+    let mut attr_index = Vec::with_capacity(records.len());
+    let mut required = Vec::with_capacity(records.len());
     let mut built = Vec::with_capacity(records.len());
     for record in &records {
         let (class, name, is_model, fields): (Handle, String, bool, Vec<Bound<'_, PyTuple>>) =
             record.extract()?;
         let mut record_fields = Vec::with_capacity(fields.len());
         let mut record_names = Vec::with_capacity(fields.len());
-        for field in &fields {
-            let (name, attr, required, kind): (String, String, bool, Bound<'_, PyAny>) =
-                field.extract()?;
+        let mut record_keys = Vec::with_capacity(fields.len());
+        let mut record_attrs = Vec::with_capacity(fields.len());
+        let index = PyDict::new(py);
+        for (position, field) in fields.iter().enumerate() {
+            let (name, attr, key, is_required, kind): FieldTuple<'_> = field.extract()?;
             record_names.push(PyString::intern(py, &name).unbind());
+            record_keys.push(PyString::intern(py, &key).unbind());
+            let interned = PyString::intern(py, &attr);
+            index.set_item(&interned, position)?;
+            record_attrs.push(interned.unbind());
+            let kind = parse_kind(&kind)?;
             record_fields.push(Field {
                 name,
                 attr,
-                kind: parse_kind(&kind)?,
-                required,
+                kind,
+                required: is_required,
             });
         }
         names.push(record_names);
+        data_keys.push(record_keys);
+        attrs.push(record_attrs);
+        attr_index.push(index.unbind());
+        required.push(record_fields.iter().filter(|f| f.required).count());
         built.push(Record::new(class, name, is_model, record_fields));
     }
     let model = built
         .first()
         .map_or_else(String::new, |record| record.name.clone());
     let plan = Plan::new(built, keys).map_err(|err| errors::plan_error(py, &model, &err))?;
-    Ok(Compiled { plan, names })
+    Ok(Compiled {
+        plan,
+        names,
+        attrs,
+        data_keys,
+        attr_index,
+        required,
+    })
 }
+
+type FieldTuple<'py> = (String, String, String, bool, Bound<'py, PyAny>);
 
 fn parse_kind(spec: &Bound<'_, PyAny>) -> PyResult<Kind<Handle>> {
     let spec = spec.cast::<PyTuple>()?;

@@ -1,10 +1,10 @@
 //! DynamoDB's wire form as Python data, the shape boto3's low-level client uses:
 //! `{"S": "x"}`, `{"N": "1.5"}`, `{"B": b"..."}`, `{"SS": ["a"]}`, `{"L": [...]}`, `{"M": {...}}`.
 
-use dynomodel_codec::{Item, Value};
+use dynomodel_codec::size;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyDict, PyString};
 
 use crate::errors;
 
@@ -33,6 +33,24 @@ pub enum Tag {
     M,
 }
 
+impl Tag {
+    /// The interned descriptor string, the key of a wire value's dict.
+    pub fn key(self, py: Python<'_>) -> &Bound<'_, PyString> {
+        match self {
+            Self::S => intern!(py, "S"),
+            Self::N => intern!(py, "N"),
+            Self::B => intern!(py, "B"),
+            Self::Bool => intern!(py, "BOOL"),
+            Self::Null => intern!(py, "NULL"),
+            Self::Ss => intern!(py, "SS"),
+            Self::Ns => intern!(py, "NS"),
+            Self::Bs => intern!(py, "BS"),
+            Self::L => intern!(py, "L"),
+            Self::M => intern!(py, "M"),
+        }
+    }
+}
+
 /// Split `{"S": "x"}` into its tag and payload.
 pub fn split<'py>(value: &Bound<'py, PyAny>) -> PyResult<(Tag, Bound<'py, PyAny>)> {
     let invalid = || errors::invalid_item(format!("not a DynamoDB attribute value: {value}"));
@@ -59,77 +77,48 @@ pub fn split<'py>(value: &Bound<'py, PyAny>) -> PyResult<(Tag, Bound<'py, PyAny>
     Ok((tag, payload))
 }
 
-/// Parse one wire value (an unknown attribute being written back, a raw key).
-pub fn value_from_py(value: &Bound<'_, PyAny>) -> PyResult<Value> {
+/// The size of a wire value by DynamoDB's rules (for attributes written back as they were read).
+pub fn size(value: &Bound<'_, PyAny>) -> PyResult<usize> {
     let (tag, payload) = split(value)?;
-    let strings = || -> PyResult<Vec<String>> { payload.extract() };
-    let blobs = || -> PyResult<Vec<Vec<u8>>> {
-        payload
-            .try_iter()?
-            .map(|b| Ok(b?.cast_into::<PyBytes>()?.as_bytes().to_vec()))
-            .collect()
-    };
+    let text_len =
+        |v: &Bound<'_, PyAny>| -> PyResult<usize> { Ok(v.cast::<PyString>()?.to_str()?.len()) };
     Ok(match tag {
-        Tag::S => Value::S(payload.extract()?),
-        Tag::N => Value::N(payload.extract()?),
-        Tag::B => Value::B(payload.cast::<PyBytes>()?.as_bytes().to_vec()),
-        Tag::Bool => Value::Bool(payload.extract()?),
-        Tag::Null => Value::Null,
-        Tag::Ss => Value::Ss(strings()?),
-        Tag::Ns => Value::Ns(strings()?),
-        Tag::Bs => Value::Bs(blobs()?),
-        Tag::L => Value::L(
-            payload
-                .try_iter()?
-                .map(|v| value_from_py(&v?))
-                .collect::<PyResult<_>>()?,
-        ),
-        Tag::M => Value::M(item_from_py(payload.cast::<PyDict>()?)?),
+        Tag::S => text_len(&payload)?,
+        Tag::N => size::number(payload.cast::<PyString>()?.to_str()?),
+        Tag::B => payload.len()?,
+        Tag::Bool | Tag::Null => size::FLAG,
+        Tag::Ss | Tag::Bs => {
+            let mut total = 0;
+            for item in payload.try_iter()? {
+                let item = item?;
+                total += if tag == Tag::Ss {
+                    text_len(&item)?
+                } else {
+                    item.len()?
+                };
+            }
+            total
+        }
+        Tag::Ns => {
+            let mut total = 0;
+            for item in payload.try_iter()? {
+                total += size::number(item?.cast::<PyString>()?.to_str()?);
+            }
+            total
+        }
+        Tag::L => {
+            let mut total = size::CONTAINER;
+            for item in payload.try_iter()? {
+                total += size::ELEMENT + size(&item?)?;
+            }
+            total
+        }
+        Tag::M => {
+            let mut total = size::CONTAINER;
+            for (name, item) in payload.cast::<PyDict>()? {
+                total += size::entry(name.cast::<PyString>()?.to_str()?, size(&item)?);
+            }
+            total
+        }
     })
-}
-
-/// Parse a wire item or map.
-pub fn item_from_py(dict: &Bound<'_, PyDict>) -> PyResult<Item> {
-    dict.iter()
-        .map(|(name, value)| Ok((name.extract::<String>()?, value_from_py(&value)?)))
-        .collect()
-}
-
-/// Build the wire form of an item.
-pub fn item_to_py<'py>(py: Python<'py>, item: &Item) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    for (name, value) in item {
-        dict.set_item(name, value_to_py(py, value)?)?;
-    }
-    Ok(dict)
-}
-
-/// Build the wire form of one value.
-pub fn value_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyDict>> {
-    let out = PyDict::new(py);
-    match value {
-        Value::S(s) => out.set_item(intern!(py, "S"), s)?,
-        Value::N(n) => out.set_item(intern!(py, "N"), n)?,
-        Value::B(b) => out.set_item(intern!(py, "B"), PyBytes::new(py, b))?,
-        Value::Bool(b) => out.set_item(intern!(py, "BOOL"), b)?,
-        Value::Null => out.set_item(intern!(py, "NULL"), true)?,
-        Value::Ss(items) => out.set_item(intern!(py, "SS"), PyList::new(py, items)?)?,
-        Value::Ns(items) => out.set_item(intern!(py, "NS"), PyList::new(py, items)?)?,
-        Value::Bs(items) => out.set_item(
-            intern!(py, "BS"),
-            PyList::new(py, items.iter().map(|b| PyBytes::new(py, b)))?,
-        )?,
-        Value::L(items) => out.set_item(
-            intern!(py, "L"),
-            PyList::new(
-                py,
-                items
-                    .iter()
-                    .map(|v| value_to_py(py, v))
-                    .collect::<PyResult<Vec<_>>>()?,
-            )?,
-        )?,
-        Value::M(entries) => out.set_item(intern!(py, "M"), item_to_py(py, entries)?)?,
-    }
-    Ok(out)
 }

@@ -1,0 +1,8 @@
+"""`python -m benchmarks` (what `make bench` runs): every benchmark, one after the other."""
+
+from __future__ import annotations
+
+from . import codec
+
+if __name__ == "__main__":
+    codec.run()
