@@ -254,6 +254,10 @@ def run() -> None:
     ]
 
     print(f"Codec: {N_ITEMS:,} orders of 15 attributes (sets, nested maps, Decimals, binary)")
+    print(
+        "Median of 5 runs; the fixtures of all four libraries are frozen out of the cyclic GC,\n"
+        "so a full collection over them does not land in one library's timing at random."
+    )
     encoded = [timed_encode(name, fn, objs) for name, fn, objs in encoders]
     table("Encode model -> wire item", encoded, ["all kept", "each dropped"])
 

@@ -71,6 +71,7 @@ class Everything(DynamoModel, table="everything"):
     numbers: frozenset[Decimal] = frozenset()
     ints: set[int] = set()
     blobs: set[bytes] = set()
+    mixed_numbers: set[int | Decimal] = set()
     items: list[int] = []
     pair: tuple[str, int] = ("", 0)
     scores: dict[str, Decimal] = {}
@@ -117,6 +118,7 @@ plain_json = st.recursive(
     numbers=st.frozensets(dynamo_decimals, max_size=4),
     ints=st.sets(dynamo_ints, max_size=4),
     blobs=st.sets(st.binary(), max_size=4),
+    mixed_numbers=st.sets(dynamo_ints | dynamo_decimals, max_size=4),
 )
 def test_scalars_and_sets(**values: Any) -> None:
     model = Everything(**values)
