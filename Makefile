@@ -38,8 +38,9 @@ $(VENV)/.built-release: $(STAMP) $(RUST_SOURCES)
 	rm -f $(VENV)/.built-dev
 	touch $@
 
+# The quickstart against a DynamoDB Local fetched with Maven into .cache/ and started on loopback.
 demo: build
-	$(BIN)/python examples/quickstart.py
+	DYNOMODEL_CACHE=$(CURDIR)/.cache $(BIN)/python -m dynomodel.testing examples/quickstart.py
 
 test: test-rust test-python
 

@@ -1,11 +1,12 @@
-"""dynomodel quickstart: declare a model, turn it into a DynamoDB item and back.
+"""dynomodel quickstart: declare a model, store it in DynamoDB, read, update and delete it.
 
-Run with `make demo`. The item printed is exactly what DynamoDB stores; nothing here talks to a
-server yet (the client arrives with the next release).
+Run with `make demo`: it starts a DynamoDB Local on loopback and points the default client at it
+through AWS_ENDPOINT_URL_DYNAMODB, the standard AWS variable (the same code runs against AWS).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from decimal import Decimal
 from pprint import pprint
@@ -39,7 +40,7 @@ class User(BaseModel):  # stays a plain pydantic model (FastAPI, JSON schema unc
     name: str
 
 
-def main() -> None:
+async def main() -> None:
     order = Order(
         customer="CUSTOMER#1",
         order_id="ORDER#001",
@@ -66,6 +67,28 @@ def main() -> None:
     except EncodeError as error:
         print(f"\nRefused before sending: {type(error).__name__}: {error}")
 
+    print("\nAgainst DynamoDB:")
+    table = await Order.create_table()
+    print(f"  created {table.name!r}: {table.status}, keys {table.partition_key} {table.sort_key}")
+    await order.save()
+    fetched = await Order.get(customer="CUSTOMER#1", order_id="ORDER#001", consistent_read=True)
+    print("  saved and read back equal:", fetched == order)
+    await order.update(note="leave at the door", tags={"gift"})
+    print("  updated:", order.note, order.tags)
+    second = order.model_copy(update={"order_id": "ORDER#002", "note": None})
+    second.sync_save()  # every call has a blocking twin
+    for key in ("ORDER#001", "ORDER#002"):
+        listed = Order.sync_get(customer="CUSTOMER#1", order_id=key)
+        print("  listed:", listed.order_id if listed else None, listed.note if listed else None)
+    await order.delete()
+    gone = await Order.get(customer="CUSTOMER#1", order_id="ORDER#001")
+    print("  deleted:", gone is None)
+    stats = table_of(Order).stats
+    print(f"  {stats.calls} calls, {stats.write_units} WCU, {stats.read_units} RCU")
+    await users.create_table()
+    await users.save(User(email="ann@example.com", name="Ann"))
+    print("  user:", await users.get(email="ann@example.com"))
+
 
 if __name__ == "__main__":
-    main()
+    asyncio.run(main())

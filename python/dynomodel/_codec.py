@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -30,7 +30,7 @@ class ModelCodec(Generic[M]):
     each item is validated by pydantic-core as soon as it is decoded, with no Python loop.
     """
 
-    __slots__ = ("_native", "model")
+    __slots__ = ("_attributes", "_key_types", "_native", "model")
 
     def __init__(self, model: type[M], keys: Sequence[str] = ()) -> None:
         self.model = model
@@ -38,10 +38,31 @@ class ModelCodec(Generic[M]):
         options = _BY_NAME if spec[2] else _LAX
         validate = partial(model.__pydantic_validator__.validate_python, **options)
         self._native = _native.Codec(spec, validate)
+        root_fields = spec[0][0][3]
+        self._attributes: dict[str, str] = {name: attr for name, attr, *_ in root_fields}
+        self._key_types: dict[str, Literal["S", "N", "B"] | None] = {
+            name: _key_type(kind) for name, _, _, _, kind in root_fields
+        }
 
     def to_item(self, instance: M) -> Item:
         """The instance as a DynamoDB item; raises an `EncodeError` if a value cannot be stored."""
         return self._native.encode(instance)
+
+    def key(self, values: Mapping[str, Any]) -> Item:
+        """The primary key in wire form from the key fields' values (all of them, nothing else)."""
+        return self._native.encode_key(dict(values))
+
+    def fields(self, values: Mapping[str, Any]) -> dict[str, AttributeValue | None]:
+        """Field values in wire form by stored name; None where an item leaves the value out."""
+        return self._native.encode_fields(dict(values))
+
+    def attribute(self, field: str) -> str:
+        """The stored attribute name of a field."""
+        return self._attributes[field]
+
+    def key_definition(self, field: str) -> tuple[str, Literal["S", "N", "B"]]:
+        """A key field's stored name and DynamoDB type, as CreateTable wants them."""
+        return self._attributes[field], self._key_types[field] or "S"
 
     def item_size(self, instance: M) -> int:
         """The instance's size as an item, by DynamoDB's rules, in bytes."""
@@ -54,6 +75,26 @@ class ModelCodec(Generic[M]):
     def from_items(self, items: Iterable[Mapping[str, AttributeValue]]) -> list[M]:
         """Validate a page of items in one call into Rust."""
         return self._native.load_many(items)
+
+
+_KEY_TYPES: dict[str, Literal["S", "N", "B"]] = {
+    "str": "S",
+    "datetime": "S",
+    "date": "S",
+    "time": "S",
+    "uuid": "S",
+    "int": "N",
+    "decimal": "N",
+    "float": "N",
+    "bytes": "B",
+}
+
+
+def _key_type(kind: tuple[Any, ...]) -> Literal["S", "N", "B"] | None:
+    """The DynamoDB scalar type a plan kind is stored as (enums by their values' kind)."""
+    if kind[0] == "enum":
+        return _key_type(kind[2])
+    return _KEY_TYPES.get(kind[0])
 
 
 def unknown_attributes(instance: BaseModel) -> dict[str, AttributeValue]:

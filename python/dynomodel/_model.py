@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel
 
+from ._client import DynamoClient, TableDescription
 from ._codec import ModelCodec
-from ._table import Table, attach, declared_keys
+from ._table import RawCondition, Table, attach, declared_keys, table_of
 from ._types import AttributeValue, Item
 from .exceptions import ModelDefinitionError
 
@@ -29,18 +30,43 @@ class DynamoModel(BaseModel):
     key, of a type DynamoDB keys can have, never optional) and the codec plan is compiled once
     then. A subclass without `table=` inherits its parent's table; a `DynamoModel` that names no
     table anywhere is still encodable (`to_item`), for use as a base or a nested value.
+
+    Class keywords: `table` (the table name), `client` (a `DynamoClient`; by default the default
+    client at call time), `consistent_read` (the default of `get`). Every I/O method is async with
+    a blocking `sync_` twin; `table_of(Order).stats` holds the consumed capacity and time.
     """
 
     __dynamo_table_name__: ClassVar[str | None] = None
+    __dynamo_settings__: ClassVar[dict[str, Any]] = {}
 
-    def __init_subclass__(cls, *, table: str | None = None, **kwargs: Any) -> None:
+    def __init_subclass__(
+        cls,
+        *,
+        table: str | None = None,
+        client: DynamoClient | None = None,
+        consistent_read: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init_subclass__(**kwargs)
 
     @classmethod
-    def __pydantic_init_subclass__(cls, *, table: str | None = None, **kwargs: Any) -> None:
+    def __pydantic_init_subclass__(
+        cls,
+        *,
+        table: str | None = None,
+        client: DynamoClient | None = None,
+        consistent_read: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         name = table or cls.__dynamo_table_name__
         cls.__dynamo_table_name__ = name
+        settings = dict(cls.__dynamo_settings__)
+        if client is not None:
+            settings["client"] = client
+        if consistent_read is not None:
+            settings["consistent_read"] = consistent_read
+        cls.__dynamo_settings__ = settings
         partition_key, sort_key = declared_keys(cls)
         if name is None:
             if partition_key or sort_key:
@@ -55,7 +81,7 @@ class DynamoModel(BaseModel):
                 f"{cls.__name__}: a table model needs exactly one partition key, "
                 "declared as Annotated[<type>, PartitionKey]"
             )
-        table_ = Table(cls, name, partition_key=partition_key, sort_key=sort_key)
+        table_ = Table(cls, name, partition_key=partition_key, sort_key=sort_key, **settings)
         attach(cls, table_)
         cls.__dynamo_codec__ = table_.codec
 
@@ -82,3 +108,88 @@ class DynamoModel(BaseModel):
     def from_items(cls, items: Iterable[Mapping[str, AttributeValue]]) -> list[Self]:
         """Validate a page of wire-form items with one crossing into Rust and one pydantic call."""
         return cls.__dynamo_codec__.from_items(items)
+
+    # -- DynamoDB operations: each runs the model's Table operation of the same name.
+
+    @classmethod
+    async def create_table(
+        cls,
+        *,
+        billing_mode: Literal["PAY_PER_REQUEST", "PROVISIONED"] = "PAY_PER_REQUEST",
+        wait: bool = True,
+    ) -> TableDescription:
+        """CreateTable with the key schema from the annotations; with `wait`, until ACTIVE."""
+        return await table_of(cls).create_table(billing_mode=billing_mode, wait=wait)
+
+    @classmethod
+    def sync_create_table(
+        cls,
+        *,
+        billing_mode: Literal["PAY_PER_REQUEST", "PROVISIONED"] = "PAY_PER_REQUEST",
+        wait: bool = True,
+    ) -> TableDescription:
+        """Blocking twin of `create_table`."""
+        return table_of(cls).sync_create_table(billing_mode=billing_mode, wait=wait)
+
+    async def save(self, *, condition: RawCondition | None = None) -> None:
+        """PutItem of the whole item (1 WCU per KB). See `Table.save`."""
+        await table_of(type(self)).save(self, condition=condition)
+
+    def sync_save(self, *, condition: RawCondition | None = None) -> None:
+        """Blocking twin of `save`."""
+        table_of(type(self)).sync_save(self, condition=condition)
+
+    @classmethod
+    async def get(cls, *, consistent_read: bool | None = None, **key: Any) -> Self | None:
+        """GetItem by key (0.5 RCU per 4 KB, 1 RCU consistent); None if absent."""
+        return await table_of(cls).get(consistent_read=consistent_read, **key)
+
+    @classmethod
+    def sync_get(cls, *, consistent_read: bool | None = None, **key: Any) -> Self | None:
+        """Blocking twin of `get`."""
+        return table_of(cls).sync_get(consistent_read=consistent_read, **key)
+
+    async def update(self, *, condition: RawCondition | None = None, **changes: Any) -> None:
+        """UpdateItem of only the named fields, validated first; the instance is refreshed from
+        the stored item. See `Table.update`."""
+        await table_of(type(self)).update(self, condition=condition, **changes)
+
+    def sync_update(self, *, condition: RawCondition | None = None, **changes: Any) -> None:
+        """Blocking twin of `update`."""
+        table_of(type(self)).sync_update(self, condition=condition, **changes)
+
+    @classmethod
+    async def update_by_key(cls, *, condition: RawCondition | None = None, **values: Any) -> Self:
+        """UpdateItem by key without loading the item; returns the stored item after it."""
+        return await table_of(cls).update_by_key(condition=condition, **values)
+
+    @classmethod
+    def sync_update_by_key(cls, *, condition: RawCondition | None = None, **values: Any) -> Self:
+        """Blocking twin of `update_by_key`."""
+        return table_of(cls).sync_update_by_key(condition=condition, **values)
+
+    async def delete(self, *, condition: RawCondition | None = None) -> None:
+        """DeleteItem by this instance's key. See `Table.delete`."""
+        await table_of(type(self)).delete(self, condition=condition)
+
+    def sync_delete(self, *, condition: RawCondition | None = None) -> None:
+        """Blocking twin of `delete`."""
+        table_of(type(self)).sync_delete(self, condition=condition)
+
+    @classmethod
+    async def delete_by_key(cls, *, condition: RawCondition | None = None, **key: Any) -> None:
+        """DeleteItem by key."""
+        await table_of(cls).delete_by_key(condition=condition, **key)
+
+    @classmethod
+    def sync_delete_by_key(cls, *, condition: RawCondition | None = None, **key: Any) -> None:
+        """Blocking twin of `delete_by_key`."""
+        table_of(cls).sync_delete_by_key(condition=condition, **key)
+
+    async def refresh(self) -> None:
+        """Strongly consistent GetItem of this instance's key, loaded in place."""
+        await table_of(type(self)).refresh(self)
+
+    def sync_refresh(self) -> None:
+        """Blocking twin of `refresh`."""
+        table_of(type(self)).sync_refresh(self)

@@ -1,9 +1,11 @@
-"""The Rust extension: the codec's compiled plans."""
+"""The Rust extension: the codec's compiled plans and the DynamoDB client."""
 
 from collections.abc import Callable, Iterable
 from typing import Any, final
 
-__all__ = ["UNKNOWN_ATTRIBUTES", "Codec", "__version__"]
+__all__ = ["UNKNOWN_ATTRIBUTES", "Client", "Codec", "__version__", "quiesce"]
+
+_Expression = tuple[str, dict[str, str], dict[str, Any]]
 __version__: str
 UNKNOWN_ATTRIBUTES: str
 
@@ -16,8 +18,74 @@ class Codec:
         """The item in DynamoDB's wire form; raises if a value breaks a DynamoDB rule."""
     def item_size(self, instance: Any) -> int:
         """The size of the encoded item by DynamoDB's rules, in bytes."""
+    def encode_fields(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Root fields by Python name as wire values (None where an item would leave the value
+        out)."""
+    def encode_key(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The primary key from the key fields' values, checked like an item's keys."""
     def load(self, item: Any) -> Any:
         """Decode and validate one wire item into a model instance."""
     def load_many(self, items: Iterable[Any]) -> list[Any]:
         """Decode and validate a page of wire items, in one call: each item is validated as soon as
         it is decoded, so no page-sized intermediate is ever built."""
+
+def quiesce(timeout: float) -> None:
+    """Wait, with the GIL released, until no operation holds Python objects any more (or `timeout`
+    seconds pass); registered with `atexit` so the interpreter finalizes alone."""
+
+@final
+class Client:
+    """A connection to DynamoDB; each method runs one operation, awaitable or blocking."""
+
+    def __new__(
+        cls,
+        *,
+        region: str | None = None,
+        endpoint_url: str | None = None,
+        profile: str | None = None,
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+        session_token: str | None = None,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> Client: ...
+    def put_item(
+        self, table: str, item: dict[str, Any], condition: _Expression | None, blocking: bool
+    ) -> Any:
+        """PutItem: `{"item": None, "read", "write", "duration"}`."""
+    def get_item(
+        self, table: str, key: dict[str, Any], consistent_read: bool, blocking: bool
+    ) -> Any:
+        """GetItem: `{"item": item or None, "read", "write", "duration"}`."""
+    def delete_item(
+        self, table: str, key: dict[str, Any], condition: _Expression | None, blocking: bool
+    ) -> Any:
+        """DeleteItem."""
+    def update_item(
+        self,
+        table: str,
+        key: dict[str, Any],
+        update: _Expression,
+        condition: _Expression | None,
+        blocking: bool,
+    ) -> Any:
+        """UpdateItem, returning the whole item after the update."""
+    def create_table(
+        self,
+        table: str,
+        partition_key: tuple[str, str],
+        sort_key: tuple[str, str] | None,
+        provisioned: tuple[int, int] | None,
+        blocking: bool,
+    ) -> Any:
+        """CreateTable; keys are `(name, "S" | "N" | "B")`, `provisioned` is `(read, write)` or None
+        for on-demand billing."""
+    def describe_table(self, table: str, blocking: bool) -> Any:
+        """DescribeTable."""
+    def delete_table(self, table: str, blocking: bool) -> Any:
+        """DeleteTable."""
+    def table_exists(self, table: str, blocking: bool) -> Any:
+        """Whether the table exists (DescribeTable)."""
+    def wait_for_table(self, table: str, exists: bool, timeout: float, blocking: bool) -> Any:
+        """Poll DescribeTable until the table is ACTIVE (`exists=True`) or gone (`exists=False`)."""

@@ -3,20 +3,70 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Generic, Literal, TypeVar, cast
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
+from ._calls import Call, Steps, run_async, run_sync
+from ._client import DynamoClient, KeyDefinition, TableDescription, get_default_client
 from ._codec import ModelCodec
 from ._keys import KeyRole, PartitionKey, SortKey
 from ._types import AttributeValue, Item
-from .exceptions import ModelDefinitionError
+from .exceptions import ItemNotFoundError, ModelDefinitionError
 
-__all__ = ["Table", "declared_keys", "table_of"]
+__all__ = ["CallCost", "RawCondition", "Table", "TableStats", "declared_keys", "table_of"]
 
 M = TypeVar("M", bound=BaseModel)
 
 _TABLE_ATTRIBUTE = "__dynamo_table__"
+
+
+@dataclass(frozen=True)
+class RawCondition:
+    """A condition expression written by hand, with its placeholders.
+
+    `RawCondition("attribute_not_exists(#pk)", names={"#pk": "pk"})`; values are in DynamoDB's
+    wire form: `values={":s": {"S": "open"}}`. Avoid the placeholder prefixes `#u`, `:u` and
+    `#k`, which update expressions use.
+    """
+
+    expression: str
+    names: Mapping[str, str] = field(default_factory=dict[str, str])
+    values: Mapping[str, AttributeValue] = field(default_factory=dict[str, AttributeValue])
+
+    def _native(self) -> tuple[str, dict[str, str], dict[str, Any]]:
+        return self.expression, dict(self.names), dict(self.values)
+
+
+@dataclass(frozen=True)
+class CallCost:
+    """What one call consumed and how long it took (retries included)."""
+
+    read_units: float
+    write_units: float
+    duration: float
+    """Seconds."""
+
+
+@dataclass
+class TableStats:
+    """Running totals of the calls made through one table (model)."""
+
+    calls: int = 0
+    read_units: float = 0.0
+    write_units: float = 0.0
+    duration: float = 0.0
+    """Seconds, summed over calls."""
+    last_call: CallCost | None = None
+
+    def _record(self, output: Mapping[str, Any]) -> None:
+        cost = CallCost(output["read"], output["write"], output["duration"])
+        self.calls += 1
+        self.read_units += cost.read_units
+        self.write_units += cost.write_units
+        self.duration += cost.duration
+        self.last_call = cost
 
 
 class Table(Generic[M]):
@@ -26,28 +76,49 @@ class Table(Generic[M]):
     `users = table_of(User)` is a `Table[User]`, so every call through it is checked by mypy and
     pyright. `DynamoModel` subclasses get the same operations as methods, served by the same object.
 
+    Every I/O method is async and has a blocking `sync_` twin that releases the GIL; both run the
+    same code. Each says which DynamoDB call it makes and what it costs.
+
     Args:
         model: the pydantic model of the items.
         name: the DynamoDB table name.
         partition_key: the field that is the partition (hash) key.
         sort_key: the field that is the sort (range) key, if the table has one.
+        client: the client to use; None means the default client at call time.
+        consistent_read: whether `get` reads strongly consistent by default.
 
     Raises:
         ModelDefinitionError: a key field is missing, optional, or of a type DynamoDB keys cannot
             have, or the model has a field the codec cannot store.
     """
 
-    __slots__ = ("codec", "model", "name", "partition_key", "sort_key")
+    __slots__ = (
+        "_client",
+        "codec",
+        "consistent_read",
+        "model",
+        "name",
+        "partition_key",
+        "sort_key",
+        "stats",
+    )
 
     def __init__(
-        self, model: type[M], name: str, *, partition_key: str, sort_key: str | None = None
+        self,
+        model: type[M],
+        name: str,
+        *,
+        partition_key: str,
+        sort_key: str | None = None,
+        client: DynamoClient | None = None,
+        consistent_read: bool = False,
     ) -> None:
         if not name:
             raise ModelDefinitionError(f"{model.__name__}: the table name is empty")
-        for role, field in (("partition", partition_key), ("sort", sort_key)):
-            if field is not None and field not in model.model_fields:
+        for role, key_field in (("partition", partition_key), ("sort", sort_key)):
+            if key_field is not None and key_field not in model.model_fields:
                 raise ModelDefinitionError(
-                    f"{model.__name__}: the {role} key {field!r} is not a field of the model"
+                    f"{model.__name__}: the {role} key {key_field!r} is not a field of the model"
                 )
         if partition_key == sort_key:
             raise ModelDefinitionError(
@@ -60,6 +131,11 @@ class Table(Generic[M]):
         keys = [partition_key] if sort_key is None else [partition_key, sort_key]
         self.codec: ModelCodec[M] = ModelCodec(model, keys)
         """The model's compiled codec (its plan, keys included)."""
+        self._client = client
+        self.consistent_read = consistent_read
+        """The default of `get(consistent_read=None)`."""
+        self.stats = TableStats()
+        """Consumed capacity and time of the calls made through this table."""
 
     def __repr__(self) -> str:
         return f"Table({self.model.__name__}, {self.name!r})"
@@ -83,6 +159,262 @@ class Table(Generic[M]):
     def from_items(self, items: Iterable[Mapping[str, AttributeValue]]) -> list[M]:
         """Validate many wire-form items into `M` with one pydantic call; no request is sent."""
         return self.codec.from_items(items)
+
+    @property
+    def client(self) -> DynamoClient:
+        """The client this table's calls go through."""
+        return self._client or get_default_client()
+
+    @client.setter
+    def client(self, client: DynamoClient | None) -> None:
+        self._client = client
+
+    # -- I/O: each operation is one generator (below); these are its async and sync drivers.
+
+    async def create_table(
+        self,
+        *,
+        billing_mode: Literal["PAY_PER_REQUEST", "PROVISIONED"] = "PAY_PER_REQUEST",
+        wait: bool = True,
+    ) -> TableDescription:
+        """CreateTable with the key schema of the model's annotations; with `wait`, until ACTIVE."""
+        return await self.client.create_table(
+            self.name, *self._key_schema(), billing_mode=billing_mode, wait=wait
+        )
+
+    def sync_create_table(
+        self,
+        *,
+        billing_mode: Literal["PAY_PER_REQUEST", "PROVISIONED"] = "PAY_PER_REQUEST",
+        wait: bool = True,
+    ) -> TableDescription:
+        """Blocking twin of `create_table`."""
+        return self.client.sync_create_table(
+            self.name, *self._key_schema(), billing_mode=billing_mode, wait=wait
+        )
+
+    async def save(self, instance: M, *, condition: RawCondition | None = None) -> None:
+        """PutItem of the whole item (1 WCU per KB; replaces what was stored under the key).
+
+        Unknown attributes the instance was loaded with are written back. Raises
+        `ConditionalCheckFailedError` (with the stored item) when `condition` is false.
+        """
+        await run_async(self._save(instance, condition))
+
+    def sync_save(self, instance: M, *, condition: RawCondition | None = None) -> None:
+        """Blocking twin of `save`."""
+        run_sync(self._save(instance, condition))
+
+    async def get(self, *, consistent_read: bool | None = None, **key: Any) -> M | None:
+        """GetItem by the key fields' values; None if there is no such item.
+
+        Costs 0.5 RCU per 4 KB eventually consistent, 1 RCU strongly consistent (the table's
+        `consistent_read` setting is the default).
+        """
+        return await run_async(self._get(key, consistent_read))
+
+    def sync_get(self, *, consistent_read: bool | None = None, **key: Any) -> M | None:
+        """Blocking twin of `get`."""
+        return run_sync(self._get(key, consistent_read))
+
+    async def update(
+        self, instance: M, *, condition: RawCondition | None = None, **changes: Any
+    ) -> None:
+        """UpdateItem of only the named fields (None or an empty set removes the attribute).
+
+        The values are validated by pydantic first; the item must exist; the instance is then
+        refreshed from the item DynamoDB returns. 1 WCU per KB of the whole item.
+        """
+        await run_async(self._update_instance(instance, condition, changes))
+
+    def sync_update(
+        self, instance: M, *, condition: RawCondition | None = None, **changes: Any
+    ) -> None:
+        """Blocking twin of `update`."""
+        run_sync(self._update_instance(instance, condition, changes))
+
+    async def update_by_key(self, *, condition: RawCondition | None = None, **values: Any) -> M:
+        """UpdateItem by key without loading the item first; `values` holds the key fields and
+        the changes. The item must exist. Returns the item as stored after the update."""
+        return await run_async(self._update_by_key(values, condition))
+
+    def sync_update_by_key(self, *, condition: RawCondition | None = None, **values: Any) -> M:
+        """Blocking twin of `update_by_key`."""
+        return run_sync(self._update_by_key(values, condition))
+
+    async def delete(self, instance: M, *, condition: RawCondition | None = None) -> None:
+        """DeleteItem by the instance's key (1 WCU per KB of the deleted item; deleting a missing
+        item is not an error unless `condition` says so)."""
+        await run_async(self._delete(self._key_of(instance), condition))
+
+    def sync_delete(self, instance: M, *, condition: RawCondition | None = None) -> None:
+        """Blocking twin of `delete`."""
+        run_sync(self._delete(self._key_of(instance), condition))
+
+    async def delete_by_key(self, *, condition: RawCondition | None = None, **key: Any) -> None:
+        """DeleteItem by the key fields' values."""
+        await run_async(self._delete(self.codec.key(key), condition))
+
+    def sync_delete_by_key(self, *, condition: RawCondition | None = None, **key: Any) -> None:
+        """Blocking twin of `delete_by_key`."""
+        run_sync(self._delete(self.codec.key(key), condition))
+
+    async def refresh(self, instance: M) -> None:
+        """Strongly consistent GetItem of the instance's key, loaded into the instance in place.
+        Raises `ItemNotFoundError` if the item no longer exists."""
+        await run_async(self._refresh(instance))
+
+    def sync_refresh(self, instance: M) -> None:
+        """Blocking twin of `refresh`."""
+        run_sync(self._refresh(instance))
+
+    # -- the operations, written once
+
+    def _save(self, instance: M, condition: RawCondition | None) -> Steps[None]:
+        native = self.client._native
+        item = self.codec.to_item(instance)
+        raw = condition._native() if condition else None
+        output = yield Call(native.put_item, (self.name, item, raw))
+        self.stats._record(output)
+
+    def _get(self, key: Mapping[str, Any], consistent_read: bool | None) -> Steps[M | None]:
+        native = self.client._native
+        consistent = self.consistent_read if consistent_read is None else consistent_read
+        output = yield Call(native.get_item, (self.name, self.codec.key(key), consistent))
+        self.stats._record(output)
+        item = output["item"]
+        return None if item is None else self.codec.from_item(item)
+
+    def _refresh(self, instance: M) -> Steps[None]:
+        native = self.client._native
+        output = yield Call(native.get_item, (self.name, self._key_of(instance), True))
+        self.stats._record(output)
+        if output["item"] is None:
+            raise ItemNotFoundError(f"{self.model.__name__}: no item in {self.name!r} has this key")
+        _replace(instance, self.codec.from_item(output["item"]))
+
+    def _delete(self, key: Item, condition: RawCondition | None) -> Steps[None]:
+        native = self.client._native
+        raw = condition._native() if condition else None
+        output = yield Call(native.delete_item, (self.name, key, raw))
+        self.stats._record(output)
+
+    def _update_instance(
+        self, instance: M, condition: RawCondition | None, changes: Mapping[str, Any]
+    ) -> Steps[None]:
+        values = self._validated(instance, changes)
+        fresh = yield from self._update(self._key_of(instance), values, condition)
+        _replace(instance, fresh)
+
+    def _update_by_key(self, values: Mapping[str, Any], condition: RawCondition | None) -> Steps[M]:
+        keys = self._key_fields()
+        missing = [k for k in keys if k not in values]
+        if missing:
+            raise TypeError(f"{self.model.__name__}.update_by_key needs the key fields {missing}")
+        changes = {k: v for k, v in values.items() if k not in keys}
+        validated = self._validated_values(changes)
+        return (
+            yield from self._update(
+                self.codec.key({k: values[k] for k in keys}), validated, condition
+            )
+        )
+
+    def _update(
+        self, key: Item, values: Mapping[str, Any], condition: RawCondition | None
+    ) -> Steps[M]:
+        if not values:
+            raise TypeError(f"{self.model.__name__}.update: name at least one field to change")
+        native = self.client._native
+        encoded = self.codec.fields(values)
+        names: dict[str, str] = {"#k0": self.codec.attribute(self.partition_key)}
+        wire_values: dict[str, Any] = {}
+        sets: list[str] = []
+        removes: list[str] = []
+        for index, (attr, value) in enumerate(encoded.items()):
+            names[f"#u{index}"] = attr
+            if value is None:
+                removes.append(f"#u{index}")
+            else:
+                wire_values[f":u{index}"] = value
+                sets.append(f"#u{index} = :u{index}")
+        clauses: list[str] = []
+        if sets:
+            clauses.append("SET " + ", ".join(sets))
+        if removes:
+            clauses.append("REMOVE " + ", ".join(removes))
+        # UpdateItem would create a partial item under a missing key: refuse instead.
+        exists = "attribute_exists(#k0)"
+        raw_condition: tuple[str, dict[str, str], dict[str, Any]]
+        if condition is None:
+            raw_condition = (exists, {}, {})
+        else:
+            text, extra_names, extra_values = condition._native()
+            raw_condition = (f"{exists} AND ({text})", extra_names, extra_values)
+        update = (" ".join(clauses), names, wire_values)
+        output = yield Call(native.update_item, (self.name, key, update, raw_condition))
+        self.stats._record(output)
+        return self.codec.from_item(output["item"])
+
+    def _validated(self, instance: M, changes: Mapping[str, Any]) -> dict[str, Any]:
+        keys = set(self._key_fields()) & set(changes)
+        if keys:
+            raise TypeError(
+                f"{self.model.__name__}.update cannot change the key ({', '.join(sorted(keys))}): "
+                "save a new item and delete the old one"
+            )
+        copy = instance.model_copy()
+        validator = self.model.__pydantic_validator__
+        for name, value in changes.items():
+            if name not in self.model.model_fields:
+                raise TypeError(f"{self.model.__name__} has no field {name!r}")
+            validator.validate_assignment(copy, name, value)
+        return {name: getattr(copy, name) for name in changes}
+
+    def _validated_values(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        validated: dict[str, Any] = {}
+        for name, value in changes.items():
+            info = self.model.model_fields.get(name)
+            if info is None:
+                raise TypeError(f"{self.model.__name__} has no field {name!r}")
+            validated[name] = _adapter(self.model, name).validate_python(value)
+        return validated
+
+    def _key_fields(self) -> list[str]:
+        return (
+            [self.partition_key] if self.sort_key is None else [self.partition_key, self.sort_key]
+        )
+
+    def _key_of(self, instance: M) -> Item:
+        return self.codec.key({name: getattr(instance, name) for name in self._key_fields()})
+
+    def _key_schema(self) -> tuple[KeyDefinition, KeyDefinition | None]:
+        partition = self.codec.key_definition(self.partition_key)
+        sort = self.codec.key_definition(self.sort_key) if self.sort_key else None
+        return partition, sort
+
+
+def _replace(instance: BaseModel, fresh: BaseModel) -> None:
+    """Load `fresh`'s state into `instance`, keeping the caller's object."""
+    state = vars(instance)
+    state.clear()
+    state.update(vars(fresh))
+    object.__setattr__(instance, "__pydantic_fields_set__", set(fresh.model_fields_set))
+
+
+_ADAPTERS: dict[tuple[type[BaseModel], str], TypeAdapter[Any]] = {}
+
+
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """A validator for one field, built once: how update_by_key checks values without an
+    instance."""
+    adapter = _ADAPTERS.get((model, name))
+    if adapter is None:
+        info = model.model_fields[name]
+        # The field's annotation and FieldInfo (constraints, validators) as one type form.
+        form: Any = cast(Any, Annotated)[info.annotation, info]
+        adapter = TypeAdapter[Any](form)
+        _ADAPTERS[(model, name)] = adapter
+    return adapter
 
 
 def declared_keys(model: type[BaseModel]) -> tuple[str | None, str | None]:

@@ -7,7 +7,18 @@ from typing import Annotated, assert_type
 
 from pydantic import BaseModel
 
-from dynomodel import DynamoModel, Item, PartitionKey, SortKey, Table, dynamo_table, table_of
+from dynomodel import (
+    CallCost,
+    DynamoClient,
+    DynamoModel,
+    Item,
+    PartitionKey,
+    SortKey,
+    Table,
+    TableDescription,
+    dynamo_table,
+    table_of,
+)
 
 
 class Order(DynamoModel, table="orders"):
@@ -35,3 +46,16 @@ def check(item: Item) -> None:
     assert_type(users.to_item(User(email="a", name="b")), Item)
     assert_type(User(email="a", name="b"), User)
     assert_type(table_of(Order), Table[Order])
+
+
+async def check_operations(client: DynamoClient) -> None:
+    order = await Order.get(pk="a", sk="b")
+    assert_type(order, Order | None)
+    assert_type(Order.sync_get(pk="a", sk="b"), Order | None)
+    assert_type(await Order.update_by_key(pk="a", sk="b", total=Decimal(2)), Order)
+    assert_type(await Order.create_table(), TableDescription)
+    users = table_of(User)
+    assert_type(await users.get(email="a"), User | None)
+    assert_type(users.sync_get(email="a"), User | None)
+    assert_type(await client.table_exists("orders"), bool)
+    assert_type(table_of(Order).stats.last_call, CallCost | None)

@@ -25,4 +25,5 @@ def misuse(item: Item) -> None:
     users.to_item(Order(pk="a", total=Decimal(1)))  # error
     wrong: Order = users.from_item(item)  # error
     Order.from_item("not an item")  # error
+    users.sync_save(Order(pk="a", total=Decimal(1)))  # error
     print(wrong)

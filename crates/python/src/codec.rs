@@ -50,6 +50,20 @@ impl Codec {
         Ok(encoded.item)
     }
 
+    /// Root fields by Python name as wire values (None where an item would leave the value out).
+    fn encode_fields<'py>(&self, values: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyDict>> {
+        Encoder::new(&self.compiled)
+            .fields(values)
+            .map_err(|e| self.encode_error(values.py(), e))
+    }
+
+    /// The primary key from the key fields' values, checked like an item's keys.
+    fn encode_key<'py>(&self, values: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyDict>> {
+        Encoder::new(&self.compiled)
+            .key(values)
+            .map_err(|e| self.encode_error(values.py(), e))
+    }
+
     /// The size of the encoded item by DynamoDB's rules, in bytes.
     fn item_size(&self, instance: &Bound<'_, PyAny>) -> PyResult<usize> {
         let encoded = Encoder::new(&self.compiled)

@@ -125,23 +125,7 @@ impl<'a> Encoder<'a> {
         let (item, map_size) = self.record(0, instance)?;
         // An item is measured like a map minus the map's own overheads: names plus values.
         let mut size = map_size - size::CONTAINER - size::ELEMENT * item.len();
-        let plan = &self.compiled.plan;
-        for &key in plan.keys() {
-            let attr = self.compiled.attrs[0][key].bind(py);
-            let empty = match item.get_item(attr)? {
-                Some(value) => {
-                    let (tag, payload) = wire::split(&value)?;
-                    matches!(tag, Tag::S | Tag::B) && payload.len()? == 0
-                }
-                None => true,
-            };
-            if empty {
-                let name = plan.root().fields[key].attr.clone();
-                return Err(EncodeError::Codec(
-                    CodecError::new(Rule::EmptyKey).at(PathSegment::Attr(name)),
-                ));
-            }
-        }
+        self.check_keys(&item)?;
         let fields = instance.getattr(intern!(py, "__dict__"))?;
         if let Some(unknown) = fields.cast::<PyDict>()?.get_item(UNKNOWN_ATTRIBUTES)? {
             for (name, value) in unknown.cast::<PyDict>()? {
@@ -155,6 +139,63 @@ impl<'a> Encoder<'a> {
             return rule(Rule::ItemTooLarge { size });
         }
         Ok(Encoded { item, size })
+    }
+
+    /// Some root fields by Python name, each as a wire value, or None where the value is one an
+    /// item leaves out (None, an empty set): the values of an update or a key.
+    pub fn fields<'py>(&self, values: &Bound<'py, PyDict>) -> Result<Bound<'py, PyDict>> {
+        let py = values.py();
+        let record = self.compiled.plan.root();
+        let out = PyDict::new(py);
+        for (name, value) in values {
+            let text = name.cast::<PyString>()?.to_str()?;
+            let Some(position) = record.fields.iter().position(|f| f.name == text) else {
+                return mismatch(&format!("a field of {}", record.name), &name);
+            };
+            let attr = self.compiled.attrs[0][position].bind(py);
+            if value.is_none() || is_empty_set(&value) {
+                out.set_item(attr, py.None())?;
+                continue;
+            }
+            let (wrapped, _) = self
+                .value(&record.fields[position].kind, &value)
+                .map_err(|err| err.at(PathSegment::Attr(record.fields[position].attr.clone())))?;
+            out.set_item(attr, wrapped)?;
+        }
+        Ok(out)
+    }
+
+    /// The primary key from key field values by Python name; every key field must be there and
+    /// not empty, and nothing else may be.
+    pub fn key<'py>(&self, values: &Bound<'py, PyDict>) -> Result<Bound<'py, PyDict>> {
+        let key = self.fields(values)?;
+        self.check_keys(&key)?;
+        if key.len() != self.compiled.plan.keys().len() {
+            return mismatch("only the key fields", values);
+        }
+        Ok(key)
+    }
+
+    /// Every key attribute of `item` is present and not an empty string or bytes.
+    fn check_keys(&self, item: &Bound<'_, PyDict>) -> Result<()> {
+        let plan = &self.compiled.plan;
+        for &index in plan.keys() {
+            let attr = self.compiled.attrs[0][index].bind(item.py());
+            let empty = match item.get_item(attr)? {
+                Some(value) if !value.is_none() => {
+                    let (tag, payload) = wire::split(&value)?;
+                    matches!(tag, Tag::S | Tag::B) && payload.len()? == 0
+                }
+                _ => true,
+            };
+            if empty {
+                let name = plan.root().fields[index].attr.clone();
+                return Err(EncodeError::Codec(
+                    CodecError::new(Rule::EmptyKey).at(PathSegment::Attr(name)),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// A model or `TypedDict` as a wire map, and its size as a map value.

@@ -1,18 +1,21 @@
 //! Every Rust error becomes one of the classes in `dynomodel.exceptions`; this is the only place
 //! that decides which.
 
+use dynomodel_client::Error as ClientError;
 use dynomodel_codec::{CodecError, PlanError, Rule};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyModule};
+use pyo3::types::{PyDict, PyModule, PyString};
+
+use crate::attribute::item_to_py;
 
 static EXCEPTIONS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
-fn build(
-    py: Python<'_>,
+fn build<'py>(
+    py: Python<'py>,
     class: &str,
     message: String,
-    attributes: &[(&str, Option<String>)],
+    attributes: &[(&str, Option<Bound<'py, PyAny>>)],
 ) -> PyErr {
     let raise = || -> PyResult<PyErr> {
         let module = EXCEPTIONS
@@ -48,15 +51,16 @@ pub fn codec_error(py: Python<'_>, model: &str, err: &CodecError) -> PyErr {
     } else {
         format!("{model}.{path}: {}", err.rule)
     };
+    let text = |s: String| Some(PyString::new(py, &s).into_any());
     let field = (!path.is_empty()).then_some(path);
     build(
         py,
         class,
         message,
         &[
-            ("model", Some(model.to_owned())),
-            ("field", field),
-            ("rule", Some(err.rule.to_string())),
+            ("model", text(model.to_owned())),
+            ("field", field.and_then(text)),
+            ("rule", text(err.rule.to_string())),
         ],
     )
 }
@@ -69,4 +73,31 @@ pub fn plan_error(py: Python<'_>, model: &str, err: &PlanError) -> PyErr {
 /// Input that is not DynamoDB's wire form.
 pub fn invalid_item(message: String) -> PyErr {
     Python::attach(|py| build(py, "InvalidItemError", message, &[]))
+}
+
+/// A failed DynamoDB call, raised as the exception for its kind.
+pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
+    let message = err.to_string();
+    let (class, item) = match err {
+        ClientError::TableNotFound { .. } => ("TableNotFoundError", None),
+        ClientError::TableExists { .. } => ("TableExistsError", None),
+        ClientError::ConditionalCheckFailed { item, .. } => ("ConditionalCheckFailedError", item),
+        ClientError::Throttling { .. } => ("ThrottlingError", None),
+        ClientError::ItemTooLarge { .. } => ("ItemTooLargeError", None),
+        ClientError::Validation { .. } => ("DynamoValidationError", None),
+        ClientError::TransactionCanceled { .. } => ("TransactionCanceledError", None),
+        ClientError::Credentials { .. } => ("CredentialsError", None),
+        ClientError::Endpoint { .. } => ("EndpointError", None),
+        ClientError::Service { .. } => ("DynamoServiceError", None),
+    };
+    let item = match item.map(|item| item_to_py(py, &item)).transpose() {
+        Ok(item) => item.map(Bound::into_any),
+        Err(err) => return err,
+    };
+    let attributes = if class == "ConditionalCheckFailedError" {
+        vec![("item", item)]
+    } else {
+        vec![]
+    };
+    build(py, class, message, &attributes)
 }

@@ -2,8 +2,13 @@
 //!
 //! It compiles the plan the Python side describes ([`spec`]), walks model instances along it
 //! ([`encode`]), turns DynamoDB's wire form back into data for one bulk pydantic validation
-//! ([`decode`]), and maps every Rust error onto `dynomodel.exceptions` ([`errors`]).
+//! ([`decode`]), runs the DynamoDB operations of the client crate from asyncio or blocking with
+//! the GIL released ([`client`]), and maps every Rust error onto `dynomodel.exceptions`
+//! ([`errors`]).
 
+mod attribute;
+mod bridge;
+mod client;
 mod codec;
 mod decode;
 mod encode;
@@ -16,6 +21,12 @@ use pyo3::prelude::*;
 
 #[pymodule]
 mod _native {
+    #[pymodule_export]
+    use super::bridge::quiesce;
+
+    #[pymodule_export]
+    use super::client::Client;
+
     #[pymodule_export]
     use super::codec::Codec;
 

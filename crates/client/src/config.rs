@@ -1,0 +1,109 @@
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region};
+use aws_sdk_dynamodb::config::Credentials;
+
+/// How to reach DynamoDB. Every field left `None` follows the AWS conventions (`AWS_REGION`,
+/// `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_PROFILE`, the default credential chain).
+#[derive(Debug, Clone, Default)]
+pub struct ClientConfig {
+    /// The region, e.g. `eu-west-1`.
+    pub region: Option<String>,
+    /// A custom endpoint (DynamoDB Local, a proxy).
+    pub endpoint_url: Option<String>,
+    /// A named profile from the shared AWS config files.
+    pub profile: Option<String>,
+    /// Static credentials: the access key id.
+    pub access_key_id: Option<String>,
+    /// Static credentials: the secret access key.
+    pub secret_access_key: Option<String>,
+    /// Static credentials: the session token, for temporary credentials.
+    pub session_token: Option<String>,
+    /// Time allowed to open a connection.
+    pub connect_timeout: Option<Duration>,
+    /// Time allowed for a response once the request is sent.
+    pub read_timeout: Option<Duration>,
+    /// Attempts after the first one, with the SDK's standard backoff.
+    pub max_retries: Option<u32>,
+}
+
+impl ClientConfig {
+    /// Resolve the configuration into an SDK client (reads profiles and the environment).
+    pub async fn connect(&self) -> aws_sdk_dynamodb::Client {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        if let Some(profile) = &self.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = &self.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        if let Some(endpoint) = &self.endpoint_url {
+            loader = loader.endpoint_url(endpoint);
+        }
+        if let (Some(id), Some(secret)) = (&self.access_key_id, &self.secret_access_key) {
+            let credentials =
+                Credentials::new(id, secret, self.session_token.clone(), None, "dynomodel");
+            loader = loader.credentials_provider(credentials);
+        }
+        let mut timeouts = TimeoutConfig::builder();
+        if let Some(connect) = self.connect_timeout {
+            timeouts = timeouts.connect_timeout(connect);
+        }
+        if let Some(read) = self.read_timeout {
+            timeouts = timeouts.read_timeout(read);
+        }
+        loader = loader.timeout_config(timeouts.build());
+        if let Some(retries) = self.max_retries {
+            loader = loader.retry_config(RetryConfig::standard().with_max_attempts(retries + 1));
+        }
+        aws_sdk_dynamodb::Client::new(&loader.load().await)
+    }
+
+    /// The endpoint to name in connection errors.
+    pub fn endpoint_label(&self) -> String {
+        self.endpoint_url.clone().unwrap_or_else(|| {
+            let region = self
+                .region
+                .clone()
+                .unwrap_or_else(|| "the configured region".into());
+            format!("DynamoDB in {region}")
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_the_endpoint_or_region() {
+        let local = ClientConfig {
+            endpoint_url: Some("http://127.0.0.1:8000".into()),
+            ..Default::default()
+        };
+        assert_eq!(local.endpoint_label(), "http://127.0.0.1:8000");
+        let aws = ClientConfig {
+            region: Some("eu-west-1".into()),
+            ..Default::default()
+        };
+        assert_eq!(aws.endpoint_label(), "DynamoDB in eu-west-1");
+    }
+
+    #[test]
+    fn region_and_retries_reach_the_sdk() {
+        let config = ClientConfig {
+            region: Some("us-east-1".into()),
+            endpoint_url: Some("http://127.0.0.1:9".into()),
+            access_key_id: Some("id".into()),
+            secret_access_key: Some("secret".into()),
+            max_retries: Some(0),
+            ..Default::default()
+        };
+        let client = crate::runtime().block_on(config.connect());
+        let sdk = client.config();
+        assert_eq!(sdk.region().map(|r| r.as_ref()), Some("us-east-1"));
+        assert_eq!(sdk.retry_config().map(|r| r.max_attempts()), Some(1));
+    }
+}

@@ -1,0 +1,142 @@
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_types::error::display::DisplayErrorContext;
+
+use crate::Item;
+
+/// Every way an operation can fail, each mapped onto one Python exception class.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The table does not exist (or is not active yet).
+    #[error("table '{table}' was not found: {message}")]
+    TableNotFound {
+        /// The table the call named.
+        table: String,
+        /// DynamoDB's message.
+        message: String,
+    },
+    /// CreateTable named a table that exists.
+    #[error("table '{table}' already exists")]
+    TableExists {
+        /// The table the call named.
+        table: String,
+    },
+    /// A condition expression was false; `item` is the stored item when DynamoDB returned it.
+    #[error("the condition was not met: {message}")]
+    ConditionalCheckFailed {
+        /// DynamoDB's message.
+        message: String,
+        /// The item as stored, if it exists.
+        item: Option<Item>,
+    },
+    /// Throughput exceeded or throttled, after the SDK's retries.
+    #[error("throttled ({code}): {message}")]
+    Throttling {
+        /// DynamoDB's error code.
+        code: String,
+        /// DynamoDB's message.
+        message: String,
+    },
+    /// The server refused an item over 400 KB.
+    #[error("the item is too large: {message}")]
+    ItemTooLarge {
+        /// DynamoDB's message.
+        message: String,
+    },
+    /// The server refused the request as invalid.
+    #[error("{message}")]
+    Validation {
+        /// DynamoDB's message.
+        message: String,
+    },
+    /// A transaction was canceled.
+    #[error("transaction canceled: {message}")]
+    TransactionCanceled {
+        /// DynamoDB's message.
+        message: String,
+    },
+    /// No credentials, or credentials the server rejects.
+    #[error("credentials: {message}")]
+    Credentials {
+        /// What went wrong.
+        message: String,
+    },
+    /// The endpoint could not be reached or did not answer in time.
+    #[error("cannot reach {endpoint}: {message}")]
+    Endpoint {
+        /// The endpoint (URL or region).
+        endpoint: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// Any other error DynamoDB returned.
+    #[error("{code}: {message}")]
+    Service {
+        /// DynamoDB's error code.
+        code: String,
+        /// DynamoDB's message.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Map an SDK error; `stored` extracts the stored item from a conditional-check failure.
+    pub(crate) fn from_sdk<E, R>(
+        err: SdkError<E, R>,
+        table: &str,
+        endpoint: &str,
+        stored: impl FnOnce(&E) -> Option<Item>,
+    ) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let service = match err {
+            SdkError::ServiceError(service) => service.into_err(),
+            SdkError::TimeoutError(_) => {
+                return Self::Endpoint {
+                    endpoint: endpoint.into(),
+                    message: "timed out".into(),
+                };
+            }
+            other => {
+                let message = DisplayErrorContext(&other).to_string();
+                return if message.to_ascii_lowercase().contains("credential") {
+                    Self::Credentials { message }
+                } else {
+                    Self::Endpoint {
+                        endpoint: endpoint.into(),
+                        message,
+                    }
+                };
+            }
+        };
+        let code = service.code().unwrap_or("Unknown").to_owned();
+        let message = service.message().unwrap_or_default().to_owned();
+        match code.as_str() {
+            "ResourceNotFoundException" => Self::TableNotFound {
+                table: table.into(),
+                message,
+            },
+            "ResourceInUseException" => Self::TableExists {
+                table: table.into(),
+            },
+            "ConditionalCheckFailedException" => Self::ConditionalCheckFailed {
+                item: stored(&service),
+                message,
+            },
+            "ProvisionedThroughputExceededException"
+            | "ThrottlingException"
+            | "RequestLimitExceeded" => Self::Throttling { code, message },
+            "ValidationException" if message.to_ascii_lowercase().contains("item size") => {
+                Self::ItemTooLarge { message }
+            }
+            "ValidationException" | "SerializationException" => Self::Validation { message },
+            "TransactionCanceledException" => Self::TransactionCanceled { message },
+            "UnrecognizedClientException"
+            | "InvalidSignatureException"
+            | "MissingAuthenticationTokenException"
+            | "ExpiredTokenException" => Self::Credentials { message },
+            _ => Self::Service { code, message },
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! The dynomodel client: DynamoDB operations on one process-wide tokio runtime.
+//!
+//! Each operation is written once, as an async method of [`Backend`]; the Python bindings await
+//! it from asyncio or block on it with the GIL released. [`AwsBackend`] runs the operations with
+//! aws-sdk-dynamodb; the trait is the seam where an in-process engine can stand in for AWS.
+
+mod aws;
+mod backend;
+mod config;
+mod error;
+mod request;
+mod runtime;
+
+pub use aws::AwsBackend;
+pub use backend::Backend;
+pub use config::ClientConfig;
+pub use error::Error;
+pub use request::{
+    AttributeValue, Capacity, CreateTable, DeleteItem, Expression, GetItem, Item, ItemOutput,
+    KeyAttribute, KeyType, PutItem, TableDescription, UpdateItem,
+};
+pub use runtime::runtime;

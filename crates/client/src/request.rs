@@ -1,0 +1,136 @@
+use std::collections::HashMap;
+use std::time::Duration;
+
+pub use aws_sdk_dynamodb::types::AttributeValue;
+
+/// An item or key: attribute names to values.
+pub type Item = HashMap<String, AttributeValue>;
+
+/// A condition or update expression with its placeholders (`#n0` names, `:v0` values).
+#[derive(Debug, Clone, Default)]
+pub struct Expression {
+    /// The expression text, holding only placeholders.
+    pub text: String,
+    /// `#name` placeholders to attribute names.
+    pub names: HashMap<String, String>,
+    /// `:value` placeholders to values.
+    pub values: Item,
+}
+
+/// PutItem.
+#[derive(Debug, Clone)]
+pub struct PutItem {
+    /// The table.
+    pub table: String,
+    /// The whole item.
+    pub item: Item,
+    /// A condition that must hold for the write to happen.
+    pub condition: Option<Expression>,
+}
+
+/// GetItem.
+#[derive(Debug, Clone)]
+pub struct GetItem {
+    /// The table.
+    pub table: String,
+    /// The full primary key.
+    pub key: Item,
+    /// Strongly consistent read (twice the read capacity).
+    pub consistent_read: bool,
+}
+
+/// DeleteItem.
+#[derive(Debug, Clone)]
+pub struct DeleteItem {
+    /// The table.
+    pub table: String,
+    /// The full primary key.
+    pub key: Item,
+    /// A condition that must hold for the delete to happen.
+    pub condition: Option<Expression>,
+}
+
+/// UpdateItem, returning the item as it is after the update.
+#[derive(Debug, Clone)]
+pub struct UpdateItem {
+    /// The table.
+    pub table: String,
+    /// The full primary key.
+    pub key: Item,
+    /// The update expression.
+    pub update: Expression,
+    /// A condition expression; its placeholders must not collide with the update's.
+    pub condition: Option<Expression>,
+}
+
+/// Capacity a call consumed and how long it took.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Capacity {
+    /// Read capacity units.
+    pub read: f64,
+    /// Write capacity units.
+    pub write: f64,
+    /// Wall time of the call, retries included.
+    pub duration: Duration,
+}
+
+/// What an item operation returns: the item where there is one, and what it cost.
+#[derive(Debug, Clone, Default)]
+pub struct ItemOutput {
+    /// GetItem: the item; UpdateItem: the item after the update; PutItem/DeleteItem: None.
+    pub item: Option<Item>,
+    /// Consumed capacity and duration.
+    pub capacity: Capacity,
+}
+
+/// The DynamoDB type of a key attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    /// `S`
+    S,
+    /// `N`
+    N,
+    /// `B`
+    B,
+}
+
+/// A key attribute of a table: its name and type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyAttribute {
+    /// The attribute name.
+    pub name: String,
+    /// Its type.
+    pub key_type: KeyType,
+}
+
+/// CreateTable.
+#[derive(Debug, Clone)]
+pub struct CreateTable {
+    /// The table name.
+    pub table: String,
+    /// The partition (hash) key.
+    pub partition_key: KeyAttribute,
+    /// The sort (range) key, if any.
+    pub sort_key: Option<KeyAttribute>,
+    /// `(read, write)` units for provisioned billing; `None` is on-demand (PAY_PER_REQUEST).
+    pub provisioned: Option<(i64, i64)>,
+}
+
+/// What DescribeTable reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableDescription {
+    /// The table name.
+    pub name: String,
+    /// `CREATING`, `ACTIVE`, `DELETING`, ...
+    pub status: String,
+    /// The key attributes, partition key first.
+    pub keys: Vec<KeyAttribute>,
+    /// Approximate item count (DynamoDB refreshes it about every six hours).
+    pub item_count: i64,
+    /// Approximate size in bytes.
+    pub size_bytes: i64,
+    /// `PAY_PER_REQUEST` or `PROVISIONED`.
+    pub billing_mode: String,
+    /// The table's ARN.
+    pub arn: Option<String>,
+}

@@ -1,0 +1,352 @@
+//! `Client`: the DynamoDB operations, each one Rust future that Python either awaits (asyncio) or
+//! blocks on with the GIL released (`blocking=True`); see [`crate::bridge`].
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use dynomodel_client::{
+    runtime, AwsBackend, Backend, ClientConfig, CreateTable, DeleteItem, Error, Expression,
+    GetItem, ItemOutput, KeyAttribute, KeyType, PutItem, TableDescription, UpdateItem,
+};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use crate::attribute::{item_from_py, item_to_py};
+use crate::bridge::{run, ToPython};
+
+impl ToPython for ItemOutput {
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        let out = PyDict::new(py);
+        match &self.item {
+            Some(item) => out.set_item("item", item_to_py(py, item)?)?,
+            None => out.set_item("item", py.None())?,
+        }
+        out.set_item("read", self.capacity.read)?;
+        out.set_item("write", self.capacity.write)?;
+        out.set_item("duration", self.capacity.duration.as_secs_f64())?;
+        Ok(out.into_any())
+    }
+}
+
+impl ToPython for TableDescription {
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        let out = PyDict::new(py);
+        out.set_item("name", self.name)?;
+        out.set_item("status", self.status)?;
+        let keys = PyList::empty(py);
+        for key in self.keys {
+            keys.append((key.name, key_type_name(key.key_type)))?;
+        }
+        out.set_item("keys", keys)?;
+        out.set_item("item_count", self.item_count)?;
+        out.set_item("size_bytes", self.size_bytes)?;
+        out.set_item("billing_mode", self.billing_mode)?;
+        out.set_item("arn", self.arn)?;
+        Ok(out.into_any())
+    }
+}
+
+impl ToPython for bool {
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        Ok(pyo3::types::PyBool::new(py, self).to_owned().into_any())
+    }
+}
+
+impl ToPython for () {
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        Ok(py.None().into_bound(py))
+    }
+}
+
+fn key_type_name(key_type: KeyType) -> &'static str {
+    match key_type {
+        KeyType::S => "S",
+        KeyType::N => "N",
+        KeyType::B => "B",
+    }
+}
+
+fn key_attribute((name, key_type): (String, String)) -> PyResult<KeyAttribute> {
+    let key_type = match key_type.as_str() {
+        "S" => KeyType::S,
+        "N" => KeyType::N,
+        "B" => KeyType::B,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "key attribute {name:?}: type must be 'S', 'N' or 'B', not {other:?}"
+            )))
+        }
+    };
+    Ok(KeyAttribute { name, key_type })
+}
+
+/// `(text, names, values)` from Python -> an [`Expression`].
+type ExpressionArgs<'py> = (
+    String,
+    std::collections::HashMap<String, String>,
+    Bound<'py, PyDict>,
+);
+
+fn expression(args: Option<ExpressionArgs<'_>>) -> PyResult<Option<Expression>> {
+    args.map(|(text, names, values)| {
+        Ok(Expression {
+            text,
+            names,
+            values: item_from_py(&values)?,
+        })
+    })
+    .transpose()
+}
+
+/// A connection to DynamoDB (credentials, region, endpoint, HTTP pool), shared by every call.
+#[pyclass(frozen, module = "dynomodel._native")]
+pub struct Client {
+    backend: Arc<dyn Backend>,
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (
+        *, region=None, endpoint_url=None, profile=None, access_key_id=None,
+        secret_access_key=None, session_token=None, connect_timeout=None, read_timeout=None,
+        max_retries=None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        region: Option<String>,
+        endpoint_url: Option<String>,
+        profile: Option<String>,
+        access_key_id: Option<String>,
+        secret_access_key: Option<String>,
+        session_token: Option<String>,
+        connect_timeout: Option<f64>,
+        read_timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<Self> {
+        let seconds = |s: Option<f64>| -> PyResult<Option<Duration>> {
+            s.map(|s| {
+                Duration::try_from_secs_f64(s)
+                    .map_err(|_| PyValueError::new_err(format!("invalid timeout {s}")))
+            })
+            .transpose()
+        };
+        let config = ClientConfig {
+            region,
+            endpoint_url,
+            profile,
+            access_key_id,
+            secret_access_key,
+            session_token,
+            connect_timeout: seconds(connect_timeout)?,
+            read_timeout: seconds(read_timeout)?,
+            max_retries,
+        };
+        let backend = py.detach(|| runtime().block_on(AwsBackend::connect(&config)));
+        Ok(Self {
+            backend: Arc::new(backend),
+        })
+    }
+
+    /// PutItem: `{"item": None, "read", "write", "duration"}`.
+    #[pyo3(signature = (table, item, condition, blocking))]
+    fn put_item<'py>(
+        &self,
+        py: Python<'py>,
+        table: String,
+        item: &Bound<'py, PyDict>,
+        condition: Option<ExpressionArgs<'py>>,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = PutItem {
+            table,
+            item: item_from_py(item)?,
+            condition: expression(condition)?,
+        };
+        let backend = Arc::clone(&self.backend);
+        run(py, blocking, async move { backend.put_item(request).await })
+    }
+
+    /// GetItem: `{"item": item or None, "read", "write", "duration"}`.
+    #[pyo3(signature = (table, key, consistent_read, blocking))]
+    fn get_item<'py>(
+        &self,
+        py: Python<'py>,
+        table: String,
+        key: &Bound<'py, PyDict>,
+        consistent_read: bool,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = GetItem {
+            table,
+            key: item_from_py(key)?,
+            consistent_read,
+        };
+        let backend = Arc::clone(&self.backend);
+        run(py, blocking, async move { backend.get_item(request).await })
+    }
+
+    /// DeleteItem.
+    #[pyo3(signature = (table, key, condition, blocking))]
+    fn delete_item<'py>(
+        &self,
+        py: Python<'py>,
+        table: String,
+        key: &Bound<'py, PyDict>,
+        condition: Option<ExpressionArgs<'py>>,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = DeleteItem {
+            table,
+            key: item_from_py(key)?,
+            condition: expression(condition)?,
+        };
+        let backend = Arc::clone(&self.backend);
+        run(
+            py,
+            blocking,
+            async move { backend.delete_item(request).await },
+        )
+    }
+
+    /// UpdateItem, returning the whole item after the update.
+    #[pyo3(signature = (table, key, update, condition, blocking))]
+    fn update_item<'py>(
+        &self,
+        py: Python<'py>,
+        table: String,
+        key: &Bound<'py, PyDict>,
+        update: ExpressionArgs<'py>,
+        condition: Option<ExpressionArgs<'py>>,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let update = expression(Some(update))?.unwrap_or_default();
+        let request = UpdateItem {
+            table,
+            key: item_from_py(key)?,
+            update,
+            condition: expression(condition)?,
+        };
+        let backend = Arc::clone(&self.backend);
+        run(
+            py,
+            blocking,
+            async move { backend.update_item(request).await },
+        )
+    }
+
+    /// CreateTable; keys are `(name, "S" | "N" | "B")`, `provisioned` is `(read, write)` or None
+    /// for on-demand billing.
+    #[pyo3(signature = (table, partition_key, sort_key, provisioned, blocking))]
+    fn create_table<'py>(
+        &self,
+        py: Python<'py>,
+        table: String,
+        partition_key: (String, String),
+        sort_key: Option<(String, String)>,
+        provisioned: Option<(i64, i64)>,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = CreateTable {
+            table,
+            partition_key: key_attribute(partition_key)?,
+            sort_key: sort_key.map(key_attribute).transpose()?,
+            provisioned,
+        };
+        let backend = Arc::clone(&self.backend);
+        run(
+            py,
+            blocking,
+            async move { backend.create_table(request).await },
+        )
+    }
+
+    /// DescribeTable.
+    #[pyo3(signature = (table, blocking))]
+    fn describe_table<'py>(
+        &self,
+        py: Python<'py>,
+        table: String,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let backend = Arc::clone(&self.backend);
+        run(
+            py,
+            blocking,
+            async move { backend.describe_table(table).await },
+        )
+    }
+
+    /// DeleteTable.
+    #[pyo3(signature = (table, blocking))]
+    fn delete_table<'py>(
+        &self,
+        py: Python<'py>,
+        table: String,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let backend = Arc::clone(&self.backend);
+        run(
+            py,
+            blocking,
+            async move { backend.delete_table(table).await },
+        )
+    }
+
+    /// Whether the table exists (DescribeTable).
+    #[pyo3(signature = (table, blocking))]
+    fn table_exists<'py>(
+        &self,
+        py: Python<'py>,
+        table: String,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let backend = Arc::clone(&self.backend);
+        run(py, blocking, async move {
+            match backend.describe_table(table).await {
+                Ok(_) => Ok(true),
+                Err(Error::TableNotFound { .. }) => Ok(false),
+                Err(err) => Err(err),
+            }
+        })
+    }
+
+    /// Poll DescribeTable until the table is ACTIVE (`exists=True`) or gone (`exists=False`).
+    #[pyo3(signature = (table, exists, timeout, blocking))]
+    fn wait_for_table<'py>(
+        &self,
+        py: Python<'py>,
+        table: String,
+        exists: bool,
+        timeout: f64,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let backend = Arc::clone(&self.backend);
+        let deadline =
+            Instant::now() + Duration::try_from_secs_f64(timeout).unwrap_or(Duration::MAX);
+        run(py, blocking, async move {
+            let mut pause = Duration::from_millis(50);
+            loop {
+                let done = match backend.describe_table(table.clone()).await {
+                    Ok(description) => exists && description.status == "ACTIVE",
+                    Err(Error::TableNotFound { .. }) => !exists,
+                    Err(err) => return Err(err),
+                };
+                if done {
+                    return Ok(());
+                }
+                if Instant::now() >= deadline {
+                    let state = if exists { "active" } else { "deleted" };
+                    return Err(Error::Service {
+                        code: "WaiterTimeout".into(),
+                        message: format!("table '{table}' was not {state} within {timeout}s"),
+                    });
+                }
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(2));
+            }
+        })
+    }
+}

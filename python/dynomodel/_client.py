@@ -1,0 +1,226 @@
+"""`DynamoClient`: credentials, region, endpoint and connection pool, plus table management."""
+
+from __future__ import annotations
+
+import atexit
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from . import _native
+from ._calls import Call, Steps, run_async, run_sync
+
+__all__ = [
+    "DynamoClient",
+    "KeyDefinition",
+    "TableDescription",
+    "get_default_client",
+    "set_default_client",
+]
+
+KeyDefinition = tuple[str, Literal["S", "N", "B"]]
+"""A key attribute: its name and DynamoDB type."""
+
+BillingMode = Literal["PAY_PER_REQUEST", "PROVISIONED"]
+
+
+@dataclass(frozen=True)
+class TableDescription:
+    """What DescribeTable reports about a table."""
+
+    name: str
+    status: str
+    partition_key: KeyDefinition
+    sort_key: KeyDefinition | None
+    item_count: int
+    """Approximate: DynamoDB refreshes it about every six hours."""
+    size_bytes: int
+    billing_mode: str
+    arn: str | None
+
+    @classmethod
+    def _from_native(cls, raw: dict[str, Any]) -> TableDescription:
+        keys: list[KeyDefinition] = raw["keys"]
+        return cls(
+            name=raw["name"],
+            status=raw["status"],
+            partition_key=keys[0],
+            sort_key=keys[1] if len(keys) > 1 else None,
+            item_count=raw["item_count"],
+            size_bytes=raw["size_bytes"],
+            billing_mode=raw["billing_mode"],
+            arn=raw["arn"],
+        )
+
+
+class DynamoClient:
+    """A connection to DynamoDB, shared by every model that uses it.
+
+    Without arguments it follows the AWS conventions: `AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`,
+    `AWS_PROFILE` and the default credential chain. Every I/O method is async, with a blocking
+    `sync_` twin that releases the GIL while it waits. Both run the same Rust future on one
+    process-wide tokio runtime.
+
+    Args:
+        region: the AWS region.
+        endpoint_url: a custom endpoint such as DynamoDB Local (`http://127.0.0.1:8000`).
+        profile: a profile from the shared AWS config files.
+        access_key_id, secret_access_key, session_token: static credentials.
+        connect_timeout: seconds allowed to open a connection.
+        read_timeout: seconds allowed for a response.
+        max_retries: retries after the first attempt, with the SDK's standard backoff.
+    """
+
+    def __init__(
+        self,
+        *,
+        region: str | None = None,
+        endpoint_url: str | None = None,
+        profile: str | None = None,
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+        session_token: str | None = None,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        self.endpoint_url = endpoint_url
+        self._native = _native.Client(
+            region=region,
+            endpoint_url=endpoint_url,
+            profile=profile,
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+            session_token=session_token,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            max_retries=max_retries,
+        )
+
+    def __repr__(self) -> str:
+        return f"DynamoClient(endpoint_url={self.endpoint_url!r})"
+
+    async def create_table(
+        self,
+        name: str,
+        partition_key: KeyDefinition = ("pk", "S"),
+        sort_key: KeyDefinition | None = None,
+        *,
+        billing_mode: BillingMode = "PAY_PER_REQUEST",
+        read_capacity: int = 1,
+        write_capacity: int = 1,
+        wait: bool = True,
+    ) -> TableDescription:
+        """CreateTable, then (with `wait`) DescribeTable until it is ACTIVE.
+
+        Costs nothing per call; a provisioned table bills its capacity from creation.
+        Raises `TableExistsError` if the table exists.
+        """
+        return await run_async(
+            self._create_table(
+                name, partition_key, sort_key, billing_mode, read_capacity, write_capacity, wait
+            )
+        )
+
+    def sync_create_table(
+        self,
+        name: str,
+        partition_key: KeyDefinition = ("pk", "S"),
+        sort_key: KeyDefinition | None = None,
+        *,
+        billing_mode: BillingMode = "PAY_PER_REQUEST",
+        read_capacity: int = 1,
+        write_capacity: int = 1,
+        wait: bool = True,
+    ) -> TableDescription:
+        """Blocking twin of `create_table`."""
+        return run_sync(
+            self._create_table(
+                name, partition_key, sort_key, billing_mode, read_capacity, write_capacity, wait
+            )
+        )
+
+    async def describe_table(self, name: str) -> TableDescription:
+        """DescribeTable. Raises `TableNotFoundError` if there is no such table."""
+        return await run_async(self._describe_table(name))
+
+    def sync_describe_table(self, name: str) -> TableDescription:
+        """Blocking twin of `describe_table`."""
+        return run_sync(self._describe_table(name))
+
+    async def table_exists(self, name: str) -> bool:
+        """Whether the table exists (one DescribeTable call)."""
+        return bool(await run_async(self._one(Call(self._native.table_exists, (name,)))))
+
+    def sync_table_exists(self, name: str) -> bool:
+        """Blocking twin of `table_exists`."""
+        return bool(run_sync(self._one(Call(self._native.table_exists, (name,)))))
+
+    async def delete_table(self, name: str, *, wait: bool = True) -> None:
+        """DeleteTable, then (with `wait`) DescribeTable until it is gone. Deletes every item."""
+        await run_async(self._delete_table(name, wait))
+
+    def sync_delete_table(self, name: str, *, wait: bool = True) -> None:
+        """Blocking twin of `delete_table`."""
+        run_sync(self._delete_table(name, wait))
+
+    async def wait_for_table(self, name: str, *, exists: bool = True, timeout: float = 120) -> None:
+        """Poll DescribeTable (with backoff) until the table is ACTIVE, or gone with
+        `exists=False`; raises `DynamoServiceError` after `timeout` seconds."""
+        await run_async(self._one(Call(self._native.wait_for_table, (name, exists, timeout))))
+
+    def sync_wait_for_table(self, name: str, *, exists: bool = True, timeout: float = 120) -> None:
+        """Blocking twin of `wait_for_table`."""
+        run_sync(self._one(Call(self._native.wait_for_table, (name, exists, timeout))))
+
+    def _create_table(
+        self,
+        name: str,
+        partition_key: KeyDefinition,
+        sort_key: KeyDefinition | None,
+        billing_mode: BillingMode,
+        read_capacity: int,
+        write_capacity: int,
+        wait: bool,
+    ) -> Steps[TableDescription]:
+        provisioned = None
+        if billing_mode == "PROVISIONED":
+            provisioned = (read_capacity, write_capacity)
+        raw = yield Call(self._native.create_table, (name, partition_key, sort_key, provisioned))
+        if wait:
+            yield Call(self._native.wait_for_table, (name, True, 120.0))
+            raw = yield Call(self._native.describe_table, (name,))
+        return TableDescription._from_native(raw)
+
+    def _describe_table(self, name: str) -> Steps[TableDescription]:
+        raw = yield Call(self._native.describe_table, (name,))
+        return TableDescription._from_native(raw)
+
+    def _delete_table(self, name: str, wait: bool) -> Steps[None]:
+        yield Call(self._native.delete_table, (name,))
+        if wait:
+            yield Call(self._native.wait_for_table, (name, False, 120.0))
+
+    @staticmethod
+    def _one(call: Call) -> Steps[Any]:
+        return (yield call)
+
+
+# Let in-flight operations hand their results back before the interpreter finalizes.
+atexit.register(_native.quiesce, 5.0)
+
+_default_client: DynamoClient | None = None
+
+
+def set_default_client(client: DynamoClient | None) -> None:
+    """Make `client` the one models use when they name none (None: back to the environment's)."""
+    global _default_client
+    _default_client = client
+
+
+def get_default_client() -> DynamoClient:
+    """The default client; the first call builds one from the environment (`AWS_REGION`,
+    `AWS_ENDPOINT_URL_DYNAMODB`, ...)."""
+    global _default_client
+    if _default_client is None:
+        _default_client = DynamoClient()
+    return _default_client

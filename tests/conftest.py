@@ -1,0 +1,47 @@
+"""A DynamoDB Local for the whole session, unless DYNOMODEL_TEST_ENDPOINT names another server.
+
+When DynamoDB Local cannot be fetched or started, every test that needs it errors with the
+reason: nothing is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dynomodel import DynamoClient, set_default_client
+from dynomodel.testing import DynamoDBLocal
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def endpoint() -> Iterator[str]:
+    configured = os.environ.get("DYNOMODEL_TEST_ENDPOINT")
+    if configured:
+        yield configured
+        return
+    with DynamoDBLocal(ROOT / ".cache" / "dynamodb-local") as local:
+        yield local.endpoint
+
+
+@pytest.fixture(scope="session")
+def client(endpoint: str) -> Iterator[DynamoClient]:
+    client = DynamoClient(
+        endpoint_url=endpoint,
+        region="us-east-1",
+        access_key_id="local",
+        secret_access_key="local",
+    )
+    set_default_client(client)
+    yield client
+    set_default_client(None)
+
+
+@pytest.fixture
+def table_name() -> str:
+    return f"t-{uuid.uuid4().hex[:12]}"
