@@ -51,7 +51,7 @@ test-python: build
 	$(BIN)/python -m pytest
 
 bench: build-release
-	$(BIN)/python -m benchmarks
+	DYNOMODEL_CACHE=$(CURDIR)/.cache $(BIN)/python -m benchmarks
 
 lint: build
 	$(BIN)/ruff check python tests benchmarks examples

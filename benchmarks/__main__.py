@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from . import codec
+from . import client, codec
 
 if __name__ == "__main__":
     codec.run()
+    client.run()
