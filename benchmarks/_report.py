@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -26,10 +27,12 @@ def measure(run: Callable[[], object], *, repeats: int = 5) -> float:
     The fixtures every library's run reads (hundreds of thousands of live models and items) are
     frozen out of the cyclic GC first: otherwise each full collection rescans them, and the
     figure measures the benchmark's heap more than the library. Every library gets the same.
+    With DYNOMODEL_BENCH_GC=live nothing is frozen: what an application with a large heap sees.
     """
     run()
     gc.collect()
-    gc.freeze()
+    if os.environ.get("DYNOMODEL_BENCH_GC") != "live":
+        gc.freeze()
     try:
         times = []
         for _ in range(repeats):

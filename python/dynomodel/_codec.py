@@ -34,8 +34,8 @@ class ModelCodec(Generic[M]):
 
     def __init__(self, model: type[M], keys: Sequence[str] = ()) -> None:
         self.model = model
-        spec = describe(model, keys)
-        options = _BY_NAME if spec[2] else _LAX
+        spec, by_name = describe(model, keys)
+        options = _BY_NAME if by_name else _LAX
         validate = partial(model.__pydantic_validator__.validate_python, **options)
         self._native = _native.Codec(spec, validate)
         root_fields = spec[0][0][3]

@@ -21,8 +21,8 @@ KindSpec: TypeAlias = tuple[Any, ...]
 FieldSpec: TypeAlias = tuple[str, str, str, bool, KindSpec]
 """(field name, stored attribute, key of the decoded data for validation, required, kind)"""
 RecordSpec: TypeAlias = tuple[Any, str, bool, list[FieldSpec]]
-Spec: TypeAlias = tuple[list[RecordSpec], list[int], bool]
-"""(records, key field indexes, whether decoded data must be validated with by_name=True)"""
+Spec: TypeAlias = tuple[list[RecordSpec], list[int]]
+"""(records, key field indexes): what `_native.Codec` compiles."""
 
 _SCALARS = {
     "str": "str",
@@ -43,14 +43,15 @@ _WRAPPERS = {"function-before", "function-after", "function-wrap", "default", "m
 _RECORDS = {"model", "dataclass", "typed-dict"}
 
 
-def describe(model: type[BaseModel], keys: Sequence[str]) -> Spec:
-    """The plan description of `model`, with the named fields as its keys (partition key first)."""
+def describe(model: type[BaseModel], keys: Sequence[str]) -> tuple[Spec, bool]:
+    """The plan description of `model`, with the named fields as its keys (partition key first),
+    and whether decoded data must be validated with `by_name=True` (see `_Walker.by_name`)."""
     walker = _Walker(model)
     root = walker.record(walker.root)
     if root != 0:  # pragma: no cover - the root is always the first record walked
         raise AssertionError("the model's own record must come first")
     fields = [f[0] for f in walker.records[0][3]]
-    return walker.records, [fields.index(key) for key in keys], walker.by_name
+    return (walker.records, [fields.index(key) for key in keys]), walker.by_name
 
 
 class _Walker:

@@ -11,9 +11,11 @@ use aws_sdk_dynamodb::types::{
 };
 
 use crate::backend::BoxFuture;
+#[cfg(test)]
+use crate::AttributeValue;
 use crate::{
-    Backend, Capacity, ClientConfig, CreateTable, DeleteItem, Error, GetItem, Item, ItemOutput,
-    KeyAttribute, KeyType, PutItem, TableDescription, UpdateItem,
+    Backend, Capacity, ClientConfig, CreateTable, DeleteItem, Error, Expression, GetItem, Item,
+    ItemOutput, KeyAttribute, KeyType, PutItem, TableDescription, UpdateItem,
 };
 
 /// DynamoDB through aws-sdk-dynamodb.
@@ -61,22 +63,31 @@ fn capacity(consumed: Option<&ConsumedCapacity>, used: Use, start: Instant) -> C
     }
 }
 
-/// The SDK wants `None` rather than an empty map for absent placeholders.
-fn present<V>(map: HashMap<String, V>) -> Option<HashMap<String, V>> {
-    (!map.is_empty()).then_some(map)
+/// The expressions of one request with their shared placeholder maps, shaped for the SDK's
+/// setters (which want `None`, not an empty map, when there are no placeholders).
+struct Placeholders {
+    update: Option<String>,
+    condition: Option<String>,
+    names: Option<HashMap<String, String>>,
+    values: Option<Item>,
 }
 
-fn merge(
-    update: crate::Expression,
-    condition: Option<crate::Expression>,
-) -> (Option<String>, HashMap<String, String>, Item) {
-    let (mut names, mut values) = (update.names, update.values);
-    let condition = condition.map(|c| {
-        names.extend(c.names);
-        values.extend(c.values);
-        c.text
-    });
-    (condition, names, values)
+fn placeholders(update: Option<Expression>, condition: Option<Expression>) -> Placeholders {
+    let (mut names, mut values) = (HashMap::new(), HashMap::new());
+    let mut text = |expression: Option<Expression>| {
+        expression.map(|e| {
+            names.extend(e.names);
+            values.extend(e.values);
+            e.text
+        })
+    };
+    let (update, condition) = (text(update), text(condition));
+    Placeholders {
+        update,
+        condition,
+        names: (!names.is_empty()).then_some(names),
+        values: (!values.is_empty()).then_some(values),
+    }
 }
 
 fn sdk_key_type(key_type: KeyType) -> ScalarAttributeType {
@@ -130,21 +141,19 @@ impl Backend for AwsBackend {
     fn put_item(&self, request: PutItem) -> BoxFuture<'_, ItemOutput> {
         Box::pin(async move {
             let start = Instant::now();
-            let mut call = self
+            let expressions = placeholders(None, request.condition);
+            let call = self
                 .client
                 .put_item()
                 .table_name(&request.table)
                 .set_item(Some(request.item))
+                .set_condition_expression(expressions.condition)
+                .set_expression_attribute_names(expressions.names)
+                .set_expression_attribute_values(expressions.values)
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                )
                 .return_consumed_capacity(ReturnConsumedCapacity::Total);
-            if let Some(condition) = request.condition {
-                call = call
-                    .condition_expression(condition.text)
-                    .set_expression_attribute_names(present(condition.names))
-                    .set_expression_attribute_values(present(condition.values))
-                    .return_values_on_condition_check_failure(
-                        ReturnValuesOnConditionCheckFailure::AllOld,
-                    );
-            }
             let out = call.send().await.map_err(|err| {
                 Error::from_sdk(err, &request.table, &self.endpoint, |e| match e {
                     PutItemError::ConditionalCheckFailedException(c) => c.item().cloned(),
@@ -182,21 +191,19 @@ impl Backend for AwsBackend {
     fn delete_item(&self, request: DeleteItem) -> BoxFuture<'_, ItemOutput> {
         Box::pin(async move {
             let start = Instant::now();
-            let mut call = self
+            let expressions = placeholders(None, request.condition);
+            let call = self
                 .client
                 .delete_item()
                 .table_name(&request.table)
                 .set_key(Some(request.key))
+                .set_condition_expression(expressions.condition)
+                .set_expression_attribute_names(expressions.names)
+                .set_expression_attribute_values(expressions.values)
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                )
                 .return_consumed_capacity(ReturnConsumedCapacity::Total);
-            if let Some(condition) = request.condition {
-                call = call
-                    .condition_expression(condition.text)
-                    .set_expression_attribute_names(present(condition.names))
-                    .set_expression_attribute_values(present(condition.values))
-                    .return_values_on_condition_check_failure(
-                        ReturnValuesOnConditionCheckFailure::AllOld,
-                    );
-            }
             let out = call.send().await.map_err(|err| {
                 Error::from_sdk(err, &request.table, &self.endpoint, |e| match e {
                     DeleteItemError::ConditionalCheckFailedException(c) => c.item().cloned(),
@@ -213,17 +220,16 @@ impl Backend for AwsBackend {
     fn update_item(&self, request: UpdateItem) -> BoxFuture<'_, ItemOutput> {
         Box::pin(async move {
             let start = Instant::now();
-            let update_text = request.update.text.clone();
-            let (condition, names, values) = merge(request.update, request.condition);
+            let expressions = placeholders(Some(request.update), request.condition);
             let out = self
                 .client
                 .update_item()
                 .table_name(&request.table)
                 .set_key(Some(request.key))
-                .update_expression(update_text)
-                .set_condition_expression(condition)
-                .set_expression_attribute_names(present(names))
-                .set_expression_attribute_values(present(values))
+                .set_update_expression(expressions.update)
+                .set_condition_expression(expressions.condition)
+                .set_expression_attribute_names(expressions.names)
+                .set_expression_attribute_values(expressions.values)
                 .return_values(ReturnValue::AllNew)
                 .return_values_on_condition_check_failure(
                     ReturnValuesOnConditionCheckFailure::AllOld,
@@ -321,5 +327,37 @@ impl Backend for AwsBackend {
                 .map_err(|err| self.fail(&table, err))?;
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expression(text: &str, name: &str, value: &str) -> Expression {
+        Expression {
+            text: text.into(),
+            names: HashMap::from([(name.to_owned(), "attr".to_owned())]),
+            values: HashMap::from([(value.to_owned(), AttributeValue::N("1".into()))]),
+        }
+    }
+
+    #[test]
+    fn update_and_condition_share_one_placeholder_map() {
+        let p = placeholders(
+            Some(expression("SET #u0 = :u0", "#u0", ":u0")),
+            Some(expression("#c0 > :c0", "#c0", ":c0")),
+        );
+        assert_eq!(p.update.as_deref(), Some("SET #u0 = :u0"));
+        assert_eq!(p.condition.as_deref(), Some("#c0 > :c0"));
+        assert_eq!(p.names.map(|n| n.len()), Some(2));
+        assert_eq!(p.values.map(|v| v.len()), Some(2));
+    }
+
+    #[test]
+    fn no_expressions_means_no_maps() {
+        let p = placeholders(None, None);
+        assert!(p.update.is_none() && p.condition.is_none());
+        assert!(p.names.is_none() && p.values.is_none());
     }
 }

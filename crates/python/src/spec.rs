@@ -1,6 +1,6 @@
 //! Build a [`Plan`] from the description `dynomodel._schema` derives from pydantic's core schema.
 //!
-//! The description is plain Python data: `(records, keys, by_name)`, each record
+//! The description is plain Python data: `(records, keys)`, each record
 //! `(class, name, is_model, fields)`, each field `(name, attr, data_key, required, kind)`, and each
 //! kind a tuple whose first item is its tag: `("str",)`, `("list", kind)`, `("record", id)`, ...
 
@@ -34,7 +34,7 @@ pub struct Compiled {
 /// Compile the description of one model.
 pub fn compile(spec: &Bound<'_, PyAny>) -> PyResult<Compiled> {
     let py = spec.py();
-    let (records, keys, _by_name): (Vec<Bound<'_, PyTuple>>, Vec<usize>, bool) = spec.extract()?;
+    let (records, keys): (Vec<Bound<'_, PyTuple>>, Vec<usize>) = spec.extract()?;
     let mut names = Vec::with_capacity(records.len());
     let mut attrs = Vec::with_capacity(records.len());
     let mut data_keys = Vec::with_capacity(records.len());
