@@ -185,7 +185,9 @@ class DynamoClient:
         provisioned = None
         if billing_mode == "PROVISIONED":
             provisioned = (read_capacity, write_capacity)
-        raw = yield Call(self._native.create_table, (name, partition_key, sort_key, provisioned))
+        raw = yield Call(
+            self._native.create_table, (name, partition_key, sort_key, provisioned, [])
+        )
         if wait:
             yield Call(self._native.wait_for_table, (name, True, 120.0))
             raw = yield Call(self._native.describe_table, (name,))

@@ -12,7 +12,7 @@ from . import _native
 from ._schema import describe
 from ._types import AttributeValue, Item
 
-__all__ = ["ModelCodec"]
+__all__ = ["ModelCodec", "encode_value", "unknown_attributes"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -37,7 +37,8 @@ class ModelCodec(Generic[M]):
         spec, by_name = describe(model, keys)
         options = _BY_NAME if by_name else _LAX
         validate = partial(model.__pydantic_validator__.validate_python, **options)
-        self._native = _native.Codec(spec, validate)
+        dump = model.__pydantic_serializer__.to_python
+        self._native = _native.Codec(spec, validate, dump)
         root_fields = spec[0][0][3]
         self._attributes: dict[str, str] = {name: attr for name, attr, *_ in root_fields}
         self._key_types: dict[str, Literal["S", "N", "B"] | None] = {
@@ -59,6 +60,19 @@ class ModelCodec(Generic[M]):
     def attribute(self, field: str) -> str:
         """The stored attribute name of a field."""
         return self._attributes[field]
+
+    def locate(self, steps: Sequence[str | int]) -> tuple[str | int, ...]:
+        """The stored path of `steps` (field names, dict keys and list positions from the root):
+        field names become their stored attribute names. Raises LookupError if it leads nowhere.
+        """
+        return tuple(self._native.locate(list(steps)))
+
+    def encode_at(
+        self, steps: Sequence[str | int], value: Any, element: bool = False
+    ) -> AttributeValue:
+        """`value` in wire form as the model stores the value at `steps` (with `element`, as one
+        element of the set or list there); raises an `EncodeError` before anything is sent."""
+        return self._native.encode_at(list(steps), value, element)
 
     def key_definition(self, field: str) -> tuple[str, Literal["S", "N", "B"]]:
         """A key field's stored name and DynamoDB type, as CreateTable wants them."""
@@ -95,6 +109,18 @@ def _key_type(kind: tuple[Any, ...]) -> Literal["S", "N", "B"] | None:
     if kind[0] == "enum":
         return _key_type(kind[2])
     return _KEY_TYPES.get(kind[0])
+
+
+class _Anything(BaseModel):
+    value: Any
+
+
+_ANYTHING = ModelCodec(_Anything)
+
+
+def encode_value(value: Any) -> AttributeValue:
+    """`value` in wire form by its Python type alone (a path no model describes)."""
+    return _ANYTHING.encode_at(("value",), value)
 
 
 def unknown_attributes(instance: BaseModel) -> dict[str, AttributeValue]:

@@ -6,6 +6,10 @@ from typing import Any, final
 __all__ = ["UNKNOWN_ATTRIBUTES", "Client", "Codec", "__version__", "quiesce"]
 
 _Expression = tuple[str, dict[str, str], dict[str, Any]]
+# (filter, projection, limit, start_key, consistent_read, count_only)
+_Read = tuple[_Expression | None, _Expression | None, int | None, dict[str, Any] | None, bool, bool]
+# (name, global, partition_key, sort_key, (projection, included attributes))
+_Index = tuple[str, bool, tuple[str, str], tuple[str, str] | None, tuple[str, list[str]]]
 __version__: str
 UNKNOWN_ATTRIBUTES: str
 
@@ -13,7 +17,9 @@ UNKNOWN_ATTRIBUTES: str
 class Codec:
     """One model's compiled storage plan."""
 
-    def __new__(cls, spec: Any, validate: Callable[[dict[str, Any]], Any]) -> Codec: ...
+    def __new__(
+        cls, spec: Any, validate: Callable[[dict[str, Any]], Any], dump: Callable[[Any], Any]
+    ) -> Codec: ...
     def encode(self, instance: Any) -> dict[str, Any]:
         """The item in DynamoDB's wire form; raises if a value breaks a DynamoDB rule."""
     def item_size(self, instance: Any) -> int:
@@ -23,6 +29,12 @@ class Codec:
         out)."""
     def encode_key(self, values: dict[str, Any]) -> dict[str, Any]:
         """The primary key from the key fields' values, checked like an item's keys."""
+    def locate(self, steps: list[str | int]) -> list[str | int]:
+        """The stored path of `steps` (field names, dict keys, list positions from the root), field
+        names replaced by their stored attribute names; LookupError if it leads nowhere."""
+    def encode_at(self, steps: list[str | int], value: Any, element: bool = False) -> Any:
+        """`value` in wire form as the model stores the value at `steps`; with `element`, as one
+        element of the set or list there. None is `NULL`."""
     def load(self, item: Any) -> Any:
         """Decode and validate one wire item into a model instance."""
     def load_many(self, items: Iterable[Any]) -> list[Any]:
@@ -71,16 +83,44 @@ class Client:
         blocking: bool,
     ) -> Any:
         """UpdateItem, returning the whole item after the update."""
+    def query(
+        self,
+        table: str,
+        index: str | None,
+        key_condition: _Expression,
+        read_args: _Read,
+        forward: bool,
+        codec: Codec | None,
+        shape: str,
+        blocking: bool,
+    ) -> Any:
+        """Query: one page, its items decoded by `codec` in `shape` (wire form without a codec)."""
+    def scan(
+        self,
+        table: str,
+        index: str | None,
+        read_args: _Read,
+        segments: list[tuple[int, dict[str, Any] | None]],
+        total: int,
+        codec: Codec | None,
+        shape: str,
+        blocking: bool,
+    ) -> Any:
+        """Scan: one page of each of `segments` (`(segment, start_key)` pairs of a scan split in
+        `total` segments, or one `(0, start_key)` with `total` 0 for a plain scan), the requests
+        running concurrently; a list of pages in the order of `segments`."""
     def create_table(
         self,
         table: str,
         partition_key: tuple[str, str],
         sort_key: tuple[str, str] | None,
         provisioned: tuple[int, int] | None,
+        indexes: list[_Index],
         blocking: bool,
     ) -> Any:
         """CreateTable; keys are `(name, "S" | "N" | "B")`, `provisioned` is `(read, write)` or None
-        for on-demand billing."""
+        for on-demand billing; `indexes` are `(name, global, partition_key, sort_key,
+        (projection, included attributes))`."""
     def describe_table(self, table: str, blocking: bool) -> Any:
         """DescribeTable."""
     def delete_table(self, table: str, blocking: bool) -> Any:

@@ -5,17 +5,19 @@ use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, ConsumedCapacity, KeySchemaElement, KeyType as SdkKeyType,
-    ProvisionedThroughput, ReturnConsumedCapacity, ReturnValue,
-    ReturnValuesOnConditionCheckFailure, ScalarAttributeType,
+    AttributeDefinition, BillingMode, ConsumedCapacity, GlobalSecondaryIndex, KeySchemaElement,
+    KeyType as SdkKeyType, LocalSecondaryIndex, Projection, ProjectionType, ProvisionedThroughput,
+    ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure, ScalarAttributeType,
+    Select,
 };
 
 use crate::backend::BoxFuture;
 #[cfg(test)]
 use crate::AttributeValue;
 use crate::{
-    Backend, Capacity, ClientConfig, CreateTable, DeleteItem, Error, Expression, GetItem, Item,
-    ItemOutput, KeyAttribute, KeyType, PutItem, TableDescription, UpdateItem,
+    Backend, Capacity, ClientConfig, CreateTable, DeleteItem, Error, Expression, GetItem,
+    IndexProjection, Item, ItemOutput, KeyAttribute, KeyType, Page, PutItem, Query, Scan,
+    TableDescription, UpdateItem,
 };
 
 /// DynamoDB through aws-sdk-dynamodb.
@@ -65,28 +67,84 @@ fn capacity(consumed: Option<&ConsumedCapacity>, used: Use, start: Instant) -> C
 
 /// The expressions of one request with their shared placeholder maps, shaped for the SDK's
 /// setters (which want `None`, not an empty map, when there are no placeholders).
-struct Placeholders {
-    update: Option<String>,
-    condition: Option<String>,
+struct Placeholders<const N: usize> {
+    texts: [Option<String>; N],
     names: Option<HashMap<String, String>>,
     values: Option<Item>,
 }
 
-fn placeholders(update: Option<Expression>, condition: Option<Expression>) -> Placeholders {
+fn placeholders<const N: usize>(expressions: [Option<Expression>; N]) -> Placeholders<N> {
     let (mut names, mut values) = (HashMap::new(), HashMap::new());
-    let mut text = |expression: Option<Expression>| {
+    let texts = expressions.map(|expression| {
         expression.map(|e| {
             names.extend(e.names);
             values.extend(e.values);
             e.text
         })
-    };
-    let (update, condition) = (text(update), text(condition));
+    });
     Placeholders {
-        update,
-        condition,
+        texts,
         names: (!names.is_empty()).then_some(names),
         values: (!values.is_empty()).then_some(values),
+    }
+}
+
+fn invalid(err: impl std::fmt::Display) -> Error {
+    Error::Validation {
+        message: err.to_string(),
+    }
+}
+
+fn key_schema(
+    partition: &KeyAttribute,
+    sort: Option<&KeyAttribute>,
+) -> Result<Vec<KeySchemaElement>, Error> {
+    std::iter::once((partition, SdkKeyType::Hash))
+        .chain(sort.map(|k| (k, SdkKeyType::Range)))
+        .map(|(key, role)| {
+            KeySchemaElement::builder()
+                .attribute_name(&key.name)
+                .key_type(role)
+                .build()
+                .map_err(invalid)
+        })
+        .collect()
+}
+
+fn projection(projection: &IndexProjection) -> Projection {
+    let (kind, included) = match projection {
+        IndexProjection::All => (ProjectionType::All, None),
+        IndexProjection::KeysOnly => (ProjectionType::KeysOnly, None),
+        IndexProjection::Include(names) => (ProjectionType::Include, Some(names.clone())),
+    };
+    Projection::builder()
+        .projection_type(kind)
+        .set_non_key_attributes(included)
+        .build()
+}
+
+fn throughput((read, write): (i64, i64)) -> Result<ProvisionedThroughput, Error> {
+    ProvisionedThroughput::builder()
+        .read_capacity_units(read)
+        .write_capacity_units(write)
+        .build()
+        .map_err(invalid)
+}
+
+fn page(
+    items: Option<Vec<Item>>,
+    last_key: Option<Item>,
+    counts: (i32, i32),
+    consumed: Option<&ConsumedCapacity>,
+    start: Instant,
+) -> Page {
+    Page {
+        items: items.unwrap_or_default(),
+        // DynamoDB sends an empty map on some last pages.
+        last_key: last_key.filter(|key| !key.is_empty()),
+        count: counts.0,
+        scanned: counts.1,
+        capacity: capacity(consumed, Use::Read, start),
     }
 }
 
@@ -141,15 +199,19 @@ impl Backend for AwsBackend {
     fn put_item(&self, request: PutItem) -> BoxFuture<'_, ItemOutput> {
         Box::pin(async move {
             let start = Instant::now();
-            let expressions = placeholders(None, request.condition);
+            let Placeholders {
+                texts: [condition],
+                names,
+                values,
+            } = placeholders([request.condition]);
             let call = self
                 .client
                 .put_item()
                 .table_name(&request.table)
                 .set_item(Some(request.item))
-                .set_condition_expression(expressions.condition)
-                .set_expression_attribute_names(expressions.names)
-                .set_expression_attribute_values(expressions.values)
+                .set_condition_expression(condition)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
                 .return_values_on_condition_check_failure(
                     ReturnValuesOnConditionCheckFailure::AllOld,
                 )
@@ -191,15 +253,19 @@ impl Backend for AwsBackend {
     fn delete_item(&self, request: DeleteItem) -> BoxFuture<'_, ItemOutput> {
         Box::pin(async move {
             let start = Instant::now();
-            let expressions = placeholders(None, request.condition);
+            let Placeholders {
+                texts: [condition],
+                names,
+                values,
+            } = placeholders([request.condition]);
             let call = self
                 .client
                 .delete_item()
                 .table_name(&request.table)
                 .set_key(Some(request.key))
-                .set_condition_expression(expressions.condition)
-                .set_expression_attribute_names(expressions.names)
-                .set_expression_attribute_values(expressions.values)
+                .set_condition_expression(condition)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
                 .return_values_on_condition_check_failure(
                     ReturnValuesOnConditionCheckFailure::AllOld,
                 )
@@ -220,16 +286,20 @@ impl Backend for AwsBackend {
     fn update_item(&self, request: UpdateItem) -> BoxFuture<'_, ItemOutput> {
         Box::pin(async move {
             let start = Instant::now();
-            let expressions = placeholders(Some(request.update), request.condition);
+            let Placeholders {
+                texts: [update, condition],
+                names,
+                values,
+            } = placeholders([Some(request.update), request.condition]);
             let out = self
                 .client
                 .update_item()
                 .table_name(&request.table)
                 .set_key(Some(request.key))
-                .set_update_expression(expressions.update)
-                .set_condition_expression(expressions.condition)
-                .set_expression_attribute_names(expressions.names)
-                .set_expression_attribute_values(expressions.values)
+                .set_update_expression(update)
+                .set_condition_expression(condition)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
                 .return_values(ReturnValue::AllNew)
                 .return_values_on_condition_check_failure(
                     ReturnValuesOnConditionCheckFailure::AllOld,
@@ -254,38 +324,57 @@ impl Backend for AwsBackend {
     fn create_table(&self, request: CreateTable) -> BoxFuture<'_, TableDescription> {
         Box::pin(async move {
             let mut call = self.client.create_table().table_name(&request.table);
-            let keys = std::iter::once((&request.partition_key, SdkKeyType::Hash))
-                .chain(request.sort_key.iter().map(|k| (k, SdkKeyType::Range)));
-            for (key, role) in keys {
-                let definition = AttributeDefinition::builder()
-                    .attribute_name(&key.name)
-                    .attribute_type(sdk_key_type(key.key_type))
-                    .build()
-                    .map_err(|e| Error::Validation {
-                        message: e.to_string(),
-                    })?;
-                let element = KeySchemaElement::builder()
-                    .attribute_name(&key.name)
-                    .key_type(role)
-                    .build()
-                    .map_err(|e| Error::Validation {
-                        message: e.to_string(),
-                    })?;
-                call = call.attribute_definitions(definition).key_schema(element);
+            let mut defined = std::collections::HashSet::new();
+            let keys = std::iter::once(&request.partition_key)
+                .chain(&request.sort_key)
+                .chain(
+                    request
+                        .indexes
+                        .iter()
+                        .flat_map(|i| std::iter::once(&i.partition_key).chain(&i.sort_key)),
+                );
+            for key in keys {
+                if defined.insert(&key.name) {
+                    let definition = AttributeDefinition::builder()
+                        .attribute_name(&key.name)
+                        .attribute_type(sdk_key_type(key.key_type))
+                        .build()
+                        .map_err(invalid)?;
+                    call = call.attribute_definitions(definition);
+                }
+            }
+            call = call.set_key_schema(Some(key_schema(
+                &request.partition_key,
+                request.sort_key.as_ref(),
+            )?));
+            for index in &request.indexes {
+                let schema = Some(key_schema(&index.partition_key, index.sort_key.as_ref())?);
+                if index.global {
+                    let global = GlobalSecondaryIndex::builder()
+                        .index_name(&index.name)
+                        .set_key_schema(schema)
+                        .projection(projection(&index.projection))
+                        .set_provisioned_throughput(
+                            request.provisioned.map(throughput).transpose()?,
+                        )
+                        .build()
+                        .map_err(invalid)?;
+                    call = call.global_secondary_indexes(global);
+                } else {
+                    let local = LocalSecondaryIndex::builder()
+                        .index_name(&index.name)
+                        .set_key_schema(schema)
+                        .projection(projection(&index.projection))
+                        .build()
+                        .map_err(invalid)?;
+                    call = call.local_secondary_indexes(local);
+                }
             }
             call = match request.provisioned {
                 None => call.billing_mode(BillingMode::PayPerRequest),
-                Some((read, write)) => call
+                Some(units) => call
                     .billing_mode(BillingMode::Provisioned)
-                    .provisioned_throughput(
-                        ProvisionedThroughput::builder()
-                            .read_capacity_units(read)
-                            .write_capacity_units(write)
-                            .build()
-                            .map_err(|e| Error::Validation {
-                                message: e.to_string(),
-                            })?,
-                    ),
+                    .provisioned_throughput(throughput(units)?),
             };
             let out = call
                 .send()
@@ -293,9 +382,86 @@ impl Backend for AwsBackend {
                 .map_err(|err| self.fail(&request.table, err))?;
             out.table_description()
                 .map(describe)
-                .ok_or_else(|| Error::Validation {
-                    message: "CreateTable returned no description".into(),
-                })
+                .ok_or_else(|| invalid("CreateTable returned no description"))
+        })
+    }
+
+    fn query(&self, request: Query) -> BoxFuture<'_, Page> {
+        Box::pin(async move {
+            let start = Instant::now();
+            let read = request.read;
+            let Placeholders {
+                texts: [key_condition, filter, projection],
+                names,
+                values,
+            } = placeholders([Some(request.key_condition), read.filter, read.projection]);
+            let out = self
+                .client
+                .query()
+                .table_name(&request.table)
+                .set_index_name(request.index)
+                .set_key_condition_expression(key_condition)
+                .set_filter_expression(filter)
+                .set_projection_expression(projection)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .set_limit(read.limit)
+                .set_exclusive_start_key(read.start_key)
+                .scan_index_forward(request.forward)
+                .consistent_read(read.consistent_read)
+                .set_select(read.count_only.then_some(Select::Count))
+                .return_consumed_capacity(ReturnConsumedCapacity::Total)
+                .send()
+                .await
+                .map_err(|err| self.fail(&request.table, err))?;
+            let counts = (out.count, out.scanned_count);
+            Ok(page(
+                out.items,
+                out.last_evaluated_key,
+                counts,
+                out.consumed_capacity.as_ref(),
+                start,
+            ))
+        })
+    }
+
+    fn scan(&self, request: Scan) -> BoxFuture<'_, Page> {
+        Box::pin(async move {
+            let start = Instant::now();
+            let read = request.read;
+            let Placeholders {
+                texts: [filter, projection],
+                names,
+                values,
+            } = placeholders([read.filter, read.projection]);
+            let (segment, total) = request.segment.unzip();
+            let out = self
+                .client
+                .scan()
+                .table_name(&request.table)
+                .set_index_name(request.index)
+                .set_filter_expression(filter)
+                .set_projection_expression(projection)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .set_limit(read.limit)
+                .set_exclusive_start_key(read.start_key)
+                .consistent_read(read.consistent_read)
+                .set_segment(segment)
+                .set_total_segments(total)
+                .set_select(read.count_only.then_some(Select::Count))
+                .return_consumed_capacity(ReturnConsumedCapacity::Total)
+                .send()
+                .await
+                .map_err(|err| self.fail(&request.table, err))?;
+            let counts = (out.count, out.scanned_count);
+            Ok(page(
+                out.items,
+                out.last_evaluated_key,
+                counts,
+                out.consumed_capacity.as_ref(),
+                start,
+            ))
         })
     }
 
@@ -344,20 +510,23 @@ mod tests {
 
     #[test]
     fn update_and_condition_share_one_placeholder_map() {
-        let p = placeholders(
+        let p = placeholders([
             Some(expression("SET #u0 = :u0", "#u0", ":u0")),
+            None,
             Some(expression("#c0 > :c0", "#c0", ":c0")),
-        );
-        assert_eq!(p.update.as_deref(), Some("SET #u0 = :u0"));
-        assert_eq!(p.condition.as_deref(), Some("#c0 > :c0"));
+        ]);
+        let [update, nothing, condition] = p.texts;
+        assert_eq!(update.as_deref(), Some("SET #u0 = :u0"));
+        assert_eq!(condition.as_deref(), Some("#c0 > :c0"));
+        assert!(nothing.is_none());
         assert_eq!(p.names.map(|n| n.len()), Some(2));
         assert_eq!(p.values.map(|v| v.len()), Some(2));
     }
 
     #[test]
     fn no_expressions_means_no_maps() {
-        let p = placeholders(None, None);
-        assert!(p.update.is_none() && p.condition.is_none());
+        let p = placeholders::<2>([None, None]);
+        assert!(p.texts.iter().all(Option::is_none));
         assert!(p.names.is_none() && p.values.is_none());
     }
 }

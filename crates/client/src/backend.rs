@@ -2,7 +2,8 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::{
-    CreateTable, DeleteItem, Error, GetItem, ItemOutput, PutItem, TableDescription, UpdateItem,
+    CreateTable, DeleteItem, Error, GetItem, ItemOutput, Page, PutItem, Query, Scan,
+    TableDescription, UpdateItem,
 };
 
 /// A boxed future, so that backends can be used behind `dyn Backend`.
@@ -19,6 +20,10 @@ pub trait Backend: Send + Sync {
     fn delete_item(&self, request: DeleteItem) -> BoxFuture<'_, ItemOutput>;
     /// UpdateItem, returning the updated item.
     fn update_item(&self, request: UpdateItem) -> BoxFuture<'_, ItemOutput>;
+    /// Query: one page.
+    fn query(&self, request: Query) -> BoxFuture<'_, Page>;
+    /// Scan: one page (of one segment).
+    fn scan(&self, request: Scan) -> BoxFuture<'_, Page>;
     /// CreateTable (returns once DynamoDB accepted it; see [`Backend::describe_table`]).
     fn create_table(&self, request: CreateTable) -> BoxFuture<'_, TableDescription>;
     /// DescribeTable.

@@ -16,7 +16,8 @@ pub use backend::Backend;
 pub use config::ClientConfig;
 pub use error::Error;
 pub use request::{
-    AttributeValue, Capacity, CreateTable, DeleteItem, Expression, GetItem, Item, ItemOutput,
-    KeyAttribute, KeyType, PutItem, TableDescription, UpdateItem,
+    AttributeValue, Capacity, CreateTable, DeleteItem, Expression, GetItem, IndexProjection, Item,
+    ItemOutput, KeyAttribute, KeyType, Page, PutItem, Query, Read, Scan, SecondaryIndex,
+    TableDescription, UpdateItem,
 };
 pub use runtime::runtime;

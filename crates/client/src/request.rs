@@ -112,8 +112,97 @@ pub struct CreateTable {
     pub partition_key: KeyAttribute,
     /// The sort (range) key, if any.
     pub sort_key: Option<KeyAttribute>,
-    /// `(read, write)` units for provisioned billing; `None` is on-demand (PAY_PER_REQUEST).
+    /// `(read, write)` units for provisioned billing (each global index gets the same);
+    /// `None` is on-demand (PAY_PER_REQUEST).
     pub provisioned: Option<(i64, i64)>,
+    /// Secondary indexes created with the table.
+    pub indexes: Vec<SecondaryIndex>,
+}
+
+/// A global or local secondary index of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondaryIndex {
+    /// The index name.
+    pub name: String,
+    /// Global (any partition key) or local (the table's partition key, another sort key).
+    pub global: bool,
+    /// The index's partition key (for a local index, the table's).
+    pub partition_key: KeyAttribute,
+    /// The index's sort key, if any.
+    pub sort_key: Option<KeyAttribute>,
+    /// Which attributes the index holds besides the keys.
+    pub projection: IndexProjection,
+}
+
+/// The attributes a secondary index copies from the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexProjection {
+    /// Every attribute.
+    All,
+    /// The table's and the index's keys only.
+    KeysOnly,
+    /// The keys and these attributes.
+    Include(Vec<String>),
+}
+
+/// Query: the items under one partition key, in sort key order, a page at a time.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    /// The table.
+    pub table: String,
+    /// A secondary index of the table to read instead.
+    pub index: Option<String>,
+    /// The key condition (partition key equality, optionally a sort key condition).
+    pub key_condition: Expression,
+    /// What the rest of the read shares: filter, projection, page size, start key, ...
+    pub read: Read,
+    /// Ascending sort key order (`ScanIndexForward`).
+    pub forward: bool,
+}
+
+/// Scan: every item of a table or index, a page at a time, optionally one segment of many.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// The table.
+    pub table: String,
+    /// A secondary index of the table to read instead.
+    pub index: Option<String>,
+    /// What the rest of the read shares: filter, projection, page size, start key, ...
+    pub read: Read,
+    /// `(segment, total_segments)` of a parallel scan.
+    pub segment: Option<(i32, i32)>,
+}
+
+/// The parts Query and Scan share.
+#[derive(Debug, Clone, Default)]
+pub struct Read {
+    /// Items that do not match are dropped after they are read (and still cost capacity).
+    pub filter: Option<Expression>,
+    /// Which attributes to return (names only).
+    pub projection: Option<Expression>,
+    /// The most items one request evaluates (`Limit`).
+    pub limit: Option<i32>,
+    /// Where to resume: the previous page's `LastEvaluatedKey`.
+    pub start_key: Option<Item>,
+    /// Strongly consistent (tables and local indexes only).
+    pub consistent_read: bool,
+    /// Count the matching items instead of returning them (`Select=COUNT`).
+    pub count_only: bool,
+}
+
+/// One page of a Query or Scan.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// The items of the page (none when counting).
+    pub items: Vec<Item>,
+    /// Where the next page starts; `None` on the last page.
+    pub last_key: Option<Item>,
+    /// Items matched (after the filter).
+    pub count: i32,
+    /// Items read (before the filter): what the capacity paid for.
+    pub scanned: i32,
+    /// Consumed capacity and duration.
+    pub capacity: Capacity,
 }
 
 /// What DescribeTable reports.

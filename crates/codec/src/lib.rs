@@ -16,4 +16,4 @@ pub mod size;
 pub mod temporal;
 
 pub use error::{CodecError, PathSegment, Rule};
-pub use plan::{Field, Kind, Plan, PlanError, Record, RecordId, WireType};
+pub use plan::{Field, Kind, LocateError, Plan, PlanError, Record, RecordId, Step, WireType};

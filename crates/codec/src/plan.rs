@@ -142,6 +142,16 @@ pub struct Plan<H> {
     keys: Vec<usize>,
 }
 
+/// Where one [`Step`] of a path leads.
+enum Reached<'p, H> {
+    /// A record's field: its stored name and kind.
+    Field(&'p str, &'p Kind<H>),
+    /// An element of a list, tuple or map.
+    Element(&'p Kind<H>),
+    /// Into a value the plan does not describe.
+    Untyped,
+}
+
 /// A model declaration the codec cannot serve, found when the class is created.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
@@ -162,6 +172,25 @@ pub enum PlanError {
     /// A record id or key index that points nowhere (a bindings bug, reported rather than panicking).
     #[error("the plan refers to record {0}, which it does not hold")]
     Dangling(usize),
+}
+
+/// One step of a path into an item, as Python code writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// A field of a model (its Python name) or a key of a `dict`.
+    Name(String),
+    /// A position in a list or tuple.
+    Index(usize),
+}
+
+/// A path that leads nowhere in the plan: `Order.adress` or `Order.total[0]`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{at} has no {step}")]
+pub struct LocateError {
+    /// The path up to the step that failed, written as Python code would (`lines[0]`).
+    pub at: String,
+    /// What was asked for there: `field 'x'` or `position 3`.
+    pub step: String,
 }
 
 impl<H> Plan<H> {
@@ -219,6 +248,76 @@ impl<H> Plan<H> {
             }
             Kind::Nullable(_) | Kind::Any | Kind::Custom(_) => return None,
         })
+    }
+
+    /// Follow `steps` (Python field names, dict keys, list positions) from the root: the stored
+    /// path (field names replaced by their stored attribute names) and the kind found there, or
+    /// `None` past an `Any` or a type the plan cannot see into, where steps are taken as written.
+    pub fn locate(&self, steps: &[Step]) -> Result<(Vec<Step>, Option<&Kind<H>>), LocateError> {
+        let mut kind: Option<&Kind<H>> = None;
+        let mut stored = Vec::with_capacity(steps.len());
+        let mut walked = self.root().name.clone();
+        for (position, step) in steps.iter().enumerate() {
+            let reached = match (position, kind) {
+                (0, _) => self.field(0, step),
+                (_, None) => Some(Reached::Untyped),
+                (_, Some(here)) => self.step(here, step),
+            };
+            let reached = reached.ok_or_else(|| LocateError {
+                at: walked.clone(),
+                step: match step {
+                    Step::Name(name) => format!("field '{name}'"),
+                    Step::Index(index) => format!("position {index}"),
+                },
+            })?;
+            match step {
+                Step::Name(name) if matches!(reached, Reached::Field(..)) => {
+                    walked.push_str(&format!(".{name}"));
+                }
+                Step::Name(name) => walked.push_str(&format!("[{name:?}]")),
+                Step::Index(index) => walked.push_str(&format!("[{index}]")),
+            }
+            (kind, stored) = match reached {
+                Reached::Field(attr, inner) => {
+                    stored.push(Step::Name(attr.to_owned()));
+                    (Some(inner), stored)
+                }
+                Reached::Element(inner) => {
+                    stored.push(step.clone());
+                    (Some(inner), stored)
+                }
+                Reached::Untyped => {
+                    stored.push(step.clone());
+                    (None, stored)
+                }
+            };
+        }
+        Ok((stored, kind))
+    }
+
+    fn field(&self, id: RecordId, step: &Step) -> Option<Reached<'_, H>> {
+        let Step::Name(name) = step else { return None };
+        let field = self
+            .records
+            .get(id)?
+            .fields
+            .iter()
+            .find(|f| &f.name == name)?;
+        Some(Reached::Field(&field.attr, &field.kind))
+    }
+
+    fn step<'p>(&'p self, kind: &'p Kind<H>, step: &Step) -> Option<Reached<'p, H>> {
+        match (kind, step) {
+            (Kind::Nullable(inner), _) => self.step(inner, step),
+            (Kind::Record(id), _) => self.field(*id, step),
+            (Kind::Map(inner), Step::Name(_)) | (Kind::List(inner), Step::Index(_)) => {
+                Some(Reached::Element(inner))
+            }
+            (Kind::Tuple(kinds), Step::Index(index)) => kinds.get(*index).map(Reached::Element),
+            (Kind::Union(variants), _) => variants.iter().find_map(|v| self.step(v, step)),
+            (Kind::Any | Kind::Custom(_), _) => Some(Reached::Untyped),
+            _ => None,
+        }
     }
 
     fn check_key(&self, field: &Field<H>) -> Result<(), PlanError> {
@@ -309,6 +408,54 @@ mod tests {
                 field: "bad".into()
             })
         );
+    }
+
+    #[test]
+    fn paths_are_located_through_records_lists_and_maps() {
+        let line = Record::new(
+            (),
+            "Line".into(),
+            true,
+            vec![Field {
+                name: "sku".into(),
+                attr: "SKU".into(),
+                kind: Kind::Str,
+                required: true,
+            }],
+        );
+        let order = Record::new(
+            (),
+            "Order".into(),
+            true,
+            vec![
+                field(
+                    "lines",
+                    Kind::Nullable(Box::new(Kind::List(Box::new(Kind::Record(1))))),
+                ),
+                field("meta", Kind::Map(Box::new(Kind::Int))),
+                field("extra", Kind::Any),
+            ],
+        );
+        let plan = Plan::new(vec![order, line], vec![]).expect("plan");
+        let name = |s: &str| Step::Name(s.into());
+        let (stored, kind) = plan
+            .locate(&[name("lines"), Step::Index(2), name("sku")])
+            .expect("found");
+        assert_eq!(stored, vec![name("lines"), Step::Index(2), name("SKU")]);
+        assert_eq!(kind, Some(&Kind::Str));
+        let (_, kind) = plan.locate(&[name("meta"), name("any key")]).expect("map");
+        assert_eq!(kind, Some(&Kind::Int));
+        let (stored, kind) = plan
+            .locate(&[name("extra"), Step::Index(0), name("x")])
+            .expect("untyped");
+        assert_eq!(stored.len(), 3);
+        assert_eq!(kind, None);
+        let err = plan
+            .locate(&[name("lines"), Step::Index(0), name("price")])
+            .expect_err("no such field");
+        assert_eq!(err.to_string(), "Order.lines[0] has no field 'price'");
+        assert!(plan.locate(&[name("meta"), Step::Index(0)]).is_err());
+        assert!(plan.locate(&[Step::Index(0)]).is_err());
     }
 
     #[test]

@@ -57,7 +57,8 @@ pub fn item_to_py<'py>(py: Python<'py>, item: &Item) -> PyResult<Bound<'py, PyDi
     Ok(dict)
 }
 
-fn value_to_py<'py>(py: Python<'py>, value: &AttributeValue) -> PyResult<Bound<'py, PyDict>> {
+/// An SDK value -> a Python wire value.
+pub fn value_to_py<'py>(py: Python<'py>, value: &AttributeValue) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
     let (tag, payload): (Tag, Bound<'py, PyAny>) = match value {
         AttributeValue::S(s) => (Tag::S, PyString::new(py, s).into_any()),

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use dynomodel_client::{
     runtime, AwsBackend, Backend, ClientConfig, CreateTable, DeleteItem, Error, Expression,
-    GetItem, ItemOutput, KeyAttribute, KeyType, PutItem, TableDescription, UpdateItem,
+    GetItem, IndexProjection, ItemOutput, KeyAttribute, KeyType, Page, PutItem, Query, Read, Scan,
+    SecondaryIndex, TableDescription, UpdateItem,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -14,6 +15,119 @@ use pyo3::types::{PyDict, PyList};
 
 use crate::attribute::{item_from_py, item_to_py};
 use crate::bridge::{run, ToPython};
+use crate::codec::{Codec, Shape};
+
+/// A page with what it becomes in Python: decoded by a model's codec in one pass over the SDK's
+/// values once the GIL is held, or left in wire form.
+struct DecodedPage {
+    page: Page,
+    codec: Option<Py<Codec>>,
+    shape: Shape,
+}
+
+impl ToPython for DecodedPage {
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        let out = PyDict::new(py);
+        let items = match &self.codec {
+            Some(codec) => codec.get().load_page(py, &self.page.items, self.shape)?,
+            None => PyList::new(
+                py,
+                self.page
+                    .items
+                    .iter()
+                    .map(|item| item_to_py(py, item))
+                    .collect::<PyResult<Vec<_>>>()?,
+            )?,
+        };
+        out.set_item("items", items)?;
+        match &self.page.last_key {
+            Some(key) => out.set_item("last_key", item_to_py(py, key)?)?,
+            None => out.set_item("last_key", py.None())?,
+        }
+        out.set_item("count", self.page.count)?;
+        out.set_item("scanned", self.page.scanned)?;
+        out.set_item("read", self.page.capacity.read)?;
+        out.set_item("write", self.page.capacity.write)?;
+        out.set_item("duration", self.page.capacity.duration.as_secs_f64())?;
+        Ok(out.into_any())
+    }
+}
+
+impl<T: ToPython> ToPython for Vec<T> {
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        let values = self
+            .into_iter()
+            .map(|value| value.to_python(py))
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(PyList::new(py, values)?.into_any())
+    }
+}
+
+/// `(filter, projection, limit, start_key, consistent_read, count_only)` from Python.
+type ReadArgs<'py> = (
+    Option<ExpressionArgs<'py>>,
+    Option<ExpressionArgs<'py>>,
+    Option<i32>,
+    Option<Bound<'py, PyDict>>,
+    bool,
+    bool,
+);
+
+fn read(
+    (filter, projection, limit, start_key, consistent_read, count_only): ReadArgs<'_>,
+) -> PyResult<Read> {
+    Ok(Read {
+        filter: expression(filter)?,
+        projection: expression(projection)?,
+        limit,
+        start_key: start_key.as_ref().map(item_from_py).transpose()?,
+        consistent_read,
+        count_only,
+    })
+}
+
+/// `(name, global, partition_key, sort_key, (projection, included))` from Python.
+type IndexArgs = (
+    String,
+    bool,
+    (String, String),
+    Option<(String, String)>,
+    (String, Vec<String>),
+);
+
+fn secondary_index(
+    (name, global, partition_key, sort_key, projection): IndexArgs,
+) -> PyResult<SecondaryIndex> {
+    let projection = match (projection.0.as_str(), projection.1) {
+        ("ALL", _) => IndexProjection::All,
+        ("KEYS_ONLY", _) => IndexProjection::KeysOnly,
+        ("INCLUDE", names) => IndexProjection::Include(names),
+        (other, _) => {
+            return Err(PyValueError::new_err(format!(
+                "index {name:?}: projection must be ALL, KEYS_ONLY or INCLUDE, not {other:?}"
+            )))
+        }
+    };
+    Ok(SecondaryIndex {
+        partition_key: key_attribute(partition_key)?,
+        sort_key: sort_key.map(key_attribute).transpose()?,
+        name,
+        global,
+        projection,
+    })
+}
+
+fn decoded(
+    page: Result<Page, Error>,
+    codec: Option<Py<Codec>>,
+    shape: Shape,
+) -> Result<DecodedPage, Error> {
+    Ok(DecodedPage {
+        page: page?,
+        codec,
+        shape,
+    })
+}
 
 impl ToPython for ItemOutput {
     fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
@@ -237,9 +351,99 @@ impl Client {
         )
     }
 
+    /// Query: one page, its items decoded by `codec` in `shape` (wire form without a codec).
+    #[pyo3(signature = (table, index, key_condition, read_args, forward, codec, shape, blocking))]
+    #[allow(clippy::too_many_arguments)]
+    fn query<'py>(
+        &self,
+        py: Python<'py>,
+        table: String,
+        index: Option<String>,
+        key_condition: ExpressionArgs<'py>,
+        read_args: ReadArgs<'py>,
+        forward: bool,
+        codec: Option<Py<Codec>>,
+        shape: &str,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = Query {
+            table,
+            index,
+            key_condition: expression(Some(key_condition))?.unwrap_or_default(),
+            read: read(read_args)?,
+            forward,
+        };
+        let shape = Shape::parse(shape)?;
+        let backend = Arc::clone(&self.backend);
+        run(py, blocking, async move {
+            decoded(backend.query(request).await, codec, shape)
+        })
+    }
+
+    /// Scan: one page of each of `segments` (`(segment, start_key)` pairs of a scan split in
+    /// `total` segments, or one `(0, start_key)` with `total` 0 for a plain scan), the requests
+    /// running concurrently; a list of pages in the order of `segments`.
+    #[pyo3(signature = (table, index, read_args, segments, total, codec, shape, blocking))]
+    #[allow(clippy::too_many_arguments)]
+    fn scan<'py>(
+        &self,
+        py: Python<'py>,
+        table: String,
+        index: Option<String>,
+        read_args: ReadArgs<'py>,
+        segments: Vec<(i32, Option<Bound<'py, PyDict>>)>,
+        total: i32,
+        codec: Option<Bound<'py, Codec>>,
+        shape: &str,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let shared = read(read_args)?;
+        let requests = segments
+            .into_iter()
+            .map(|(segment, start_key)| {
+                Ok(Scan {
+                    table: table.clone(),
+                    index: index.clone(),
+                    read: Read {
+                        start_key: start_key.as_ref().map(item_from_py).transpose()?,
+                        ..shared.clone()
+                    },
+                    segment: (total > 0).then_some((segment, total)),
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let shape = Shape::parse(shape)?;
+        // One handle per page, taken now: the runtime's threads do not hold the GIL to clone.
+        let codecs: Vec<_> = requests
+            .iter()
+            .map(|_| codec.as_ref().map(|c| c.clone().unbind()))
+            .collect();
+        let backend = Arc::clone(&self.backend);
+        run(py, blocking, async move {
+            let tasks: Vec<_> = requests
+                .into_iter()
+                .map(|request| {
+                    let backend = Arc::clone(&backend);
+                    tokio::spawn(async move { backend.scan(request).await })
+                })
+                .collect();
+            let mut pages = Vec::with_capacity(tasks.len());
+            for (task, codec) in tasks.into_iter().zip(codecs) {
+                let page = task.await.map_err(|err| Error::Service {
+                    code: "TaskFailed".into(),
+                    message: err.to_string(),
+                })?;
+                pages.push(decoded(page, codec, shape)?);
+            }
+            Ok(pages)
+        })
+    }
+
     /// CreateTable; keys are `(name, "S" | "N" | "B")`, `provisioned` is `(read, write)` or None
-    /// for on-demand billing.
-    #[pyo3(signature = (table, partition_key, sort_key, provisioned, blocking))]
+    /// for on-demand billing; `indexes` are `(name, global, partition_key, sort_key,
+    /// (projection, included attributes))`.
+    #[pyo3(signature = (table, partition_key, sort_key, provisioned, indexes, blocking))]
+    #[allow(clippy::too_many_arguments)]
     fn create_table<'py>(
         &self,
         py: Python<'py>,
@@ -247,6 +451,7 @@ impl Client {
         partition_key: (String, String),
         sort_key: Option<(String, String)>,
         provisioned: Option<(i64, i64)>,
+        indexes: Vec<IndexArgs>,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = CreateTable {
@@ -254,6 +459,10 @@ impl Client {
             partition_key: key_attribute(partition_key)?,
             sort_key: sort_key.map(key_attribute).transpose()?,
             provisioned,
+            indexes: indexes
+                .into_iter()
+                .map(secondary_index)
+                .collect::<PyResult<_>>()?,
         };
         let backend = Arc::clone(&self.backend);
         run(

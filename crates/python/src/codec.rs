@@ -1,13 +1,31 @@
 //! `Codec`: one model's compiled plan, exposed to Python.
 
+use dynomodel_codec::{Kind, PathSegment, Step};
+use pyo3::exceptions::PyLookupError;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::decode::Decoder;
 use crate::encode::{EncodeError, Encoder};
 use crate::errors;
-use crate::spec::{compile, Compiled};
+use crate::source::{PyWire, SdkWire, Source};
+use crate::spec::{compile, Compiled, Handle};
+use dynomodel_client::Item;
+
+fn step_to_py<'py>(py: Python<'py>, step: &Step) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match step {
+        Step::Name(name) => PyString::new(py, name).into_any(),
+        Step::Index(index) => index.into_pyobject(py)?.into_any(),
+    })
+}
+
+fn segment(step: &Step) -> PathSegment {
+    match step {
+        Step::Name(name) => PathSegment::Attr(name.clone()),
+        Step::Index(index) => PathSegment::Index(*index),
+    }
+}
 
 /// The key in an instance's `__dict__` under which the attributes a stored item had, but the
 /// model does not declare, are kept in wire form (pydantic's dumps, equality and repr ignore it).
@@ -19,6 +37,34 @@ pub struct Codec {
     compiled: Compiled,
     /// Validates decoded data into the model (pydantic-core, lax mode).
     validate: Py<PyAny>,
+    /// Dumps a model instance to a dict of its Python values (pydantic-core's serializer).
+    dump: Py<PyAny>,
+}
+
+/// What a page of items becomes in Python.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Model instances.
+    Models,
+    /// Validated, then dumped to dicts of the model's Python types.
+    Dicts,
+    /// Decoded but not validated (a projection the model cannot hold): the stored attributes
+    /// that the model declares, by data key, with the plan's Python types.
+    Partial,
+}
+
+impl Shape {
+    /// `"models"`, `"dicts"` or `"partial"`.
+    pub fn parse(name: &str) -> PyResult<Self> {
+        match name {
+            "models" => Ok(Self::Models),
+            "dicts" => Ok(Self::Dicts),
+            "partial" => Ok(Self::Partial),
+            other => Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "unknown page shape {other:?}"
+            ))),
+        }
+    }
 }
 
 impl Codec {
@@ -35,10 +81,11 @@ impl Codec {
 #[pymethods]
 impl Codec {
     #[new]
-    fn new(spec: &Bound<'_, PyAny>, validate: Py<PyAny>) -> PyResult<Self> {
+    fn new(spec: &Bound<'_, PyAny>, validate: Py<PyAny>, dump: Py<PyAny>) -> PyResult<Self> {
         Ok(Self {
             compiled: compile(spec)?,
             validate,
+            dump,
         })
     }
 
@@ -72,9 +119,67 @@ impl Codec {
         Ok(encoded.size)
     }
 
+    /// The stored path of `steps` (field names, dict keys, list positions from the root), field
+    /// names replaced by their stored attribute names; LookupError if it leads nowhere.
+    fn locate<'py>(&self, steps: &Bound<'py, PyList>) -> PyResult<Bound<'py, PyList>> {
+        let py = steps.py();
+        let (stored, _) = self.walk(steps)?;
+        let stored = stored
+            .iter()
+            .map(|step| step_to_py(py, step))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, stored)
+    }
+
+    /// `value` in wire form as the model stores the value at `steps`; with `element`, as one
+    /// element of the set or list there. None is `NULL`.
+    #[pyo3(signature = (steps, value, element=false))]
+    fn encode_at<'py>(
+        &self,
+        steps: &Bound<'py, PyList>,
+        value: &Bound<'py, PyAny>,
+        element: bool,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let py = value.py();
+        let (stored, kind) = self.walk(steps)?;
+        let mut kind = kind.unwrap_or(&Kind::Any);
+        if let Kind::Nullable(inner) = kind {
+            kind = inner;
+        }
+        if element {
+            if let Kind::Set(inner) | Kind::List(inner) = kind {
+                kind = inner;
+            }
+        }
+        if value.is_none() {
+            let null = PyDict::new(py);
+            null.set_item(intern!(py, "NULL"), true)?;
+            return Ok(null);
+        }
+        let (wire, _) = Encoder::new(&self.compiled)
+            .value(kind, value)
+            .map_err(|err| {
+                let err = match err {
+                    EncodeError::Codec(err) => EncodeError::Codec(
+                        stored
+                            .iter()
+                            .rev()
+                            .fold(err, |err, step| err.at(segment(step))),
+                    ),
+                    other => other,
+                };
+                self.encode_error(py, err)
+            })?;
+        Ok(wire)
+    }
+
     /// Decode and validate one wire item into a model instance.
     fn load<'py>(&self, item: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        self.load_one(&Decoder::new(&self.compiled), item)
+        self.load_one(
+            item.py(),
+            &Decoder::new(&self.compiled),
+            &PyWire::item(item)?,
+        )
     }
 
     /// Decode and validate a page of wire items, in one call: each item is validated as soon as
@@ -83,20 +188,66 @@ impl Codec {
         let decoder = Decoder::new(&self.compiled);
         let out = PyList::empty(items.py());
         for item in items.try_iter()? {
-            out.append(self.load_one(&decoder, &item?)?)?;
+            out.append(self.load_one(items.py(), &decoder, &PyWire::item(&item?)?)?)?;
         }
         Ok(out)
     }
 }
 
 impl Codec {
-    fn load_one<'py>(
+    fn walk(&self, steps: &Bound<'_, PyList>) -> PyResult<(Vec<Step>, Option<&Kind<Handle>>)> {
+        let steps = steps
+            .iter()
+            .map(|step| match step.extract::<usize>() {
+                Ok(index) => Ok(Step::Index(index)),
+                Err(_) => Ok(Step::Name(step.extract::<String>()?)),
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        self.compiled
+            .plan
+            .locate(&steps)
+            .map_err(|err| PyLookupError::new_err(err.to_string()))
+    }
+
+    /// A page the client fetched, decoded straight from the SDK's values in the given shape.
+    pub fn load_page<'py>(
         &self,
+        py: Python<'py>,
+        items: &[Item],
+        shape: Shape,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let decoder = Decoder::new(&self.compiled);
+        let out = PyList::empty(py);
+        for item in items {
+            out.append(self.shaped(py, &decoder, &SdkWire::Item(item), shape)?)?;
+        }
+        Ok(out)
+    }
+
+    fn shaped<'py, S: Source<'py>>(
+        &self,
+        py: Python<'py>,
         decoder: &Decoder<'_>,
-        item: &Bound<'py, PyAny>,
+        item: &S,
+        shape: Shape,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let py = item.py();
-        let (data, unknown) = decoder.item(item)?;
+        match shape {
+            Shape::Models => self.load_one(py, decoder, item),
+            Shape::Dicts => {
+                let instance = self.load_one(py, decoder, item)?;
+                self.dump.bind(py).call1((instance,))
+            }
+            Shape::Partial => Ok(decoder.item(py, item)?.0.into_any()),
+        }
+    }
+
+    fn load_one<'py, S: Source<'py>>(
+        &self,
+        py: Python<'py>,
+        decoder: &Decoder<'_>,
+        item: &S,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (data, unknown) = decoder.item(py, item)?;
         let instance = self.validate.bind(py).call1((data,))?;
         if let Some(unknown) = unknown {
             instance

@@ -1,19 +1,20 @@
-//! Wire items -> plain Python data that pydantic validates in one call.
+//! Stored items -> plain Python data that pydantic validates.
 //!
-//! Strings are handed over as the very `str` objects of the input; numbers become `int`,
+//! The items come from Python wire dicts or straight from the SDK ([`crate::source`]). Strings
+//! from Python are handed over as the very `str` objects of the input; numbers become `int`,
 //! `Decimal` or `float` by the plan, straight from their decimal text; datetimes in the codec's
 //! own fixed format are built here, anything else is left for pydantic's ISO-8601 parser.
 
 use dynomodel_codec::{temporal, Kind, RecordId};
 use pyo3::prelude::*;
-use pyo3::types::{PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PySet, PyString, PyTzInfo};
+use pyo3::types::{PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PySet, PyTzInfo};
 
-use crate::errors;
 use crate::py_types;
+use crate::source::Source;
 use crate::spec::{Compiled, Handle};
-use crate::wire::{split, Tag};
+use crate::wire::Tag;
 
-/// Decodes wire values along one compiled plan.
+/// Decodes stored values along one compiled plan.
 pub struct Decoder<'a> {
     compiled: &'a Compiled,
 }
@@ -26,47 +27,47 @@ impl<'a> Decoder<'a> {
 
     /// Decode a whole item: the data to validate, and the attributes the model does not declare
     /// (kept in wire form, to be written back unchanged).
-    pub fn item<'py>(
+    pub fn item<'py, S: Source<'py>>(
         &self,
-        item: &Bound<'py, PyAny>,
+        py: Python<'py>,
+        item: &S,
     ) -> PyResult<(Bound<'py, PyDict>, Option<Bound<'py, PyDict>>)> {
-        let item = item
-            .cast::<PyDict>()
-            .map_err(|_| errors::invalid_item(format!("an item must be a dict, not {item}")))?;
         let mut unknown = None;
-        let data = self.record(0, item, Some(&mut unknown))?;
+        let data = self.record(py, 0, item, Some(&mut unknown))?;
         Ok((data, unknown))
     }
 
-    fn record<'py>(
+    fn record<'py, S: Source<'py>>(
         &self,
+        py: Python<'py>,
         id: RecordId,
-        map: &Bound<'py, PyDict>,
+        map: &S,
         mut unknown: Option<&mut Option<Bound<'py, PyDict>>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let py = map.py();
         let record = self.compiled.plan.record(id);
         let keys = &self.compiled.data_keys[id];
-        let index = self.compiled.attr_index[id].bind(py);
         let out = PyDict::new(py);
         let mut required_seen = 0;
-        for (attr, value) in map {
-            match index.get_item(&attr)? {
+        map.for_each_entry(|name, value| {
+            match name.field_index(self.compiled, id)? {
                 Some(position) => {
-                    let position: usize = position.extract()?;
                     let field = &record.fields[position];
                     required_seen += usize::from(field.required);
-                    out.set_item(keys[position].bind(py), self.value(&field.kind, &value)?)?;
+                    out.set_item(
+                        keys[position].bind(py),
+                        self.value(py, &field.kind, &value)?,
+                    )?;
                 }
                 None => {
                     if let Some(unknown) = unknown.as_deref_mut() {
                         unknown
                             .get_or_insert_with(|| PyDict::new(py))
-                            .set_item(attr, value)?;
+                            .set_item(name.to_py(py), value.to_wire(py)?)?;
                     }
                 }
             }
-        }
+            Ok(())
+        })?;
         if required_seen < self.compiled.required[id] {
             // What encoding left out comes back as what was left out: None, or an empty set.
             for (field, key) in record.fields.iter().zip(keys) {
@@ -83,132 +84,111 @@ impl<'a> Decoder<'a> {
         Ok(out)
     }
 
-    fn value<'py>(
+    fn value<'py, S: Source<'py>>(
         &self,
+        py: Python<'py>,
         kind: &Kind<Handle>,
-        value: &Bound<'py, PyAny>,
+        value: &S,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (tag, payload) = split(value)?;
-        self.tagged(kind, tag, payload)
-    }
-
-    fn tagged<'py>(
-        &self,
-        kind: &Kind<Handle>,
-        tag: Tag,
-        payload: Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let py = payload.py();
+        let tag = value.tag();
         match (tag, kind) {
-            (_, Kind::Nullable(inner)) => self.tagged(inner, tag, payload),
-            (_, Kind::Enum { value, .. }) => self.tagged(value, tag, payload),
+            (_, Kind::Nullable(inner)) => self.value(py, inner, value),
+            (_, Kind::Enum { value: inner, .. }) => self.value(py, inner, value),
             (Tag::Null, _) => Ok(py.None().into_bound(py)),
-            (Tag::S, Kind::DateTime) => datetime(payload),
-            (Tag::S, Kind::Date) => date(payload),
-            (Tag::N, _) => number(kind, payload),
-            (Tag::Ss | Tag::Ns | Tag::Bs, Kind::Set(element)) => {
-                self.set(tag, Some(element), payload)
-            }
+            (Tag::S, Kind::DateTime) => datetime(py, value),
+            (Tag::S, Kind::Date) => date(py, value),
+            (Tag::N, _) => number(py, kind, value),
+            (Tag::Ss | Tag::Ns | Tag::Bs, Kind::Set(element)) => self.set(py, Some(element), value),
             (Tag::Ss | Tag::Ns | Tag::Bs, Kind::Union(variants)) => {
                 let element = variants.iter().find_map(|v| match v {
                     Kind::Set(element) => Some(&**element),
                     _ => None,
                 });
-                self.set(tag, element, payload)
+                self.set(py, element, value)
             }
-            (Tag::Ss | Tag::Ns | Tag::Bs, _) => self.set(tag, None, payload),
+            (Tag::Ss | Tag::Ns | Tag::Bs, _) => self.set(py, None, value),
             (Tag::L, Kind::List(element) | Kind::Set(element)) => {
-                self.list(payload, |_| &**element)
+                self.list(py, value, |_| &**element)
             }
             (Tag::L, Kind::Tuple(kinds)) => {
-                self.list(payload, |i| kinds.get(i).unwrap_or(&Kind::Any))
+                self.list(py, value, |i| kinds.get(i).unwrap_or(&Kind::Any))
             }
-            (Tag::L, _) => self.list(payload, |_| &Kind::Any),
-            (Tag::M, Kind::Record(id)) => Ok(self.record(*id, payload.cast()?, None)?.into_any()),
-            (Tag::M, Kind::Union(variants)) => {
-                let map = payload.cast::<PyDict>()?;
-                match self.pick_record(variants, map)? {
-                    Some(id) => Ok(self.record(id, map, None)?.into_any()),
-                    None => self.map(map, &Kind::Any),
-                }
-            }
-            (Tag::M, Kind::Map(inner)) => self.map(payload.cast()?, inner),
-            (Tag::M, _) => self.map(payload.cast()?, &Kind::Any),
-            // S, B and BOOL payloads are already the Python values.
-            (Tag::S | Tag::B | Tag::Bool, _) => Ok(payload),
+            (Tag::L, _) => self.list(py, value, |_| &Kind::Any),
+            (Tag::M, Kind::Record(id)) => Ok(self.record(py, *id, value, None)?.into_any()),
+            (Tag::M, Kind::Union(variants)) => match self.pick_record(variants, value)? {
+                Some(id) => Ok(self.record(py, id, value, None)?.into_any()),
+                None => self.map(py, value, &Kind::Any),
+            },
+            (Tag::M, Kind::Map(inner)) => self.map(py, value, inner),
+            (Tag::M, _) => self.map(py, value, &Kind::Any),
+            (Tag::S | Tag::B | Tag::Bool, _) => value.scalar(py),
         }
     }
 
-    fn set<'py>(
+    fn set<'py, S: Source<'py>>(
         &self,
-        tag: Tag,
+        py: Python<'py>,
         element: Option<&Kind<Handle>>,
-        payload: Bound<'py, PyAny>,
+        value: &S,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let py = payload.py();
         let out = PySet::empty(py)?;
-        for item in payload.try_iter()? {
-            let item = item?;
-            let decoded = match (tag, element) {
-                (Tag::Ns, Some(kind)) => number(kind, item)?,
-                (Tag::Ns, None) => number(&Kind::Any, item)?,
-                (Tag::Ss, Some(kind)) => self.tagged(kind, Tag::S, item)?,
-                _ => item,
+        value.for_each_element(|item| {
+            let decoded = match (item.tag(), element) {
+                (Tag::N, kind) => number(py, kind.unwrap_or(&Kind::Any), &item)?,
+                (Tag::S, Some(kind)) => self.value(py, kind, &item)?,
+                _ => item.scalar(py)?,
             };
-            out.add(decoded)?;
-        }
+            out.add(decoded)
+        })?;
         Ok(out.into_any())
     }
 
-    fn list<'k, 'py>(
+    fn list<'k, 'py, S: Source<'py>>(
         &self,
-        payload: Bound<'py, PyAny>,
+        py: Python<'py>,
+        value: &S,
         kind_at: impl Fn(usize) -> &'k Kind<Handle>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let py = payload.py();
-        let payload = payload.cast::<PyList>()?;
-        let mut items = Vec::with_capacity(payload.len());
-        for (index, item) in payload.iter().enumerate() {
-            items.push(self.value(kind_at(index), &item)?);
-        }
+        let mut items = Vec::with_capacity(value.len()?);
+        value.for_each_element(|item| {
+            items.push(self.value(py, kind_at(items.len()), &item)?);
+            Ok(())
+        })?;
         Ok(PyList::new(py, items)?.into_any())
     }
 
-    fn map<'py>(
+    fn map<'py, S: Source<'py>>(
         &self,
-        payload: &Bound<'py, PyDict>,
+        py: Python<'py>,
+        value: &S,
         inner: &Kind<Handle>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let out = PyDict::new(payload.py());
-        for (key, item) in payload {
-            out.set_item(key, self.value(inner, &item)?)?;
-        }
+        let out = PyDict::new(py);
+        value.for_each_entry(|name, item| {
+            out.set_item(name.to_py(py), self.value(py, inner, &item)?)
+        })?;
         Ok(out.into_any())
     }
 
     /// The record variant of a union that a stored map belongs to: the first whose fields cover
     /// every stored attribute and include every required one.
-    fn pick_record(
+    fn pick_record<'py, S: Source<'py>>(
         &self,
         variants: &[Kind<Handle>],
-        map: &Bound<'_, PyDict>,
+        map: &S,
     ) -> PyResult<Option<RecordId>> {
         for variant in variants {
             let Kind::Record(id) = variant else { continue };
-            let record = self.compiled.plan.record(*id);
-            let mut stored = 0;
-            let mut fits = true;
-            for key in map.keys() {
-                if record
-                    .field_index_by_attr(key.cast::<PyString>()?.to_str()?)
-                    .is_some()
-                {
+            let (mut stored, mut fits) = (0, true);
+            map.for_each_entry(|name, _| {
+                if name.field_index(self.compiled, *id)?.is_some() {
                     stored += 1;
                 } else {
                     fits = false;
-                    break;
                 }
-            }
+                Ok(())
+            })?;
+            let record = self.compiled.plan.record(*id);
             let required = record.fields.iter().filter(|f| f.required).count();
             if fits && stored >= required {
                 return Ok(Some(*id));
@@ -220,27 +200,30 @@ impl<'a> Decoder<'a> {
 
 /// A number as the plan's Python type; `Any` and unions get `int` when the text is integral and
 /// `Decimal` otherwise, never a float they did not ask for.
-fn number<'py>(kind: &Kind<Handle>, payload: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = payload.py();
-    let text = payload.cast::<PyString>()?.to_str()?;
+fn number<'py, S: Source<'py>>(
+    py: Python<'py>,
+    kind: &Kind<Handle>,
+    value: &S,
+) -> PyResult<Bound<'py, PyAny>> {
+    let text = value.text()?;
     let integral = !text.contains(['.', 'e', 'E']);
     let as_int = || -> PyResult<Bound<'py, PyAny>> {
         match text.parse::<i64>() {
             Ok(small) => Ok(small.into_pyobject(py)?.into_any()),
-            Err(_) => py.get_type::<PyInt>().call1((&payload,)),
+            Err(_) => py.get_type::<PyInt>().call1((value.scalar(py)?,)),
         }
     };
-    let as_decimal = || py_types::decimal(py)?.call1((&payload,));
+    let as_decimal = || py_types::decimal(py)?.call1((value.scalar(py)?,));
     let as_float = || -> PyResult<Bound<'py, PyAny>> {
         match text.parse::<f64>() {
             Ok(f) => Ok(PyFloat::new(py, f).into_any()),
-            Err(_) => py.get_type::<PyFloat>().call1((&payload,)),
+            Err(_) => py.get_type::<PyFloat>().call1((value.scalar(py)?,)),
         }
     };
     match kind {
         Kind::Int if integral => as_int(),
         Kind::Float => as_float(),
-        Kind::Enum { value, .. } | Kind::Nullable(value) => number(value, payload),
+        Kind::Enum { value: inner, .. } | Kind::Nullable(inner) => number(py, inner, value),
         Kind::Union(variants) => {
             let has = |wanted: fn(&Kind<Handle>) -> bool| variants.iter().any(wanted);
             if integral && has(|k| matches!(k, Kind::Int)) {
@@ -250,7 +233,7 @@ fn number<'py>(kind: &Kind<Handle>, payload: Bound<'py, PyAny>) -> PyResult<Boun
             } else if has(|k| matches!(k, Kind::Float)) {
                 as_float()
             } else {
-                number(&Kind::Any, payload)
+                number(py, &Kind::Any, value)
             }
         }
         Kind::Any | Kind::Custom(_) if integral => as_int(),
@@ -258,10 +241,9 @@ fn number<'py>(kind: &Kind<Handle>, payload: Bound<'py, PyAny>) -> PyResult<Boun
     }
 }
 
-fn datetime(payload: Bound<'_, PyAny>) -> PyResult<Bound<'_, PyAny>> {
-    let py = payload.py();
-    let Some(p) = temporal::parse_datetime(payload.cast::<PyString>()?.to_str()?) else {
-        return Ok(payload);
+fn datetime<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bound<'py, PyAny>> {
+    let Some(p) = temporal::parse_datetime(value.text()?) else {
+        return value.scalar(py);
     };
     let utc = PyTzInfo::utc(py)?;
     let built = PyDateTime::new(
@@ -276,16 +258,17 @@ fn datetime(payload: Bound<'_, PyAny>) -> PyResult<Bound<'_, PyAny>> {
         Some(&utc),
     );
     // An impossible date (February 30) is left for pydantic to report.
-    Ok(built.map_or(payload, Bound::into_any))
+    match built {
+        Ok(datetime) => Ok(datetime.into_any()),
+        Err(_) => value.scalar(py),
+    }
 }
 
-fn date(payload: Bound<'_, PyAny>) -> PyResult<Bound<'_, PyAny>> {
-    let py = payload.py();
-    match temporal::parse_date(payload.cast::<PyString>()?.to_str()?) {
-        Some((y, m, d)) => match PyDate::new(py, i32::from(y), m, d) {
-            Ok(date) => Ok(date.into_any()),
-            Err(_) => Ok(payload),
-        },
-        None => Ok(payload),
+fn date<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bound<'py, PyAny>> {
+    if let Some((y, m, d)) = temporal::parse_date(value.text()?) {
+        if let Ok(date) = PyDate::new(py, i32::from(y), m, d) {
+            return Ok(date.into_any());
+        }
     }
+    value.scalar(py)
 }

@@ -239,7 +239,8 @@ impl<'a> Encoder<'a> {
         Ok((out, total))
     }
 
-    fn value<'py>(
+    /// One value as a wire value, encoded as `kind` (None as `NULL`): a value in an expression.
+    pub fn value<'py>(
         &self,
         kind: &Kind<Handle>,
         value: &Bound<'py, PyAny>,

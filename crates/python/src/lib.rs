@@ -14,6 +14,7 @@ mod decode;
 mod encode;
 mod errors;
 mod py_types;
+mod source;
 mod spec;
 mod wire;
 
