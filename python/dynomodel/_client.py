@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -36,6 +37,8 @@ class TableDescription:
     size_bytes: int
     billing_mode: str
     arn: str | None
+    indexes: tuple[str, ...] = ()
+    """The names of the secondary indexes, global then local."""
 
     @classmethod
     def _from_native(cls, raw: dict[str, Any]) -> TableDescription:
@@ -49,6 +52,7 @@ class TableDescription:
             size_bytes=raw["size_bytes"],
             billing_mode=raw["billing_mode"],
             arn=raw["arn"],
+            indexes=tuple(raw["indexes"]),
         )
 
 
@@ -109,15 +113,23 @@ class DynamoClient:
         read_capacity: int = 1,
         write_capacity: int = 1,
         wait: bool = True,
+        indexes: Sequence[Any] = (),
     ) -> TableDescription:
         """CreateTable, then (with `wait`) DescribeTable until it is ACTIVE.
 
-        Costs nothing per call; a provisioned table bills its capacity from creation.
-        Raises `TableExistsError` if the table exists.
+        Costs nothing per call; a provisioned table bills its capacity from creation (each
+        global index the same again). `indexes` is what `Table` derives from a model's
+        `GlobalIndex`/`LocalIndex` declarations. Raises `TableExistsError` if the table exists.
         """
         return await run_async(
             self._create_table(
-                name, partition_key, sort_key, billing_mode, read_capacity, write_capacity, wait
+                name,
+                partition_key,
+                sort_key,
+                billing_mode,
+                (read_capacity, write_capacity),
+                wait,
+                indexes,
             )
         )
 
@@ -131,11 +143,18 @@ class DynamoClient:
         read_capacity: int = 1,
         write_capacity: int = 1,
         wait: bool = True,
+        indexes: Sequence[Any] = (),
     ) -> TableDescription:
         """Blocking twin of `create_table`."""
         return run_sync(
             self._create_table(
-                name, partition_key, sort_key, billing_mode, read_capacity, write_capacity, wait
+                name,
+                partition_key,
+                sort_key,
+                billing_mode,
+                (read_capacity, write_capacity),
+                wait,
+                indexes,
             )
         )
 
@@ -178,15 +197,13 @@ class DynamoClient:
         partition_key: KeyDefinition,
         sort_key: KeyDefinition | None,
         billing_mode: BillingMode,
-        read_capacity: int,
-        write_capacity: int,
+        capacity: tuple[int, int],
         wait: bool,
+        indexes: Sequence[Any],
     ) -> Steps[TableDescription]:
-        provisioned = None
-        if billing_mode == "PROVISIONED":
-            provisioned = (read_capacity, write_capacity)
+        provisioned = capacity if billing_mode == "PROVISIONED" else None
         raw = yield Call(
-            self._native.create_table, (name, partition_key, sort_key, provisioned, [])
+            self._native.create_table, (name, partition_key, sort_key, provisioned, list(indexes))
         )
         if wait:
             yield Call(self._native.wait_for_table, (name, True, 120.0))

@@ -30,7 +30,7 @@ class ModelCodec(Generic[M]):
     each item is validated by pydantic-core as soon as it is decoded, with no Python loop.
     """
 
-    __slots__ = ("_attributes", "_key_types", "_native", "model")
+    __slots__ = ("_attributes", "_index_key_types", "_key_types", "_native", "model")
 
     def __init__(self, model: type[M], keys: Sequence[str] = ()) -> None:
         self.model = model
@@ -43,6 +43,11 @@ class ModelCodec(Generic[M]):
         self._attributes: dict[str, str] = {name: attr for name, attr, *_ in root_fields}
         self._key_types: dict[str, Literal["S", "N", "B"] | None] = {
             name: _key_type(kind) for name, _, _, _, kind in root_fields
+        }
+        self._index_key_types: dict[str, Literal["S", "N", "B"] | None] = {
+            name: _key_type(kind[1] if kind[0] == "nullable" else kind)
+            for name, _, _, _, kind in root_fields
+            if (kind[1] if kind[0] == "nullable" else kind)[0] != "float"
         }
 
     def to_item(self, instance: M) -> Item:
@@ -72,11 +77,19 @@ class ModelCodec(Generic[M]):
     ) -> AttributeValue:
         """`value` in wire form as the model stores the value at `steps` (with `element`, as one
         element of the set or list there); raises an `EncodeError` before anything is sent."""
-        return self._native.encode_at(list(steps), value, element)
+        wire: AttributeValue = self._native.encode_at(list(steps), value, element)
+        return wire
 
     def key_definition(self, field: str) -> tuple[str, Literal["S", "N", "B"]]:
         """A key field's stored name and DynamoDB type, as CreateTable wants them."""
-        return self._attributes[field], self._key_types[field] or "S"
+        key_type = self._key_types[field] or self._index_key_types.get(field)
+        return self._attributes[field], key_type or "S"
+
+    def index_key_type(self, field: str) -> Literal["S", "N", "B"] | None:
+        """The DynamoDB type of a field as an index key (which may be optional: items without
+        it are left out of the index), or None if it cannot be a key (floats included: they
+        are not exact)."""
+        return self._index_key_types.get(field)
 
     def item_size(self, instance: M) -> int:
         """The instance's size as an item, by DynamoDB's rules, in bytes."""

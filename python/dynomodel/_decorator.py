@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from pydantic import BaseModel
 
+from ._indexes import SecondaryIndex
+from ._paths import install_paths
 from ._table import Table, attach, declared_keys
 from .exceptions import ModelDefinitionError
 
@@ -16,7 +18,11 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def dynamo_table(
-    name: str, *, partition_key: str | None = None, sort_key: str | None = None
+    name: str,
+    *,
+    partition_key: str | None = None,
+    sort_key: str | None = None,
+    indexes: Sequence[SecondaryIndex] = (),
 ) -> Callable[[type[M]], type[M]]:
     """Map a pydantic model to the DynamoDB table `name`, leaving the class as it is.
 
@@ -25,7 +31,9 @@ def dynamo_table(
     check (methods added to a class by a decorator would be invisible to them).
 
     Keys are named here or declared on the fields with `Annotated[..., PartitionKey]` /
-    `Annotated[..., SortKey]`.
+    `Annotated[..., SortKey]`; `indexes` lists `GlobalIndex`/`LocalIndex` declarations, reached
+    as `table_of(User).index("name")`. The fields become typed paths on the class
+    (`attr(User.email)`); instances, validation and dumps are unchanged.
 
     Raises:
         ModelDefinitionError: the keys are missing, unknown, optional or of a non-key type.
@@ -42,9 +50,16 @@ def dynamo_table(
                 f"{model.__name__}: name the partition key, @dynamo_table({name!r}, "
                 "partition_key=...)"
             )
-        attach(
-            model, Table(model, name, partition_key=partition, sort_key=sort_key or declared_sort)
+        table = Table(
+            model,
+            name,
+            partition_key=partition,
+            sort_key=sort_key or declared_sort,
+            indexes=indexes,
         )
+        attach(model, table)
+        model.__dynamo_codec__ = table.codec  # type: ignore[attr-defined]
+        install_paths(model)
         return model
 
     return decorate

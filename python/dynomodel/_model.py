@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Literal, Self
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Literal, Self, overload
 
 from pydantic import BaseModel
 
 from ._client import DynamoClient, TableDescription
 from ._codec import ModelCodec
-from ._table import RawCondition, Table, attach, declared_keys, table_of
+from ._expressions import Condition, UpdateAction
+from ._indexes import SecondaryIndex
+from ._paths import install_paths
+from ._reads import Projection, Results, SyncResults
+from ._table import Table, attach, declared_keys, table_of
 from ._types import AttributeValue, Item
 from .exceptions import ModelDefinitionError
 
@@ -75,15 +79,25 @@ class DynamoModel(BaseModel):
                     "(DynamoModel, table=...)"
                 )
             cls.__dynamo_codec__ = ModelCodec(cls)
+            install_paths(cls)
             return
         if partition_key is None:
             raise ModelDefinitionError(
                 f"{cls.__name__}: a table model needs exactly one partition key, "
                 "declared as Annotated[<type>, PartitionKey]"
             )
-        table_ = Table(cls, name, partition_key=partition_key, sort_key=sort_key, **settings)
+        indexes = _declared_indexes(cls)
+        table_ = Table(
+            cls,
+            name,
+            partition_key=partition_key,
+            sort_key=sort_key,
+            indexes=indexes,
+            **settings,
+        )
         attach(cls, table_)
         cls.__dynamo_codec__ = table_.codec
+        install_paths(cls)
 
     __dynamo_codec__: ClassVar[ModelCodec[Any]]
 
@@ -131,11 +145,11 @@ class DynamoModel(BaseModel):
         """Blocking twin of `create_table`."""
         return table_of(cls).sync_create_table(billing_mode=billing_mode, wait=wait)
 
-    async def save(self, *, condition: RawCondition | None = None) -> None:
+    async def save(self, *, condition: Condition | None = None) -> None:
         """PutItem of the whole item (1 WCU per KB). See `Table.save`."""
         await table_of(type(self)).save(self, condition=condition)
 
-    def sync_save(self, *, condition: RawCondition | None = None) -> None:
+    def sync_save(self, *, condition: Condition | None = None) -> None:
         """Blocking twin of `save`."""
         table_of(type(self)).sync_save(self, condition=condition)
 
@@ -149,40 +163,64 @@ class DynamoModel(BaseModel):
         """Blocking twin of `get`."""
         return table_of(cls).sync_get(consistent_read=consistent_read, **key)
 
-    async def update(self, *, condition: RawCondition | None = None, **changes: Any) -> None:
-        """UpdateItem of only the named fields, validated first; the instance is refreshed from
-        the stored item. See `Table.update`."""
-        await table_of(type(self)).update(self, condition=condition, **changes)
+    async def update(
+        self,
+        *,
+        actions: Sequence[UpdateAction] = (),
+        condition: Condition | None = None,
+        **changes: Any,
+    ) -> None:
+        """One UpdateItem of `actions` and the named fields, validated first; the instance is
+        refreshed from the stored item. See `Table.update`."""
+        await table_of(type(self)).update(self, actions=actions, condition=condition, **changes)
 
-    def sync_update(self, *, condition: RawCondition | None = None, **changes: Any) -> None:
+    def sync_update(
+        self,
+        *,
+        actions: Sequence[UpdateAction] = (),
+        condition: Condition | None = None,
+        **changes: Any,
+    ) -> None:
         """Blocking twin of `update`."""
-        table_of(type(self)).sync_update(self, condition=condition, **changes)
+        table_of(type(self)).sync_update(self, actions=actions, condition=condition, **changes)
 
     @classmethod
-    async def update_by_key(cls, *, condition: RawCondition | None = None, **values: Any) -> Self:
+    async def update_by_key(
+        cls,
+        *,
+        actions: Sequence[UpdateAction] = (),
+        condition: Condition | None = None,
+        **values: Any,
+    ) -> Self:
         """UpdateItem by key without loading the item; returns the stored item after it."""
-        return await table_of(cls).update_by_key(condition=condition, **values)
+        return await table_of(cls).update_by_key(actions=actions, condition=condition, **values)
 
     @classmethod
-    def sync_update_by_key(cls, *, condition: RawCondition | None = None, **values: Any) -> Self:
+    def sync_update_by_key(
+        cls,
+        *,
+        actions: Sequence[UpdateAction] = (),
+        condition: Condition | None = None,
+        **values: Any,
+    ) -> Self:
         """Blocking twin of `update_by_key`."""
-        return table_of(cls).sync_update_by_key(condition=condition, **values)
+        return table_of(cls).sync_update_by_key(actions=actions, condition=condition, **values)
 
-    async def delete(self, *, condition: RawCondition | None = None) -> None:
+    async def delete(self, *, condition: Condition | None = None) -> None:
         """DeleteItem by this instance's key. See `Table.delete`."""
         await table_of(type(self)).delete(self, condition=condition)
 
-    def sync_delete(self, *, condition: RawCondition | None = None) -> None:
+    def sync_delete(self, *, condition: Condition | None = None) -> None:
         """Blocking twin of `delete`."""
         table_of(type(self)).sync_delete(self, condition=condition)
 
     @classmethod
-    async def delete_by_key(cls, *, condition: RawCondition | None = None, **key: Any) -> None:
+    async def delete_by_key(cls, *, condition: Condition | None = None, **key: Any) -> None:
         """DeleteItem by key."""
         await table_of(cls).delete_by_key(condition=condition, **key)
 
     @classmethod
-    def sync_delete_by_key(cls, *, condition: RawCondition | None = None, **key: Any) -> None:
+    def sync_delete_by_key(cls, *, condition: Condition | None = None, **key: Any) -> None:
         """Blocking twin of `delete_by_key`."""
         table_of(cls).sync_delete_by_key(condition=condition, **key)
 
@@ -193,3 +231,344 @@ class DynamoModel(BaseModel):
     def sync_refresh(self) -> None:
         """Blocking twin of `refresh`."""
         table_of(type(self)).sync_refresh(self)
+
+    # -- reads: Query, Scan and count, on the table; indexes have the same (`Order.by_status`).
+
+    @overload
+    @classmethod
+    def query(
+        cls,
+        *,
+        partition_key: Any,
+        sort_key_condition: Condition | None = None,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        scan_index_forward: bool = True,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: Literal[False] = False,
+        projection: Projection | None = None,
+    ) -> Results[Self]: ...
+
+    @overload
+    @classmethod
+    def query(
+        cls,
+        *,
+        partition_key: Any,
+        sort_key_condition: Condition | None = None,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        scan_index_forward: bool = True,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: Literal[True],
+        projection: Projection | None = None,
+    ) -> Results[dict[str, Any]]: ...
+
+    @overload
+    @classmethod
+    def query(
+        cls,
+        *,
+        partition_key: Any,
+        sort_key_condition: Condition | None = None,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        scan_index_forward: bool = True,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: bool = False,
+        projection: Projection | None = None,
+    ) -> Results[Any]: ...
+
+    @classmethod
+    def query(
+        cls,
+        *,
+        partition_key: Any,
+        sort_key_condition: Condition | None = None,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        scan_index_forward: bool = True,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: bool = False,
+        projection: Projection | None = None,
+    ) -> Results[Any]:
+        """Query: the items under `partition_key`, a page at a time as `async for` asks;
+        see `Table.query` for the parameters and what each request costs."""
+        return table_of(cls).query(
+            partition_key=partition_key,
+            sort_key_condition=sort_key_condition,
+            filter_condition=filter_condition,
+            limit=limit,
+            page_size=page_size,
+            scan_index_forward=scan_index_forward,
+            consistent_read=consistent_read,
+            last_evaluated_key=last_evaluated_key,
+            as_dict=as_dict,
+            projection=projection,
+        )
+
+    @overload
+    @classmethod
+    def sync_query(
+        cls,
+        *,
+        partition_key: Any,
+        sort_key_condition: Condition | None = None,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        scan_index_forward: bool = True,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: Literal[False] = False,
+        projection: Projection | None = None,
+    ) -> SyncResults[Self]: ...
+
+    @overload
+    @classmethod
+    def sync_query(
+        cls,
+        *,
+        partition_key: Any,
+        sort_key_condition: Condition | None = None,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        scan_index_forward: bool = True,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: Literal[True],
+        projection: Projection | None = None,
+    ) -> SyncResults[dict[str, Any]]: ...
+
+    @overload
+    @classmethod
+    def sync_query(
+        cls,
+        *,
+        partition_key: Any,
+        sort_key_condition: Condition | None = None,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        scan_index_forward: bool = True,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: bool = False,
+        projection: Projection | None = None,
+    ) -> SyncResults[Any]: ...
+
+    @classmethod
+    def sync_query(
+        cls,
+        *,
+        partition_key: Any,
+        sort_key_condition: Condition | None = None,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        scan_index_forward: bool = True,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: bool = False,
+        projection: Projection | None = None,
+    ) -> SyncResults[Any]:
+        """Blocking twin of `query`: iterate the result with `for`."""
+        return table_of(cls).sync_query(
+            partition_key=partition_key,
+            sort_key_condition=sort_key_condition,
+            filter_condition=filter_condition,
+            limit=limit,
+            page_size=page_size,
+            scan_index_forward=scan_index_forward,
+            consistent_read=consistent_read,
+            last_evaluated_key=last_evaluated_key,
+            as_dict=as_dict,
+            projection=projection,
+        )
+
+    @overload
+    @classmethod
+    def scan(
+        cls,
+        *,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        segments: int | None = None,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: Literal[False] = False,
+        projection: Projection | None = None,
+    ) -> Results[Self]: ...
+
+    @overload
+    @classmethod
+    def scan(
+        cls,
+        *,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        segments: int | None = None,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: Literal[True],
+        projection: Projection | None = None,
+    ) -> Results[dict[str, Any]]: ...
+
+    @overload
+    @classmethod
+    def scan(
+        cls,
+        *,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        segments: int | None = None,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: bool = False,
+        projection: Projection | None = None,
+    ) -> Results[Any]: ...
+
+    @classmethod
+    def scan(
+        cls,
+        *,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        segments: int | None = None,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: bool = False,
+        projection: Projection | None = None,
+    ) -> Results[Any]:
+        """Scan: every item, a page at a time (`segments=N` reads N segments concurrently);
+        see `Table.scan`."""
+        return table_of(cls).scan(
+            filter_condition=filter_condition,
+            limit=limit,
+            page_size=page_size,
+            segments=segments,
+            consistent_read=consistent_read,
+            last_evaluated_key=last_evaluated_key,
+            as_dict=as_dict,
+            projection=projection,
+        )
+
+    @overload
+    @classmethod
+    def sync_scan(
+        cls,
+        *,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        segments: int | None = None,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: Literal[False] = False,
+        projection: Projection | None = None,
+    ) -> SyncResults[Self]: ...
+
+    @overload
+    @classmethod
+    def sync_scan(
+        cls,
+        *,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        segments: int | None = None,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: Literal[True],
+        projection: Projection | None = None,
+    ) -> SyncResults[dict[str, Any]]: ...
+
+    @overload
+    @classmethod
+    def sync_scan(
+        cls,
+        *,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        segments: int | None = None,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: bool = False,
+        projection: Projection | None = None,
+    ) -> SyncResults[Any]: ...
+
+    @classmethod
+    def sync_scan(
+        cls,
+        *,
+        filter_condition: Condition | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        segments: int | None = None,
+        consistent_read: bool | None = None,
+        last_evaluated_key: Mapping[str, Any] | None = None,
+        as_dict: bool = False,
+        projection: Projection | None = None,
+    ) -> SyncResults[Any]:
+        """Blocking twin of `scan`: iterate the result with `for`."""
+        return table_of(cls).sync_scan(
+            filter_condition=filter_condition,
+            limit=limit,
+            page_size=page_size,
+            segments=segments,
+            consistent_read=consistent_read,
+            last_evaluated_key=last_evaluated_key,
+            as_dict=as_dict,
+            projection=projection,
+        )
+
+    @classmethod
+    async def count(
+        cls,
+        *,
+        filter_condition: Condition | None = None,
+        segments: int | None = None,
+        consistent_read: bool | None = None,
+    ) -> int:
+        """How many items the table holds (matching `filter_condition`): Scan with Select=COUNT
+        over every page; it reads, and pays for, every item."""
+        return await table_of(cls).count(
+            filter_condition=filter_condition, segments=segments, consistent_read=consistent_read
+        )
+
+    @classmethod
+    def sync_count(
+        cls,
+        *,
+        filter_condition: Condition | None = None,
+        segments: int | None = None,
+        consistent_read: bool | None = None,
+    ) -> int:
+        """Blocking twin of `count`."""
+        return table_of(cls).sync_count(
+            filter_condition=filter_condition, segments=segments, consistent_read=consistent_read
+        )
+
+
+def _declared_indexes(model: type[BaseModel]) -> list[SecondaryIndex]:
+    """The `GlobalIndex`/`LocalIndex` class attributes of `model` and its bases."""
+    found: dict[str, SecondaryIndex] = {}
+    for klass in reversed(model.__mro__):
+        for value in vars(klass).values():
+            if isinstance(value, SecondaryIndex):
+                found[value.name] = value
+    return list(found.values())

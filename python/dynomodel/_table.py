@@ -2,41 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Annotated, Any, Generic, Literal, TypeVar, cast
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, TypeAdapter
 
 from ._calls import Call, Steps, run_async, run_sync
 from ._client import DynamoClient, KeyDefinition, TableDescription, get_default_client
 from ._codec import ModelCodec
+from ._expressions import Condition, ExpressionBuilder, UpdateAction
+from ._indexes import SecondaryIndex
 from ._keys import KeyRole, PartitionKey, SortKey
+from ._paths import Path
+from ._reads import Index, Reader
 from ._types import AttributeValue, Item
-from .exceptions import ItemNotFoundError, ModelDefinitionError
+from .exceptions import InvalidExpressionError, ItemNotFoundError, ModelDefinitionError
 
-__all__ = ["CallCost", "RawCondition", "Table", "TableStats", "declared_keys", "table_of"]
+__all__ = ["CallCost", "Table", "TableStats", "declared_keys", "table_of"]
 
 M = TypeVar("M", bound=BaseModel)
 
 _TABLE_ATTRIBUTE = "__dynamo_table__"
-
-
-@dataclass(frozen=True)
-class RawCondition:
-    """A condition expression written by hand, with its placeholders.
-
-    `RawCondition("attribute_not_exists(#pk)", names={"#pk": "pk"})`; values are in DynamoDB's
-    wire form: `values={":s": {"S": "open"}}`. Avoid the placeholder prefixes `#u`, `:u` and
-    `#k`, which update expressions use.
-    """
-
-    expression: str
-    names: Mapping[str, str] = field(default_factory=dict[str, str])
-    values: Mapping[str, AttributeValue] = field(default_factory=dict[str, AttributeValue])
-
-    def _native(self) -> tuple[str, dict[str, str], dict[str, Any]]:
-        return self.expression, dict(self.names), dict(self.values)
 
 
 @dataclass(frozen=True)
@@ -69,7 +56,7 @@ class TableStats:
         self.last_call = cost
 
 
-class Table(Generic[M]):
+class Table(Reader[M]):
     """A DynamoDB table whose items are instances of `M`.
 
     This is the typed handle for models that stay plain pydantic models (`@dynamo_table`):
@@ -85,17 +72,20 @@ class Table(Generic[M]):
         partition_key: the field that is the partition (hash) key.
         sort_key: the field that is the sort (range) key, if the table has one.
         client: the client to use; None means the default client at call time.
-        consistent_read: whether `get` reads strongly consistent by default.
+        consistent_read: whether `get`, `query` and `scan` read strongly consistent by default.
+        indexes: the table's secondary indexes (`GlobalIndex`, `LocalIndex`).
 
     Raises:
         ModelDefinitionError: a key field is missing, optional, or of a type DynamoDB keys cannot
-            have, or the model has a field the codec cannot store.
+            have, the model has a field the codec cannot store, or an index names a field that
+            is not there or cannot be a key.
     """
 
     __slots__ = (
         "_client",
         "codec",
         "consistent_read",
+        "indexes",
         "model",
         "name",
         "partition_key",
@@ -112,6 +102,7 @@ class Table(Generic[M]):
         sort_key: str | None = None,
         client: DynamoClient | None = None,
         consistent_read: bool = False,
+        indexes: Sequence[SecondaryIndex] = (),
     ) -> None:
         if not name:
             raise ModelDefinitionError(f"{model.__name__}: the table name is empty")
@@ -136,6 +127,42 @@ class Table(Generic[M]):
         """The default of `get(consistent_read=None)`."""
         self.stats = TableStats()
         """Consumed capacity and time of the calls made through this table."""
+        self.indexes: dict[str, SecondaryIndex] = {}
+        """The secondary indexes by name."""
+        for index in indexes:
+            self._check_index(index)
+            self.indexes[index.name] = index
+
+    def _target(self) -> tuple[Table[M], SecondaryIndex | None]:
+        return self, None
+
+    def index(self, name: str) -> Index[M]:
+        """The secondary index `name`, to query and scan. Raises KeyError if there is none."""
+        try:
+            return Index(self, self.indexes[name])
+        except KeyError:
+            known = ", ".join(self.indexes) or "none"
+            raise KeyError(f"{self!r} has no index {name!r} (indexes: {known})") from None
+
+    def _check_index(self, index: SecondaryIndex) -> None:
+        where = f"{self.model.__name__}: index {index.name!r}"
+        if index.name in self.indexes:
+            raise ModelDefinitionError(f"{where} is declared twice")
+        if not index.is_global and self.sort_key is None:
+            raise ModelDefinitionError(f"{where}: a local index needs a table with a sort key")
+        for role, key in (("partition", index.partition_key), ("sort", index.sort_key)):
+            if key is None:
+                continue
+            if key not in self.model.model_fields:
+                raise ModelDefinitionError(f"{where}: the {role} key {key!r} is not a field")
+            if self.codec.index_key_type(key) is None:
+                raise ModelDefinitionError(
+                    f"{where}: the {role} key {key!r} must be a str, number or bytes field"
+                )
+        if not isinstance(index.projection, str):
+            unknown = [f for f in index.projection if f not in self.model.model_fields]
+            if unknown:
+                raise ModelDefinitionError(f"{where} projects unknown fields {unknown}")
 
     def __repr__(self) -> str:
         return f"Table({self.model.__name__}, {self.name!r})"
@@ -177,9 +204,14 @@ class Table(Generic[M]):
         billing_mode: Literal["PAY_PER_REQUEST", "PROVISIONED"] = "PAY_PER_REQUEST",
         wait: bool = True,
     ) -> TableDescription:
-        """CreateTable with the key schema of the model's annotations; with `wait`, until ACTIVE."""
+        """CreateTable with the key schema of the model's annotations and its secondary indexes;
+        with `wait`, DescribeTable until ACTIVE. Costs nothing per call."""
         return await self.client.create_table(
-            self.name, *self._key_schema(), billing_mode=billing_mode, wait=wait
+            self.name,
+            *self._key_schema(),
+            billing_mode=billing_mode,
+            wait=wait,
+            indexes=self._index_schema(),
         )
 
     def sync_create_table(
@@ -190,10 +222,14 @@ class Table(Generic[M]):
     ) -> TableDescription:
         """Blocking twin of `create_table`."""
         return self.client.sync_create_table(
-            self.name, *self._key_schema(), billing_mode=billing_mode, wait=wait
+            self.name,
+            *self._key_schema(),
+            billing_mode=billing_mode,
+            wait=wait,
+            indexes=self._index_schema(),
         )
 
-    async def save(self, instance: M, *, condition: RawCondition | None = None) -> None:
+    async def save(self, instance: M, *, condition: Condition | None = None) -> None:
         """PutItem of the whole item (1 WCU per KB; replaces what was stored under the key).
 
         Unknown attributes the instance was loaded with are written back. Raises
@@ -201,7 +237,7 @@ class Table(Generic[M]):
         """
         await run_async(self._save(instance, condition))
 
-    def sync_save(self, instance: M, *, condition: RawCondition | None = None) -> None:
+    def sync_save(self, instance: M, *, condition: Condition | None = None) -> None:
         """Blocking twin of `save`."""
         run_sync(self._save(instance, condition))
 
@@ -218,44 +254,69 @@ class Table(Generic[M]):
         return run_sync(self._get(key, consistent_read))
 
     async def update(
-        self, instance: M, *, condition: RawCondition | None = None, **changes: Any
+        self,
+        instance: M,
+        *,
+        actions: Sequence[UpdateAction] = (),
+        condition: Condition | None = None,
+        **changes: Any,
     ) -> None:
-        """UpdateItem of only the named fields (None or an empty set removes the attribute).
+        """One UpdateItem: `actions` (`attr(Order.total).increment(5)`, `.append([...])`, ...)
+        and the named fields set to new values (None or an empty set removes the attribute).
 
-        The values are validated by pydantic first; the item must exist; the instance is then
-        refreshed from the item DynamoDB returns. 1 WCU per KB of the whole item.
+        The changed values are validated by pydantic first; the item must exist (and match
+        `condition`); the instance is then refreshed from the item DynamoDB returns, so actions
+        computed by DynamoDB show in it. 1 WCU per KB of the whole item.
         """
-        await run_async(self._update_instance(instance, condition, changes))
+        await run_async(self._update_instance(instance, actions, condition, changes))
 
     def sync_update(
-        self, instance: M, *, condition: RawCondition | None = None, **changes: Any
+        self,
+        instance: M,
+        *,
+        actions: Sequence[UpdateAction] = (),
+        condition: Condition | None = None,
+        **changes: Any,
     ) -> None:
         """Blocking twin of `update`."""
-        run_sync(self._update_instance(instance, condition, changes))
+        run_sync(self._update_instance(instance, actions, condition, changes))
 
-    async def update_by_key(self, *, condition: RawCondition | None = None, **values: Any) -> M:
-        """UpdateItem by key without loading the item first; `values` holds the key fields and
-        the changes. The item must exist. Returns the item as stored after the update."""
-        return await run_async(self._update_by_key(values, condition))
+    async def update_by_key(
+        self,
+        *,
+        actions: Sequence[UpdateAction] = (),
+        condition: Condition | None = None,
+        **values: Any,
+    ) -> M:
+        """One UpdateItem by key, without reading the item first: `values` holds the key fields
+        and the fields to set; `actions` as in `update`. The item must exist. Returns the item as
+        stored after the update."""
+        return await run_async(self._update_by_key(values, actions, condition))
 
-    def sync_update_by_key(self, *, condition: RawCondition | None = None, **values: Any) -> M:
+    def sync_update_by_key(
+        self,
+        *,
+        actions: Sequence[UpdateAction] = (),
+        condition: Condition | None = None,
+        **values: Any,
+    ) -> M:
         """Blocking twin of `update_by_key`."""
-        return run_sync(self._update_by_key(values, condition))
+        return run_sync(self._update_by_key(values, actions, condition))
 
-    async def delete(self, instance: M, *, condition: RawCondition | None = None) -> None:
+    async def delete(self, instance: M, *, condition: Condition | None = None) -> None:
         """DeleteItem by the instance's key (1 WCU per KB of the deleted item; deleting a missing
         item is not an error unless `condition` says so)."""
         await run_async(self._delete(self._key_of(instance), condition))
 
-    def sync_delete(self, instance: M, *, condition: RawCondition | None = None) -> None:
+    def sync_delete(self, instance: M, *, condition: Condition | None = None) -> None:
         """Blocking twin of `delete`."""
         run_sync(self._delete(self._key_of(instance), condition))
 
-    async def delete_by_key(self, *, condition: RawCondition | None = None, **key: Any) -> None:
+    async def delete_by_key(self, *, condition: Condition | None = None, **key: Any) -> None:
         """DeleteItem by the key fields' values."""
         await run_async(self._delete(self.codec.key(key), condition))
 
-    def sync_delete_by_key(self, *, condition: RawCondition | None = None, **key: Any) -> None:
+    def sync_delete_by_key(self, *, condition: Condition | None = None, **key: Any) -> None:
         """Blocking twin of `delete_by_key`."""
         run_sync(self._delete(self.codec.key(key), condition))
 
@@ -270,11 +331,10 @@ class Table(Generic[M]):
 
     # -- the operations, written once
 
-    def _save(self, instance: M, condition: RawCondition | None) -> Steps[None]:
+    def _save(self, instance: M, condition: Condition | None) -> Steps[None]:
         native = self.client._native
         item = self.codec.to_item(instance)
-        raw = condition._native() if condition else None
-        output = yield Call(native.put_item, (self.name, item, raw))
+        output = yield Call(native.put_item, (self.name, item, _condition(condition)))
         self.stats._record(output)
 
     def _get(self, key: Mapping[str, Any], consistent_read: bool | None) -> Steps[M | None]:
@@ -293,67 +353,78 @@ class Table(Generic[M]):
             raise ItemNotFoundError(f"{self.model.__name__}: no item in {self.name!r} has this key")
         _replace(instance, self.codec.from_item(output["item"]))
 
-    def _delete(self, key: Item, condition: RawCondition | None) -> Steps[None]:
+    def _delete(self, key: Item, condition: Condition | None) -> Steps[None]:
         native = self.client._native
-        raw = condition._native() if condition else None
-        output = yield Call(native.delete_item, (self.name, key, raw))
+        output = yield Call(native.delete_item, (self.name, key, _condition(condition)))
         self.stats._record(output)
 
     def _update_instance(
-        self, instance: M, condition: RawCondition | None, changes: Mapping[str, Any]
+        self,
+        instance: M,
+        actions: Sequence[UpdateAction],
+        condition: Condition | None,
+        changes: Mapping[str, Any],
     ) -> Steps[None]:
         values = self._validated(instance, changes)
-        fresh = yield from self._update(self._key_of(instance), values, condition)
+        fresh = yield from self._update(self._key_of(instance), values, actions, condition)
         _replace(instance, fresh)
 
-    def _update_by_key(self, values: Mapping[str, Any], condition: RawCondition | None) -> Steps[M]:
+    def _update_by_key(
+        self,
+        values: Mapping[str, Any],
+        actions: Sequence[UpdateAction],
+        condition: Condition | None,
+    ) -> Steps[M]:
         keys = self._key_fields()
         missing = [k for k in keys if k not in values]
         if missing:
             raise TypeError(f"{self.model.__name__}.update_by_key needs the key fields {missing}")
         changes = {k: v for k, v in values.items() if k not in keys}
         validated = self._validated_values(changes)
-        return (
-            yield from self._update(
-                self.codec.key({k: values[k] for k in keys}), validated, condition
-            )
-        )
+        key = self.codec.key({k: values[k] for k in keys})
+        return (yield from self._update(key, validated, actions, condition))
 
     def _update(
-        self, key: Item, values: Mapping[str, Any], condition: RawCondition | None
+        self,
+        key: Item,
+        values: Mapping[str, Any],
+        actions: Sequence[UpdateAction],
+        condition: Condition | None,
     ) -> Steps[M]:
-        if not values:
-            raise TypeError(f"{self.model.__name__}.update: name at least one field to change")
-        native = self.client._native
-        encoded = self.codec.fields(values)
-        names: dict[str, str] = {"#k0": self.codec.attribute(self.partition_key)}
-        wire_values: dict[str, Any] = {}
-        sets: list[str] = []
-        removes: list[str] = []
-        for index, (attr, value) in enumerate(encoded.items()):
-            names[f"#u{index}"] = attr
-            if value is None:
-                removes.append(f"#u{index}")
-            else:
-                wire_values[f":u{index}"] = value
-                sets.append(f"#u{index} = :u{index}")
-        clauses: list[str] = []
-        if sets:
-            clauses.append("SET " + ", ".join(sets))
-        if removes:
-            clauses.append("REMOVE " + ", ".join(removes))
+        name = self.model.__name__
+        if not values and not actions:
+            raise InvalidExpressionError(f"{name}.update: name a field to change or an action")
+        every = [*actions, *self._field_actions(values)]
+        key_attributes = {self.codec.attribute(k) for k in self._key_fields()}
+        for action in every:
+            if action.path._stored[0] in key_attributes:
+                raise InvalidExpressionError(
+                    f"{name}.update cannot change the key ({action.path._stored[0]}): "
+                    "save a new item and delete the old one"
+                )
+        builder = ExpressionBuilder()
+        update_text = builder.update(every)
         # UpdateItem would create a partial item under a missing key: refuse instead.
-        exists = "attribute_exists(#k0)"
-        raw_condition: tuple[str, dict[str, str], dict[str, Any]]
-        if condition is None:
-            raw_condition = (exists, {}, {})
-        else:
-            text, extra_names, extra_values = condition._native()
-            raw_condition = (f"{exists} AND ({text})", extra_names, extra_values)
-        update = (" ".join(clauses), names, wire_values)
-        output = yield Call(native.update_item, (self.name, key, update, raw_condition))
+        guard = self._path(self.partition_key).exists()
+        condition_text = builder.condition(guard if condition is None else guard & condition)
+        update = (update_text, builder.names, builder.values)
+        native = self.client._native
+        output = yield Call(native.update_item, (self.name, key, update, (condition_text, {}, {})))
         self.stats._record(output)
         return self.codec.from_item(output["item"])
+
+    def _field_actions(self, values: Mapping[str, Any]) -> list[UpdateAction]:
+        """SET each value, or REMOVE it where an item leaves the value out (None, empty set)."""
+        encoded = self.codec.fields(values)
+        return [
+            self._path(field).remove()
+            if encoded[self.codec.attribute(field)] is None
+            else self._path(field).set(value)
+            for field, value in values.items()
+        ]
+
+    def _path(self, field: str) -> Path[Any]:
+        return Path(self.model, (field,), self.codec.locate((field,)), self.codec)
 
     def _validated(self, instance: M, changes: Mapping[str, Any]) -> dict[str, Any]:
         keys = set(self._key_fields()) & set(changes)
@@ -387,10 +458,33 @@ class Table(Generic[M]):
     def _key_of(self, instance: M) -> Item:
         return self.codec.key({name: getattr(instance, name) for name in self._key_fields()})
 
+    def _index_schema(self) -> list[Any]:
+        """The indexes as the native CreateTable takes them."""
+        schema: list[Any] = []
+        for index in self.indexes.values():
+            partition = index.partition_key or self.partition_key
+            sort = None if index.sort_key is None else self.codec.key_definition(index.sort_key)
+            if isinstance(index.projection, str):
+                projection: tuple[str, list[str]] = (index.projection, [])
+            else:
+                included = [self.codec.attribute(f) for f in index.projection]
+                projection = ("INCLUDE", included)
+            key = self.codec.key_definition(partition)
+            schema.append((index.name, index.is_global, key, sort, projection))
+        return schema
+
     def _key_schema(self) -> tuple[KeyDefinition, KeyDefinition | None]:
         partition = self.codec.key_definition(self.partition_key)
         sort = self.codec.key_definition(self.sort_key) if self.sort_key else None
         return partition, sort
+
+
+def _condition(condition: Condition | None) -> tuple[str, dict[str, str], dict[str, Any]] | None:
+    """A write's condition, compiled on its own placeholders."""
+    if condition is None:
+        return None
+    builder = ExpressionBuilder()
+    return builder.condition(condition), builder.names, builder.values
 
 
 def _replace(instance: BaseModel, fresh: BaseModel) -> None:

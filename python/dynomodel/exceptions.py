@@ -4,6 +4,9 @@
 DynamoError
 ├── ModelDefinitionError            a model dynomodel cannot serve (raised at class creation)
 ├── InvalidItemError                input that is not DynamoDB's wire form ({"S": "..."} and so on)
+├── InvalidExpressionError          a read or expression DynamoDB or the model cannot serve, found
+│                                   before sending (a key condition off the sort key, a projection
+│                                   that leaves out required fields, a limit of 0, ...)
 ├── EncodeError                     a value that cannot be stored; raised before anything is sent
 │   ├── InvalidNumberError          NaN, infinity, over 38 digits, outside 1E-130..9.99E+125
 │   ├── EmptyKeyError               a key attribute that is missing, "" or b""
@@ -44,6 +47,7 @@ __all__ = [
     "EmptyKeyError",
     "EncodeError",
     "EndpointError",
+    "InvalidExpressionError",
     "InvalidItemError",
     "InvalidNumberError",
     "InvalidSetError",
@@ -70,6 +74,10 @@ class ModelDefinitionError(DynamoError, TypeError):
 
 class InvalidItemError(DynamoError, ValueError):
     """The input is not an item in DynamoDB's wire form."""
+
+
+class InvalidExpressionError(DynamoError, ValueError):
+    """A query, scan, condition or update that cannot be sent as written; nothing was sent."""
 
 
 class EncodeError(DynamoError, ValueError):

@@ -192,6 +192,18 @@ fn describe(table: &aws_sdk_dynamodb::types::TableDescription) -> TableDescripti
             .map_or("PROVISIONED", BillingMode::as_str)
             .to_owned(),
         arn: table.table_arn().map(str::to_owned),
+        indexes: table
+            .global_secondary_indexes()
+            .iter()
+            .filter_map(|i| i.index_name())
+            .chain(
+                table
+                    .local_secondary_indexes()
+                    .iter()
+                    .filter_map(|i| i.index_name()),
+            )
+            .map(str::to_owned)
+            .collect(),
     }
 }
 

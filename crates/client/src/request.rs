@@ -222,4 +222,6 @@ pub struct TableDescription {
     pub billing_mode: String,
     /// The table's ARN.
     pub arn: Option<String>,
+    /// The names of its secondary indexes, global then local.
+    pub indexes: Vec<String>,
 }

@@ -157,6 +157,7 @@ impl ToPython for TableDescription {
         out.set_item("size_bytes", self.size_bytes)?;
         out.set_item("billing_mode", self.billing_mode)?;
         out.set_item("arn", self.arn)?;
+        out.set_item("indexes", self.indexes)?;
         Ok(out.into_any())
     }
 }

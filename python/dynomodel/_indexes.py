@@ -1,0 +1,117 @@
+"""Secondary indexes declared on a model: `GlobalIndex` and `LocalIndex`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, overload
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from ._reads import Index
+
+__all__ = ["GlobalIndex", "IndexProjection", "LocalIndex", "SecondaryIndex"]
+
+M = TypeVar("M", bound=BaseModel)
+
+IndexProjection: TypeAlias = Literal["ALL", "KEYS_ONLY"] | Sequence[str]
+"""What an index copies from the table besides the keys: every attribute (`"ALL"`), none
+(`"KEYS_ONLY"`), or the named fields."""
+
+
+class SecondaryIndex:
+    """What `GlobalIndex` and `LocalIndex` share: a name, keys (field names) and a projection.
+
+    Declared in the class body as a `ClassVar`, an index is a descriptor: `Order.by_status` is the
+    model's typed `Index[Order]`, with `query`, `scan` and `count` like the table's own.
+    """
+
+    __slots__ = ("_attribute", "name", "partition_key", "projection", "sort_key")
+
+    is_global: bool
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        partition_key: str | None,
+        sort_key: str | None,
+        projection: IndexProjection,
+    ) -> None:
+        if not name:
+            raise ValueError("an index needs a name")
+        if isinstance(projection, str) and projection not in ("ALL", "KEYS_ONLY"):
+            raise ValueError(
+                f"index {name!r}: projection is 'ALL', 'KEYS_ONLY' or a list of field names, "
+                f"not {projection!r}"
+            )
+        self.name = name
+        self.partition_key = partition_key
+        self.sort_key = sort_key
+        self.projection: IndexProjection = (
+            projection if isinstance(projection, str) else tuple(projection)
+        )
+        self._attribute = ""
+
+    def __set_name__(self, owner: type[Any], attribute: str) -> None:
+        self._attribute = attribute
+
+    def __repr__(self) -> str:
+        keys = f"partition_key={self.partition_key!r}, sort_key={self.sort_key!r}"
+        return f"{type(self).__name__}({self.name!r}, {keys}, projection={self.projection!r})"
+
+    @overload
+    def __get__(self, instance: None, owner: type[M]) -> Index[M]: ...
+    @overload
+    def __get__(self, instance: M, owner: type[M]) -> Index[M]: ...
+    def __get__(self, instance: object, owner: type[Any]) -> Any:
+        table = owner.__dict__.get("__dynamo_table__")
+        if table is None:  # the class is still being built: the declaration itself
+            return self
+        return table.index(self.name)
+
+
+class GlobalIndex(SecondaryIndex):
+    """A global secondary index: any key-typed fields as its keys, including attributes that are
+    not keys of the table (items without them are simply not in the index).
+
+    ```python
+    by_status: ClassVar[GlobalIndex] = GlobalIndex(
+        "status-index", partition_key="status", sort_key="created_at"
+    )
+    ```
+
+    Created by `create_table()` (with the table's capacity when it is provisioned); read
+    eventually consistent only, as DynamoDB allows.
+    """
+
+    __slots__ = ()
+    is_global = True
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        partition_key: str,
+        sort_key: str | None = None,
+        projection: IndexProjection = "ALL",
+    ) -> None:
+        super().__init__(
+            name, partition_key=partition_key, sort_key=sort_key, projection=projection
+        )
+
+
+class LocalIndex(SecondaryIndex):
+    """A local secondary index: the table's partition key with another sort key. Only a table
+    with a sort key can have one, and only `create_table()` can add it.
+
+    ```python
+    by_total: ClassVar[LocalIndex] = LocalIndex("total-index", sort_key="total")
+    ```
+    """
+
+    __slots__ = ()
+    is_global = False
+
+    def __init__(self, name: str, *, sort_key: str, projection: IndexProjection = "ALL") -> None:
+        super().__init__(name, partition_key=None, sort_key=sort_key, projection=projection)

@@ -1,0 +1,511 @@
+"""Typed attribute paths: `attr(Order.total) >= 100`, `attr(Order.tags).add({"x"})`.
+
+On the class, a model's field is a `Path` (a descriptor installed by `install_paths`); type
+checkers see the field's value type there instead (pydantic declares it so), and `attr()` turns
+that into a `Path[T]` whose operations are typed by `T`. Every operation encodes its values at
+once, as the model stores the value at that path, so a NaN or a value of the wrong type raises
+the codec's `EncodeError` where the condition or update is written, before any request.
+"""
+
+from __future__ import annotations
+
+import builtins
+import sys
+from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
+from decimal import Decimal
+from typing import Any, Generic, NoReturn, TypeAlias, TypeVar, overload
+
+from pydantic import BaseModel
+
+from ._codec import ModelCodec, encode_value
+from ._expressions import (
+    AttributeType,
+    AttributeTypeName,
+    BeginsWith,
+    Between,
+    Comparison,
+    ComparisonOperator,
+    Condition,
+    Contains,
+    Exists,
+    ExpressionBuilder,
+    In,
+    NotExists,
+    Operand,
+    UpdateAction,
+    Value,
+)
+from ._types import AttributeValue
+
+__all__ = ["Attr", "Path", "Size", "attr", "install_paths", "size"]
+
+T = TypeVar("T")
+E = TypeVar("E")
+
+Step: TypeAlias = str | int
+
+
+class Path(Generic[T]):
+    """The path to an attribute (or to a value inside one) of items of a model.
+
+    Fields of nested records are attributes (`Order.address.city`), list positions and dict
+    keys are indexes (`Order.lines[0].sku`, `Order.meta["key"]`); a field whose name a method
+    of `Path` takes (`set`, `add`, ...) is reached by index too (`attr(Order.x)["set"]`).
+
+    Comparisons (`== != < <= > >=`) build conditions and the other methods build conditions or
+    update actions; none of them sends anything. Paths hash by identity: `==` builds a
+    condition rather than comparing paths, so two paths are never "equal".
+
+    Attributes (private, for the request layer): `_model` (the model the path starts from, None
+    for `Attr` paths), `_steps` (Python field names, dict keys and positions), `_stored` (the
+    same with stored attribute names) and `_codec`.
+    """
+
+    __slots__ = ("_codec", "_model", "_steps", "_stored")
+
+    _codec: ModelCodec[Any] | None
+    _model: type[BaseModel] | None
+    _steps: tuple[Step, ...]
+    _stored: tuple[Step, ...]
+
+    def __init__(
+        self,
+        model: type[BaseModel] | None,
+        steps: tuple[Step, ...],
+        stored: tuple[Step, ...],
+        codec: ModelCodec[Any] | None,
+    ) -> None:
+        self._model = model
+        self._steps = steps
+        self._stored = stored
+        self._codec = codec
+
+    # -- navigation
+
+    def __getattr__(self, name: str) -> Path[Any]:
+        """The field `name` of the record at this path."""
+        # Underscore names are Python's protocols (copy, pickle, ...) probing, never fields.
+        if name.startswith("_"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        try:
+            return self._child(name)
+        except LookupError as error:
+            raise AttributeError(str(error)) from None
+
+    def __getitem__(self, step: int | str) -> Path[Any]:
+        """The list position `step` (an int) or the dict key or field `step` (a str)."""
+        if isinstance(step, bool) or not isinstance(step, int | str):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(f"a path index is an int or a str, not {type(step).__name__}")
+        if isinstance(step, int) and step < 0:
+            raise IndexError(f"DynamoDB list positions count from 0; {step} is not one")
+        return self._child(step)
+
+    def _child(self, step: Step) -> Path[Any]:
+        steps = (*self._steps, step)
+        stored = (*self._stored, step) if self._codec is None else self._codec.locate(steps)
+        return Path(self._model, steps, stored, self._codec)
+
+    # A path is not a container: without these, Python would iterate it through __getitem__
+    # forever, and `x in path` would compare with == (a Condition).
+    def __iter__(self) -> NoReturn:
+        raise TypeError(f"{self!r} is not iterable")
+
+    def __contains__(self, value: object) -> NoReturn:
+        raise TypeError(f"use {self!r}.contains(value), not `in`")
+
+    # -- identity, copying, pickling
+
+    def __hash__(self) -> int:
+        return object.__hash__(self)
+
+    def __repr__(self) -> str:
+        if self._model is None:
+            return _render(f"Attr({self._steps[0]!r})", self._steps[1:])
+        return f"Path({_render(self._model.__name__, self._steps)})"
+
+    def __copy__(self) -> Path[T]:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Path[T]:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The codec is a compiled plan: rebuild the path from its model instead.
+        return (_rebuild, (self._model, self._steps))
+
+    # -- operands and values
+
+    def _compile(self, builder: ExpressionBuilder) -> str:
+        return builder.path(self)
+
+    def _paths(self) -> Iterator[Path[Any]]:
+        yield self
+
+    def _encode(self, value: object, element: bool = False) -> AttributeValue:
+        if self._codec is None:
+            return encode_value(value)
+        return self._codec.encode_at(self._steps, value, element)
+
+    def _operand(self, value: object) -> Operand:
+        if isinstance(value, Path):
+            return value  # pyright: ignore[reportUnknownVariableType]
+        return Value(self._encode(value))
+
+    def _compare(self, op: ComparisonOperator, other: object) -> Condition:
+        return Comparison(self, op, self._operand(other))
+
+    # -- comparisons: `#n0 = :v0`, `#n0 <> :v0`, `#n0 < :v0`, ... (or another path: `#n0 < #n1`)
+
+    @overload  # type: ignore[override]
+    def __eq__(
+        self: Path[Decimal] | Path[Decimal | None], other: Decimal | int | Path[Decimal]
+    ) -> Condition: ...
+    @overload
+    def __eq__(self: Path[T], other: T | Path[T]) -> Condition: ...
+    def __eq__(self, other: object) -> Condition:  # pyright: ignore[reportIncompatibleMethodOverride]
+        """`path = value`."""
+        return self._compare("=", other)
+
+    @overload  # type: ignore[override]
+    def __ne__(
+        self: Path[Decimal] | Path[Decimal | None], other: Decimal | int | Path[Decimal]
+    ) -> Condition: ...
+    @overload
+    def __ne__(self: Path[T], other: T | Path[T]) -> Condition: ...
+    def __ne__(self, other: object) -> Condition:  # pyright: ignore[reportIncompatibleMethodOverride]
+        """`path <> value`."""
+        return self._compare("<>", other)
+
+    @overload
+    def __lt__(
+        self: Path[Decimal] | Path[Decimal | None], other: Decimal | int | Path[Decimal]
+    ) -> Condition: ...
+    @overload
+    def __lt__(self: Path[T], other: T | Path[T]) -> Condition: ...
+    def __lt__(self, other: object) -> Condition:
+        """`path < value`."""
+        return self._compare("<", other)
+
+    @overload
+    def __le__(
+        self: Path[Decimal] | Path[Decimal | None], other: Decimal | int | Path[Decimal]
+    ) -> Condition: ...
+    @overload
+    def __le__(self: Path[T], other: T | Path[T]) -> Condition: ...
+    def __le__(self, other: object) -> Condition:
+        """`path <= value`."""
+        return self._compare("<=", other)
+
+    @overload
+    def __gt__(
+        self: Path[Decimal] | Path[Decimal | None], other: Decimal | int | Path[Decimal]
+    ) -> Condition: ...
+    @overload
+    def __gt__(self: Path[T], other: T | Path[T]) -> Condition: ...
+    def __gt__(self, other: object) -> Condition:
+        """`path > value`."""
+        return self._compare(">", other)
+
+    @overload
+    def __ge__(
+        self: Path[Decimal] | Path[Decimal | None], other: Decimal | int | Path[Decimal]
+    ) -> Condition: ...
+    @overload
+    def __ge__(self: Path[T], other: T | Path[T]) -> Condition: ...
+    def __ge__(self, other: object) -> Condition:
+        """`path >= value`."""
+        return self._compare(">=", other)
+
+    # -- other conditions
+
+    @overload
+    def between(
+        self: Path[Decimal] | Path[Decimal | None],
+        low: Decimal | int | Path[Decimal],
+        high: Decimal | int | Path[Decimal],
+    ) -> Condition: ...
+    @overload
+    def between(self: Path[T], low: T | Path[T], high: T | Path[T]) -> Condition: ...
+    def between(self, low: object, high: object) -> Condition:
+        """`path BETWEEN :low AND :high` (both ends included)."""
+        return Between(self, self._operand(low), self._operand(high))
+
+    @overload
+    def is_in(self: Path[Decimal] | Path[Decimal | None], *values: Decimal | int) -> Condition: ...
+    @overload
+    def is_in(self: Path[T], *values: T) -> Condition: ...
+    def is_in(self, *values: object) -> Condition:
+        """`path IN (:v0, :v1, ...)`; DynamoDB takes 1 to 100 values (else ValueError)."""
+        if not 1 <= len(values) <= 100:
+            raise ValueError(f"is_in takes 1 to 100 values, not {len(values)}")
+        return In(self, tuple(Value(self._encode(value)) for value in values))
+
+    @overload
+    def begins_with(self: Path[str] | Path[str | None], prefix: str) -> Condition: ...
+    @overload
+    def begins_with(self: Path[bytes] | Path[bytes | None], prefix: bytes) -> Condition: ...
+    def begins_with(self, prefix: str | bytes) -> Condition:
+        """`begins_with(path, :prefix)`, on string and binary attributes."""
+        return BeginsWith(self, Value(self._encode(prefix)))
+
+    @overload
+    def contains(self: Path[str] | Path[str | None], value: str) -> Condition: ...
+    @overload
+    def contains(self: Path[builtins.set[E]], value: E) -> Condition: ...
+    @overload
+    def contains(self: Path[frozenset[E]], value: E) -> Condition: ...
+    @overload
+    def contains(self: Path[list[E]], value: E) -> Condition: ...
+    def contains(self, value: object) -> Condition:
+        """`contains(path, :value)`: a substring of a string, or an element of a set or list."""
+        return Contains(self, Value(self._encode(value, element=True)))
+
+    def exists(self) -> Condition:
+        """`attribute_exists(path)`."""
+        return Exists(self)
+
+    def not_exists(self) -> Condition:
+        """`attribute_not_exists(path)`."""
+        return NotExists(self)
+
+    def attribute_type(self, type: AttributeTypeName) -> Condition:
+        """`attribute_type(path, :type)`: the stored value is of DynamoDB type `type`."""
+        return AttributeType(self, type)
+
+    # -- update actions
+
+    @overload
+    def set(
+        self: Path[Decimal] | Path[Decimal | None], value: Decimal | int | Path[Decimal]
+    ) -> UpdateAction: ...
+    @overload
+    def set(self: Path[T], value: T | Path[T]) -> UpdateAction: ...
+    def set(self, value: object) -> UpdateAction:
+        """`SET path = :value` (or `SET path = #other` for a path)."""
+        return UpdateAction("SET", self, "{path} = {0}", (self._operand(value),))
+
+    def remove(self) -> UpdateAction:
+        """`REMOVE path`: the attribute, or the list element or map entry, is deleted."""
+        return UpdateAction("REMOVE", self, "{path}")
+
+    @overload
+    def add(self: Path[int] | Path[int | None], value: int) -> UpdateAction: ...
+    @overload
+    def add(self: Path[Decimal] | Path[Decimal | None], value: Decimal | int) -> UpdateAction: ...
+    @overload
+    def add(self: Path[float] | Path[float | None], value: float) -> UpdateAction: ...
+    @overload
+    def add(self: Path[builtins.set[E]], value: AbstractSet[E]) -> UpdateAction: ...
+    @overload
+    def add(self: Path[frozenset[E]], value: AbstractSet[E]) -> UpdateAction: ...
+    def add(self, value: object) -> UpdateAction:
+        """`ADD path :value`: adds to a number (a missing one counts as 0) or puts the elements
+        into a set (a missing one counts as empty)."""
+        return UpdateAction("ADD", self, "{path} {0}", (Value(self._encode(value)),))
+
+    @overload
+    def delete(self: Path[builtins.set[E]], value: AbstractSet[E]) -> UpdateAction: ...
+    @overload
+    def delete(self: Path[frozenset[E]], value: AbstractSet[E]) -> UpdateAction: ...
+    def delete(self, value: AbstractSet[Any]) -> UpdateAction:
+        """`DELETE path :value`: takes the elements out of a set."""
+        return UpdateAction("DELETE", self, "{path} {0}", (Value(self._encode(value)),))
+
+    def append(self: Path[list[E]], values: list[E] | tuple[E, ...]) -> UpdateAction:
+        """`SET path = list_append(path, :values)`: the list must exist."""
+        wire = self._encode(list(values))
+        return UpdateAction("SET", self, "{path} = list_append({path}, {0})", (Value(wire),))
+
+    def prepend(self: Path[list[E]], values: list[E] | tuple[E, ...]) -> UpdateAction:
+        """`SET path = list_append(:values, path)`: the list must exist."""
+        wire = self._encode(list(values))
+        return UpdateAction("SET", self, "{path} = list_append({0}, {path})", (Value(wire),))
+
+    @overload
+    def if_not_exists(
+        self: Path[Decimal] | Path[Decimal | None], value: Decimal | int
+    ) -> UpdateAction: ...
+    @overload
+    def if_not_exists(self: Path[T], value: T) -> UpdateAction: ...
+    def if_not_exists(self, value: object) -> UpdateAction:
+        """`SET path = if_not_exists(path, :value)`: sets the value only where there is none."""
+        wire = self._encode(value)
+        return UpdateAction("SET", self, "{path} = if_not_exists({path}, {0})", (Value(wire),))
+
+    @overload
+    def increment(self: Path[int], by: int = 1) -> UpdateAction: ...
+    @overload
+    def increment(self: Path[Decimal], by: Decimal | int = 1) -> UpdateAction: ...
+    @overload
+    def increment(self: Path[float], by: float = 1) -> UpdateAction: ...
+    def increment(self, by: object = 1) -> UpdateAction:
+        """`SET path = path + :by`: the number must exist (`add` starts from 0 instead)."""
+        return UpdateAction("SET", self, "{path} = {path} + {0}", (Value(self._encode(by)),))
+
+    @overload
+    def decrement(self: Path[int], by: int = 1) -> UpdateAction: ...
+    @overload
+    def decrement(self: Path[Decimal], by: Decimal | int = 1) -> UpdateAction: ...
+    @overload
+    def decrement(self: Path[float], by: float = 1) -> UpdateAction: ...
+    def decrement(self, by: object = 1) -> UpdateAction:
+        """`SET path = path - :by`: the number must exist."""
+        return UpdateAction("SET", self, "{path} = {path} - {0}", (Value(self._encode(by)),))
+
+
+class Attr(Path[Any]):
+    """The path to the attribute `name` of any item, typed by no model: `Attr("status")`.
+
+    The name is taken whole (`Attr("a.b")` is the one attribute named "a.b"; DynamoDB allows
+    dots in names); index it for what is inside (`Attr("meta")["key"][0]`). Values are encoded
+    by their Python type alone.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str) or not name:  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(f"an attribute name is a non-empty str, not {name!r}")
+        super().__init__(None, (name,), (name,), None)
+
+
+class Size:
+    """`size(path)`: the length of a string, binary value, set, list or map."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: Path[Any]) -> None:
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"size({self.path!r})"
+
+    def __hash__(self) -> int:
+        return object.__hash__(self)
+
+    def _compile(self, builder: ExpressionBuilder) -> str:
+        return f"size({builder.path(self.path)})"
+
+    def _paths(self) -> Iterator[Path[Any]]:
+        yield self.path
+
+    def _compare(self, op: ComparisonOperator, other: int | Size) -> Condition:
+        if isinstance(other, Size):
+            return Comparison(self, op, other)
+        if isinstance(other, bool) or not isinstance(other, int):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(f"size() compares with an int, not {type(other).__name__}")
+        return Comparison(self, op, Value(encode_value(other)))
+
+    def __eq__(self, other: int | Size) -> Condition:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
+        """`size(path) = :n`."""
+        return self._compare("=", other)
+
+    def __ne__(self, other: int | Size) -> Condition:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
+        """`size(path) <> :n`."""
+        return self._compare("<>", other)
+
+    def __lt__(self, other: int | Size) -> Condition:
+        """`size(path) < :n`."""
+        return self._compare("<", other)
+
+    def __le__(self, other: int | Size) -> Condition:
+        """`size(path) <= :n`."""
+        return self._compare("<=", other)
+
+    def __gt__(self, other: int | Size) -> Condition:
+        """`size(path) > :n`."""
+        return self._compare(">", other)
+
+    def __ge__(self, other: int | Size) -> Condition:
+        """`size(path) >= :n`."""
+        return self._compare(">=", other)
+
+
+def size(path: Path[Any]) -> Size:
+    """`size(path)`, to compare with a number: `size(attr(Order.tags)) > 2`."""
+    if not isinstance(path, Path):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise TypeError(f"size() takes a path, like size(attr(Order.tags)), not {path!r}")
+    return Size(path)
+
+
+def attr(field: T) -> Path[T]:
+    """The typed path of a field accessed on its class: `attr(Order.total)` is a
+    `Path[Decimal]`.
+
+    Type checkers see `Order.total` as the field's value type (that is how pydantic declares
+    models); at run time it already is the path, which this returns unchanged.
+    """
+    if not isinstance(field, Path):
+        raise TypeError(
+            f"attr() takes a field accessed on its class, not {field!r}: use attr(Order.total), "
+            "a field accessed on the class (not on an instance)"
+        )
+    return field  # pyright: ignore[reportUnknownVariableType]
+
+
+class _FieldPath:
+    """The class attribute of one field: the field's `Path` on the class.
+
+    It defines `__get__` only, so it is a non-data descriptor: an instance's own `__dict__`
+    (where pydantic keeps field values) wins, and instances, validation, dumps and equality
+    never see it.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type[Any]) -> Any:
+        if instance is not None:
+            try:
+                return vars(instance)[self.name]
+            except KeyError:
+                raise AttributeError(
+                    f"{type(instance).__name__!r} object has no attribute {self.name!r}"
+                ) from None
+        # Pydantic reads class attributes while it builds a class: a subclass's field defaults
+        # come from `getattr(cls, name, PydanticUndefined)` (a path would become the default),
+        # and `hasattr(base, name)` on a redeclared field warns that it shadows a parent
+        # attribute. So a class that is not built yet, and pydantic itself, see no attribute.
+        state = owner.__dict__
+        if "__pydantic_fields__" not in state or not state.get("__pydantic_complete__"):
+            raise AttributeError(self.name)
+        if sys._getframe(1).f_globals.get("__name__", "").startswith("pydantic."):
+            raise AttributeError(self.name)
+        codec: ModelCodec[Any] | None = getattr(owner, "__dynamo_codec__", None)
+        if codec is None:
+            raise AttributeError(f"{owner.__name__}.{self.name}: the model has no codec")
+        steps = (self.name,)
+        return Path[Any](owner, steps, codec.locate(steps), codec)
+
+
+def install_paths(model: type[BaseModel]) -> None:
+    """Make every field of `model` a `Path` on the class (`Order.total`), leaving instances
+    alone. Called once the model's `__dynamo_codec__` is set."""
+    for name in model.model_fields:
+        setattr(model, name, _FieldPath(name))
+
+
+def _rebuild(model: type[BaseModel] | None, steps: tuple[Step, ...]) -> Path[Any]:
+    """Unpickle a path: located again by its model's codec, or as an `Attr` path."""
+    if model is None:
+        path: Path[Any] = Attr(str(steps[0]))
+        for step in steps[1:]:
+            path = path[step]
+        return path
+    codec: ModelCodec[Any] = getattr(model, "__dynamo_codec__")  # noqa: B009
+    return Path(model, steps, codec.locate(steps), codec)
+
+
+def _render(root: str, steps: tuple[Step, ...]) -> str:
+    parts = [root]
+    for step in steps:
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        elif step.isidentifier():
+            parts.append(f".{step}")
+        else:
+            parts.append(f"[{step!r}]")
+    return "".join(parts)
