@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from . import client, codec
+from . import client, codec, query
 
 if __name__ == "__main__":
     codec.run()
     client.run()
+    query.run()

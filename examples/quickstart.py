@@ -1,4 +1,4 @@
-"""dynomodel quickstart: declare a model, store it in DynamoDB, read, update and delete it.
+"""dynomodel quickstart: declare a model, store it in DynamoDB, query, update and delete it.
 
 Run with `make demo`: it starts a DynamoDB Local on loopback and points the default client at it
 through AWS_ENDPOINT_URL_DYNAMODB, the standard AWS variable (the same code runs against AWS).
@@ -10,11 +10,19 @@ import asyncio
 import datetime as dt
 from decimal import Decimal
 from pprint import pprint
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel
 
-from dynomodel import DynamoModel, PartitionKey, SortKey, dynamo_table, table_of
+from dynomodel import (
+    DynamoModel,
+    GlobalIndex,
+    PartitionKey,
+    SortKey,
+    attr,
+    dynamo_table,
+    table_of,
+)
 from dynomodel.exceptions import EncodeError
 
 
@@ -31,7 +39,12 @@ class Order(DynamoModel, table="orders"):
     tags: set[str] = set()
     lines: list[Line] = []
     placed_at: dt.datetime
+    status: str = "new"
     note: str | None = None
+
+    by_status: ClassVar[GlobalIndex] = GlobalIndex(
+        "status-index", partition_key="status", sort_key="placed_at"
+    )
 
 
 @dynamo_table("users", partition_key="email")
@@ -73,14 +86,29 @@ async def main() -> None:
     await order.save()
     fetched = await Order.get(customer="CUSTOMER#1", order_id="ORDER#001", consistent_read=True)
     print("  saved and read back equal:", fetched == order)
-    await order.update(note="leave at the door", tags={"gift"})
-    print("  updated:", order.note, order.tags)
-    second = order.model_copy(update={"order_id": "ORDER#002", "note": None})
-    second.sync_save()  # every call has a blocking twin
-    for key in ("ORDER#001", "ORDER#002"):
-        listed = Order.sync_get(customer="CUSTOMER#1", order_id=key)
-        print("  listed:", listed.order_id if listed else None, listed.note if listed else None)
-    await order.delete()
+    await order.update(
+        actions=[attr(Order.total).increment(Decimal("5")), attr(Order.tags).delete({"express"})],
+        condition=attr(Order.tags).contains("gift"),
+        note="leave at the door",
+    )
+    print("  updated in one UpdateItem:", order.total, order.tags, order.note)
+    for n in range(2, 8):
+        order.model_copy(
+            update={"order_id": f"ORDER#{n:03d}", "total": Decimal(n * 10), "status": "shipped"}
+        ).sync_save()  # every call has a blocking twin
+    recent = Order.query(
+        partition_key="CUSTOMER#1",
+        sort_key_condition=attr(Order.order_id).begins_with("ORDER#00"),
+        filter_condition=attr(Order.total) >= 30,
+        scan_index_forward=False,
+        limit=3,
+    )
+    print("  newest 3 over 30:", [(o.order_id, o.total) async for o in recent])
+    print("  resume after:", recent.last_evaluated_key)
+    shipped = Order.by_status.sync_query(partition_key="shipped")
+    print("  shipped (status-index):", shipped.count(), "orders")
+    print("  whole table (Select=COUNT):", await Order.count())
+    await order.delete(condition=attr(Order.note).exists())
     gone = await Order.get(customer="CUSTOMER#1", order_id="ORDER#001")
     print("  deleted:", gone is None)
     stats = table_of(Order).stats

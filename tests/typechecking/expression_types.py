@@ -9,8 +9,9 @@ from typing import Annotated, Any, assert_type
 from pydantic import BaseModel
 
 from dynomodel import DynamoModel, PartitionKey, SortKey
-from dynomodel._expressions import Condition, ExpressionBuilder, RawCondition, UpdateAction
-from dynomodel._paths import Attr, Path, Size, attr, size
+from dynomodel import Attr, Condition, Path, RawCondition, UpdateAction, attr, size
+from dynomodel._expressions import ExpressionBuilder
+from dynomodel._paths import Size
 
 
 class Line(BaseModel):

@@ -62,3 +62,9 @@ def misuse() -> None:
     apply(attr(Order.status).if_not_exists(1))  # error
     ExpressionBuilder().update(attr(Order.status).remove())  # error
     use(attr(Order.status).set("x"))  # error
+
+
+def bad_reads() -> None:
+    Order.query(partition_key="x", filter_condition=attr(Order.total) == "3")  # error
+    Order.query(partition_key="x", sort_key_condition="pk = :v")  # error
+    Order.sync_query(partition_key="x").first().total  # error
