@@ -8,8 +8,18 @@ from typing import Annotated, Any, assert_type
 
 from pydantic import BaseModel
 
-from dynomodel import DynamoModel, PartitionKey, SortKey
-from dynomodel import Attr, Condition, Path, RawCondition, UpdateAction, attr, size
+from dynomodel import (
+    Attr,
+    Condition,
+    DynamoModel,
+    PartitionKey,
+    Path,
+    RawCondition,
+    SortKey,
+    UpdateAction,
+    attr,
+    size,
+)
 from dynomodel._expressions import ExpressionBuilder
 from dynomodel._paths import Size
 

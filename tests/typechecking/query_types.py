@@ -37,7 +37,10 @@ class Order(DynamoModel, table="orders"):
     by_total: ClassVar[LocalIndex] = LocalIndex("total-index", sort_key="total")
 
 
-@dynamo_table("users", partition_key="email", indexes=[GlobalIndex("by-team", partition_key="team")])
+TEAMS = GlobalIndex("by-team", partition_key="team")
+
+
+@dynamo_table("users", partition_key="email", indexes=[TEAMS])
 class User(BaseModel):
     email: str
     team: str
