@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -114,3 +115,18 @@ def test_item_size_follows_dynamodbs_rules() -> None:
 def test_malformed_wire_items(item: Any) -> None:
     with pytest.raises(InvalidItemError):
         Order.from_item(item)
+
+
+def test_a_failed_page_leaves_the_garbage_collector_running() -> None:
+    # Pages are decoded with the cyclic GC paused; an error half way must not leave it off.
+    good = Order(pk="a", sk=b"b", total=Decimal(1)).to_item()
+    assert gc.isenabled()
+    with pytest.raises(InvalidItemError):
+        Order.from_items([good, {"pk": "not wrapped"}])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert len(Order.from_items([good, good])) == 2
+        assert not gc.isenabled()  # a caller's own pause is respected
+    finally:
+        gc.enable()

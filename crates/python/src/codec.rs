@@ -9,6 +9,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 use crate::decode::Decoder;
 use crate::encode::{EncodeError, Encoder};
 use crate::errors;
+use crate::py_types::PausedGc;
 use crate::source::{PyWire, SdkWire, Source};
 use crate::spec::{compile, Compiled, Handle};
 use dynomodel_client::Item;
@@ -185,6 +186,7 @@ impl Codec {
     /// Decode and validate a page of wire items, in one call: each item is validated as soon as
     /// it is decoded, so no page-sized intermediate is ever built.
     fn load_many<'py>(&self, items: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+        let _paused = PausedGc::new(items.py())?;
         let decoder = Decoder::new(&self.compiled);
         let out = PyList::empty(items.py());
         for item in items.try_iter()? {
@@ -216,6 +218,7 @@ impl Codec {
         items: &[Item],
         shape: Shape,
     ) -> PyResult<Bound<'py, PyList>> {
+        let _paused = PausedGc::new(py)?;
         let decoder = Decoder::new(&self.compiled);
         let out = PyList::empty(py);
         for item in items {
