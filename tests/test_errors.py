@@ -34,7 +34,7 @@ class Order(DynamoModel, table="orders"):
     sk: Annotated[bytes, SortKey]
     total: Decimal = Decimal(0)
     ratio: float = 0.0
-    count: int = 0
+    tally: int = 0
     body: str = ""
     lines: list[Line] = []
     nested_sets: list[set[str]] = []
@@ -54,7 +54,7 @@ def encode(**changes: Any) -> None:
         ({"ratio": float("-inf")}, InvalidNumberError, "ratio", "finite"),
         ({"total": Decimal("NaN")}, InvalidNumberError, "total", "finite"),
         ({"total": Decimal("1" * 39)}, InvalidNumberError, "total", "39 significant digits"),
-        ({"count": 10**38 + 1}, InvalidNumberError, "count", "39 significant digits"),
+        ({"tally": 10**38 + 1}, InvalidNumberError, "tally", "39 significant digits"),
         ({"total": Decimal("1E+126")}, InvalidNumberError, "total", "range"),
         ({"total": Decimal("-1E-131")}, InvalidNumberError, "total", "range"),
         ({"ratio": 1e300}, InvalidNumberError, "ratio", "range"),
@@ -75,7 +75,7 @@ def encode(**changes: Any) -> None:
         ),
         ({"nested_sets": [set()]}, InvalidSetError, "nested_sets[0]", "empty set"),
         ({"when": dt.datetime(2024, 1, 1)}, NaiveDatetimeError, "when", "tzinfo"),
-        ({"count": "12"}, UnexpectedTypeError, "count", "expected int, found str"),
+        ({"tally": "12"}, UnexpectedTypeError, "tally", "expected int, found str"),
         ({"anything": object()}, UnexpectedTypeError, "anything", "DynamoDB can store"),
     ],
 )
@@ -98,7 +98,7 @@ def test_item_just_under_the_limit_is_accepted() -> None:
 
 def test_item_size_follows_dynamodbs_rules() -> None:
     order = Order(pk="p", sk=b"s", total=Decimal("12345.000"))
-    # pk 2+1, sk 2+1, total 5+(3+1), ratio 5+1, count 5+1, body 4+0, lines 5+3 (empty list),
+    # pk 2+1, sk 2+1, total 5+(3+1), ratio 5+1, tally 5+1, body 4+0, lines 5+3 (empty list),
     # nested_sets 11+3
     assert order.__dynamo_codec__.item_size(order) == 3 + 3 + 9 + 6 + 6 + 4 + 8 + 14
 

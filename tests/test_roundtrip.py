@@ -62,7 +62,7 @@ class Everything(DynamoModel, table="everything"):
     pk: Annotated[str, PartitionKey]
     text: str = ""
     flag: bool = False
-    count: int = 0
+    tally: int = 0
     amount: Decimal = Decimal(0)
     ratio: float = 0.0
     blob: bytes = b""
@@ -109,7 +109,7 @@ plain_json = st.recursive(
     pk=key,
     text=st.text(),
     flag=st.booleans(),
-    count=dynamo_ints,
+    tally=dynamo_ints,
     amount=dynamo_decimals,
     ratio=dynamo_floats,
     blob=st.binary(),
