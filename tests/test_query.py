@@ -331,3 +331,9 @@ def test_decorated_models_get_paths_and_indexes(client: DynamoClient, table_name
         "u4@x",
         "u5@x",
     ]
+
+
+def test_count_of_a_projected_read_counts_every_match(orders: Any) -> None:
+    projected = orders.sync_query(partition_key="C#1", projection=["sk"], as_dict=True)
+    assert projected.count() == 30
+    assert len(list(projected)) == 30

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar, overload
 
 from pydantic import BaseModel
@@ -50,6 +50,8 @@ class ReadPlan:
     """None for a Scan."""
     filter: _Expression | None
     projection: _Expression | None
+    counting: tuple[_Expression | None, _Expression | None]
+    """The key condition and filter of a Select=COUNT request (no projection)."""
     consistent_read: bool
     forward: bool
     shape: Literal["models", "dicts", "partial"]
@@ -59,7 +61,9 @@ class ReadPlan:
     """The fields a LastEvaluatedKey holds: the table's keys, then the index's."""
 
     def read_args(self, limit: int | None, start_key: Item | None, count_only: bool) -> Any:
-        return (self.filter, self.projection, limit, start_key, self.consistent_read, count_only)
+        if count_only:
+            return (self.counting[1], None, limit, start_key, self.consistent_read, True)
+        return (self.filter, self.projection, limit, start_key, self.consistent_read, False)
 
 
 def plan_query(
@@ -143,6 +147,9 @@ def _plan(
             "consistent only"
         )
     filter_text = None if filter_condition is None else builder.condition(filter_condition)
+    # A Select=COUNT request takes no projection, and DynamoDB refuses unused placeholders: the
+    # count's expressions carry the placeholders as they were before the projection's.
+    counting = _with_placeholders(builder, [key_text, filter_text])
     projection_text = None
     shape: Literal["models", "dicts", "partial"] = "dicts" if as_dict else "models"
     projected = _projected_fields(table, index, projection)
@@ -162,15 +169,8 @@ def _plan(
                     "models; project them too, or pass as_dict=True for partial dicts"
                 )
             shape = "partial"
-    # One placeholder namespace for the whole request: the maps ride on the first expression.
-    texts = [key_text, filter_text, projection_text]
-    first = next(i for i, t in enumerate([*texts, ""]) if t is not None)
-    expressions: list[_Expression | None] = [
-        None if text is None else (text, {}, {}) for text in texts
-    ]
-    if first < len(texts):
-        expressions[first] = (texts[first] or "", dict(builder.names), dict(builder.values))
-    key_condition, filter_expression, projection_expression = expressions
+    reading = _with_placeholders(builder, [key_text, filter_text, projection_text])
+    key_condition, filter_expression, projection_expression = reading
     keys = table._key_fields()
     if index is not None:
         index_keys = _keys_of(table, index)
@@ -181,12 +181,27 @@ def _plan(
         key_condition=key_condition,
         filter=filter_expression,
         projection=projection_expression,
+        counting=(counting[0], counting[1]),
         consistent_read=consistent,
         forward=forward,
         shape=shape,
         segments=segments,
         key_fields=tuple(keys),
     )
+
+
+def _with_placeholders(
+    builder: ExpressionBuilder, texts: list[str | None]
+) -> list[_Expression | None]:
+    """The expressions of one request, the placeholder maps riding on the first of them."""
+    expressions: list[_Expression | None] = [
+        None if text is None else (text, {}, {}) for text in texts
+    ]
+    for position, text in enumerate(texts):
+        if text is not None:
+            expressions[position] = (text, dict(builder.names), dict(builder.values))
+            break
+    return expressions
 
 
 def _keys_of(table: Table[Any], index: SecondaryIndex | None) -> tuple[str, str | None]:
@@ -300,39 +315,39 @@ class _Pages(Generic[R]):
         sizes = [s for s in (self._page_size, remaining, hint) if s is not None]
         return min(sizes) if sizes else None
 
-    def _fetch(self, hint: int | None = None) -> Steps[None]:
-        """Read the next page (one per pending segment) into the buffer."""
+    def _pages(
+        self, pending: list[tuple[int, Item | None]], limit: int | None, count_only: bool
+    ) -> Steps[list[tuple[int, dict[str, Any]]]]:
+        """One Query page, or one Scan page of each pending segment (sent together), with the
+        segment each came from; the consumed capacity is recorded."""
         plan = self._plan
         table = plan.table
         native = table.client._native
-        index = plan.index
-        limit = self._request_limit(hint)
-        codec = table.codec._native
+        codec = None if count_only else table.codec._native
         if plan.key_condition is not None:
-            start = self._pending[0][1]
-            args = plan.read_args(limit, start, False)
-            output = yield Call(
-                native.query,
-                (table.name, index, plan.key_condition, args, plan.forward, codec, plan.shape),
-            )
-            outputs = [output]
+            args = plan.read_args(limit, pending[0][1], count_only)
+            key_condition = plan.counting[0] if count_only else plan.key_condition
+            query = (table.name, plan.index, key_condition, args, plan.forward)
+            outputs = [(yield Call(native.query, (*query, codec, plan.shape)))]
         else:
-            args = plan.read_args(limit, None, False)
-            outputs = yield Call(
-                native.scan,
-                (table.name, index, args, self._pending, plan.segments, codec, plan.shape),
-            )
-        self._page_start = self._pending[0][1] if not plan.segments else None
-        pending: list[tuple[int, Item | None]] = []
-        items: list[R] = []
-        for (segment, _), output in zip(self._pending, outputs, strict=True):
+            args = plan.read_args(limit, None, count_only)
+            scan = (table.name, plan.index, args, pending, plan.segments)
+            outputs = yield Call(native.scan, (*scan, codec, plan.shape))
+        for output in outputs:
             table.stats._record(output)
+        return [(segment, output) for (segment, _), output in zip(pending, outputs, strict=True)]
+
+    def _fetch(self, hint: int | None = None) -> Steps[None]:
+        """Read the next page (one per pending segment) into the buffer."""
+        segmented = bool(self._plan.segments)
+        pages = yield from self._pages(self._pending, self._request_limit(hint), False)
+        self._page_start = None if segmented else self._pending[0][1]
+        items: list[R] = []
+        for _, output in pages:
             self.scanned_count += output["scanned"]
             items.extend(output["items"])
-            if output["last_key"] is not None:
-                pending.append((segment, output["last_key"]))
-        self._pending = pending
-        self._page_end = pending[0][1] if pending and not plan.segments else None
+        self._pending = [(s, out["last_key"]) for s, out in pages if out["last_key"] is not None]
+        self._page_end = self._pending[0][1] if self._pending and not segmented else None
         if self._limit is not None:
             # Only a parallel scan can overshoot: each segment read up to the limit.
             items = items[: self._limit - self._returned]
@@ -349,34 +364,13 @@ class _Pages(Generic[R]):
 
     def _count(self) -> Steps[int]:
         """Select=COUNT pages from where this result starts, following LastEvaluatedKey."""
-        plan = self._plan
-        table = plan.table
-        native = table.client._native
-        index = plan.index
-        count_plan = replace(plan, projection=None)
-        pending = [(segment, self._start) for segment, _ in self._pending] or [(0, self._start)]
+        segments = range(self._plan.segments) if self._plan.segments else range(1)
+        pending: list[tuple[int, Item | None]] = [(s, self._start) for s in segments]
         total = 0
         while pending:
-            if plan.key_condition is not None:
-                args = count_plan.read_args(self._page_size, pending[0][1], True)
-                output = yield Call(
-                    native.query,
-                    (table.name, index, plan.key_condition, args, plan.forward, None, "models"),
-                )
-                outputs = [output]
-            else:
-                args = count_plan.read_args(self._page_size, None, True)
-                outputs = yield Call(
-                    native.scan,
-                    (table.name, index, args, pending, plan.segments, None, "models"),
-                )
-            next_pending: list[tuple[int, Item | None]] = []
-            for (segment, _), output in zip(pending, outputs, strict=True):
-                table.stats._record(output)
-                total += output["count"]
-                if output["last_key"] is not None:
-                    next_pending.append((segment, output["last_key"]))
-            pending = next_pending
+            pages = yield from self._pages(pending, self._page_size, True)
+            total += sum(output["count"] for _, output in pages)
+            pending = [(s, out["last_key"]) for s, out in pages if out["last_key"] is not None]
         return total
 
     def _key_of(self, item: R) -> Item:
