@@ -29,6 +29,7 @@ from dynomodel.exceptions import (
     DynamoValidationError,
     EmptyKeyError,
     EndpointError,
+    InvalidExpressionError,
     ItemNotFoundError,
     TableExistsError,
     TableNotFoundError,
@@ -122,7 +123,7 @@ def test_update_validates_first_and_guards_keys(client: DynamoClient, table_name
     with pytest.raises(ValidationError):
         order.sync_update(total="not a number")
     assert order.total == Decimal(1)
-    with pytest.raises(TypeError, match="cannot change the key"):
+    with pytest.raises(InvalidExpressionError, match="cannot change the key"):
         order.sync_update(pk="other")
     with pytest.raises(ValidationError):
         Order.sync_update_by_key(pk="C", sk="O", total="nope")

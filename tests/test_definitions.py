@@ -5,12 +5,21 @@ from __future__ import annotations
 import enum
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import pytest
 from pydantic import BaseModel, Field
 
-from dynomodel import DynamoModel, PartitionKey, SortKey, Table, dynamo_table, table_of
+from dynomodel import (
+    DynamoModel,
+    GlobalIndex,
+    LocalIndex,
+    PartitionKey,
+    SortKey,
+    Table,
+    dynamo_table,
+    table_of,
+)
 from dynomodel.exceptions import ModelDefinitionError
 
 
@@ -137,3 +146,40 @@ def test_decorator_checks_keys() -> None:
 
     with pytest.raises(ModelDefinitionError, match="not mapped to a table"):
         table_of(Undecorated)
+
+
+@pytest.mark.parametrize(
+    ("index", "message"),
+    [
+        (GlobalIndex("g", partition_key="nope"), "'nope' is not a field"),
+        (GlobalIndex("g", partition_key="ratio"), "must be a str, number or bytes field"),
+        (GlobalIndex("g", partition_key="tags"), "must be a str, number or bytes field"),
+        (GlobalIndex("g", partition_key="status", projection=["nope"]), "unknown fields"),
+        (LocalIndex("l", sort_key="status"), "needs a table with a sort key"),
+    ],
+)
+def test_bad_indexes_are_refused_when_the_class_is_made(index: Any, message: str) -> None:
+    with pytest.raises(ModelDefinitionError, match=message):
+
+        @dynamo_table("t", partition_key="pk", indexes=[index])
+        class Indexed(BaseModel):
+            pk: str
+            status: str | None = None
+            ratio: float = 0.0
+            tags: set[str] = set()
+
+
+def test_optional_fields_can_key_a_sparse_index() -> None:
+    class Sparse(DynamoModel, table="t"):
+        pk: Annotated[str, PartitionKey]
+        sk: Annotated[str, SortKey]
+        coupon: str | None = None
+        by_coupon: ClassVar[GlobalIndex] = GlobalIndex("c", partition_key="coupon")
+        by_coupon_local: ClassVar[LocalIndex] = LocalIndex("l", sort_key="coupon")
+
+    assert table_of(Sparse)._index_schema() == [
+        ("c", True, ("coupon", "S"), None, ("ALL", [])),
+        ("l", False, ("pk", "S"), ("coupon", "S"), ("ALL", [])),
+    ]
+    with pytest.raises(ValueError, match="projection"):
+        GlobalIndex("x", partition_key="coupon", projection="SOME")  # type: ignore[arg-type]

@@ -330,8 +330,9 @@ def test_bad_values_raise_the_codec_errors_at_once() -> None:
         attr(Order.created_at) < datetime(2024, 1, 1)  # noqa: B015
     with pytest.raises(InvalidNumberError):
         attr(Order.total).set(Decimal("Infinity"))
-    with pytest.raises(InvalidNumberError):
-        Attr("x") == float("nan")  # noqa: B015
+    with pytest.raises(InvalidNumberError, match=r"^Attr\('x'\)\[0\]: NaN") as raised:
+        Attr("x")[0] == float("nan")  # noqa: B015
+    assert raised.value.field == "Attr('x')[0]"
     with pytest.raises(InvalidNumberError):
         attr(Order.total).increment(Decimal("NaN"))
 

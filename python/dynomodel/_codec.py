@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from . import _native
 from ._schema import describe
 from ._types import AttributeValue, Item
+from .exceptions import EncodeError, ModelDefinitionError
 
 __all__ = ["ModelCodec", "encode_value", "unknown_attributes"]
 
@@ -30,7 +31,7 @@ class ModelCodec(Generic[M]):
     each item is validated by pydantic-core as soon as it is decoded, with no Python loop.
     """
 
-    __slots__ = ("_attributes", "_index_key_types", "_key_types", "_native", "model")
+    __slots__ = ("_attributes", "_key_types", "_native", "model")
 
     def __init__(self, model: type[M], keys: Sequence[str] = ()) -> None:
         self.model = model
@@ -41,13 +42,11 @@ class ModelCodec(Generic[M]):
         self._native = _native.Codec(spec, validate, dump)
         root_fields = spec[0][0][3]
         self._attributes: dict[str, str] = {name: attr for name, attr, *_ in root_fields}
+        # An optional field can key an index (items without it are left out of the index); the
+        # plan refuses optional table keys. Floats key nothing: they are not exact.
         self._key_types: dict[str, Literal["S", "N", "B"] | None] = {
-            name: _key_type(kind) for name, _, _, _, kind in root_fields
-        }
-        self._index_key_types: dict[str, Literal["S", "N", "B"] | None] = {
             name: _key_type(kind[1] if kind[0] == "nullable" else kind)
             for name, _, _, _, kind in root_fields
-            if (kind[1] if kind[0] == "nullable" else kind)[0] != "float"
         }
 
     def to_item(self, instance: M) -> Item:
@@ -82,14 +81,15 @@ class ModelCodec(Generic[M]):
 
     def key_definition(self, field: str) -> tuple[str, Literal["S", "N", "B"]]:
         """A key field's stored name and DynamoDB type, as CreateTable wants them."""
-        key_type = self._key_types[field] or self._index_key_types.get(field)
-        return self._attributes[field], key_type or "S"
+        key_type = self._key_types[field]
+        if key_type is None:
+            raise ModelDefinitionError(f"{self.model.__name__}.{field} cannot be a key")
+        return self._attributes[field], key_type
 
-    def index_key_type(self, field: str) -> Literal["S", "N", "B"] | None:
-        """The DynamoDB type of a field as an index key (which may be optional: items without
-        it are left out of the index), or None if it cannot be a key (floats included: they
-        are not exact)."""
-        return self._index_key_types.get(field)
+    def key_type(self, field: str) -> Literal["S", "N", "B"] | None:
+        """The DynamoDB type of a field as a key (of the table or an index, where it may be
+        optional), or None if it cannot be one."""
+        return self._key_types[field]
 
     def item_size(self, instance: M) -> int:
         """The instance's size as an item, by DynamoDB's rules, in bytes."""
@@ -112,7 +112,6 @@ _KEY_TYPES: dict[str, Literal["S", "N", "B"]] = {
     "uuid": "S",
     "int": "N",
     "decimal": "N",
-    "float": "N",
     "bytes": "B",
 }
 
@@ -131,9 +130,13 @@ class _Anything(BaseModel):
 _ANYTHING = ModelCodec(_Anything)
 
 
-def encode_value(value: Any) -> AttributeValue:
-    """`value` in wire form by its Python type alone (a path no model describes)."""
-    return _ANYTHING.encode_at(("value",), value)
+def encode_value(value: Any, where: str) -> AttributeValue:
+    """`value` in wire form by its Python type alone, for a path no model describes; an error
+    names `where` (the path) and the rule."""
+    try:
+        return _ANYTHING.encode_at(("value",), value)
+    except EncodeError as error:
+        raise type(error)(f"{where}: {error.rule}", field=where, rule=error.rule) from None
 
 
 def unknown_attributes(instance: BaseModel) -> dict[str, AttributeValue]:

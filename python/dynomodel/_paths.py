@@ -38,7 +38,7 @@ from ._expressions import (
 )
 from ._types import AttributeValue
 
-__all__ = ["Attr", "Path", "Size", "attr", "install_paths", "size"]
+__all__ = ["Attr", "Path", "Size", "attr", "install_paths", "located", "size"]
 
 T = TypeVar("T")
 E = TypeVar("E")
@@ -144,7 +144,7 @@ class Path(Generic[T]):
 
     def _encode(self, value: object, element: bool = False) -> AttributeValue:
         if self._codec is None:
-            return encode_value(value)
+            return encode_value(value, repr(self))
         return self._codec.encode_at(self._steps, value, element)
 
     def _operand(self, value: object) -> Operand:
@@ -395,7 +395,7 @@ class Size:
             return Comparison(self, op, other)
         if isinstance(other, bool) or not isinstance(other, int):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise TypeError(f"size() compares with an int, not {type(other).__name__}")
-        return Comparison(self, op, Value(encode_value(other)))
+        return Comparison(self, op, Value(encode_value(other, repr(self))))
 
     def __eq__(self, other: int | Size) -> Condition:  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         """`size(path) = :n`."""
@@ -477,8 +477,7 @@ class _FieldPath:
         codec: ModelCodec[Any] | None = getattr(owner, "__dynamo_codec__", None)
         if codec is None:
             raise AttributeError(f"{owner.__name__}.{self.name}: the model has no codec")
-        steps = (self.name,)
-        return Path[Any](owner, steps, codec.locate(steps), codec)
+        return located(owner, codec, (self.name,))
 
 
 def install_paths(model: type[BaseModel]) -> None:
@@ -495,7 +494,11 @@ def _rebuild(model: type[BaseModel] | None, steps: tuple[Step, ...]) -> Path[Any
         for step in steps[1:]:
             path = path[step]
         return path
-    codec: ModelCodec[Any] = getattr(model, "__dynamo_codec__")  # noqa: B009
+    return located(model, getattr(model, "__dynamo_codec__"), steps)  # noqa: B009
+
+
+def located(model: type[BaseModel], codec: ModelCodec[Any], steps: tuple[Step, ...]) -> Path[Any]:
+    """The path of `steps` from `model`'s root, its stored names found by the codec."""
     return Path(model, steps, codec.locate(steps), codec)
 
 

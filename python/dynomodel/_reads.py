@@ -81,7 +81,7 @@ def plan_query(
     """Compile a Query; every value is encoded and checked here, before anything is sent."""
     partition_field, sort_field = _keys_of(table, index)
     builder = ExpressionBuilder()
-    partition = _path(table, partition_field) == partition_key
+    partition = table._path(partition_field) == partition_key
     key_text = builder.condition(partition)
     if sort_key_condition is not None:
         _check_sort_key_condition(table, sort_key_condition, sort_field)
@@ -150,11 +150,10 @@ def _plan(
     # A Select=COUNT request takes no projection, and DynamoDB refuses unused placeholders: the
     # count's expressions carry the placeholders as they were before the projection's.
     counting = _with_placeholders(builder, [key_text, filter_text])
-    projection_text = None
     shape: Literal["models", "dicts", "partial"] = "dicts" if as_dict else "models"
-    projected = _projected_fields(table, index, projection)
-    if projection is not None:
-        projection_text = builder.projection([_as_path(table, p) for p in projection])
+    paths = None if projection is None else [_as_path(table, p) for p in projection]
+    projection_text = None if paths is None else builder.projection(paths)
+    projected = _projected_fields(table, index, paths)
     if projected is not None:
         missing = [
             name
@@ -210,26 +209,20 @@ def _keys_of(table: Table[Any], index: SecondaryIndex | None) -> tuple[str, str 
     return index.partition_key or table.partition_key, index.sort_key
 
 
-def _path(table: Table[Any], field: str) -> Path[Any]:
-    codec = table.codec
-    return Path(table.model, (field,), codec.locate((field,)), codec)
-
-
 def _as_path(table: Table[Any], item: Path[Any] | str) -> Path[Any]:
     if isinstance(item, str):
         if item not in table.model.model_fields:
             raise InvalidExpressionError(f"{table.model.__name__} has no field {item!r}")
-        return _path(table, item)
+        return table._path(item)
     return item
 
 
 def _projected_fields(
-    table: Table[Any], index: SecondaryIndex | None, projection: Projection | None
+    table: Table[Any], index: SecondaryIndex | None, paths: list[Path[Any]] | None
 ) -> set[str] | None:
     """The top-level fields a read returns, or None for all of them."""
     fields = set(table.model.model_fields)
-    if projection is not None:
-        paths = [_as_path(table, p) for p in projection]
+    if paths is not None:
         return {str(p._steps[0]) for p in paths if p._model is not None and len(p._steps) == 1}
     if index is None or index.projection == "ALL":
         return None
@@ -247,9 +240,8 @@ def _check_sort_key_condition(
     allowed = isinstance(condition, Between | BeginsWith) or (
         isinstance(condition, Comparison) and condition.op in _SORT_KEY_OPERATORS
     )
-    sort_path = table.codec.locate((sort_field,))
     paths = list(condition.paths())
-    if not allowed or len(paths) != 1 or paths[0]._stored != sort_path:
+    if not allowed or len(paths) != 1 or paths[0]._stored != table._path(sort_field)._stored:
         raise InvalidExpressionError(
             f"{where}: a key condition is = < <= > >= between or begins_with on the sort key "
             f"{sort_field!r}, with values; filter on anything else with filter_condition"
@@ -284,7 +276,7 @@ class _Pages(Generic[R]):
         self._page_start: Item | None = start
         self._page_end: Item | None = start
         self._last_handed: R | None = None
-        self._handed_from_page = False
+        """The last item handed out of the current page; None before the first."""
         self.scanned_count = 0
         """Items DynamoDB read so far (before the filter): what the reads paid for."""
 
@@ -295,7 +287,7 @@ class _Pages(Generic[R]):
         if self._plan.segments:
             return None
         if self._buffer:
-            if not self._handed_from_page or self._last_handed is None:
+            if self._last_handed is None:
                 return self._page_start
             return self._key_of(self._last_handed)
         return self._page_end
@@ -307,7 +299,6 @@ class _Pages(Generic[R]):
     def _take(self) -> R:
         item = self._buffer.popleft()
         self._last_handed = item
-        self._handed_from_page = True
         return item
 
     def _request_limit(self, hint: int | None) -> int | None:
@@ -353,7 +344,7 @@ class _Pages(Generic[R]):
             items = items[: self._limit - self._returned]
         self._returned += len(items)
         self._buffer.extend(items)
-        self._handed_from_page = False
+        self._last_handed = None
 
     def _first(self) -> Steps[R | None]:
         # Without a filter every item read is returned, so one item is all a request needs.

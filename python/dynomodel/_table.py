@@ -11,10 +11,10 @@ from pydantic import BaseModel, TypeAdapter
 from ._calls import Call, Steps, run_async, run_sync
 from ._client import DynamoClient, KeyDefinition, TableDescription, get_default_client
 from ._codec import ModelCodec
-from ._expressions import Condition, ExpressionBuilder, UpdateAction
+from ._expressions import Condition, ExpressionBuilder, UpdateAction, Value
 from ._indexes import SecondaryIndex
 from ._keys import KeyRole, PartitionKey, SortKey
-from ._paths import Path
+from ._paths import Path, located
 from ._reads import Index, Reader
 from ._types import AttributeValue, Item
 from .exceptions import InvalidExpressionError, ItemNotFoundError, ModelDefinitionError
@@ -155,7 +155,7 @@ class Table(Reader[M]):
                 continue
             if key not in self.model.model_fields:
                 raise ModelDefinitionError(f"{where}: the {role} key {key!r} is not a field")
-            if self.codec.index_key_type(key) is None:
+            if self.codec.key_type(key) is None:
                 raise ModelDefinitionError(
                     f"{where}: the {role} key {key!r} must be a str, number or bytes field"
                 )
@@ -416,23 +416,21 @@ class Table(Reader[M]):
     def _field_actions(self, values: Mapping[str, Any]) -> list[UpdateAction]:
         """SET each value, or REMOVE it where an item leaves the value out (None, empty set)."""
         encoded = self.codec.fields(values)
-        return [
-            self._path(field).remove()
-            if encoded[self.codec.attribute(field)] is None
-            else self._path(field).set(value)
-            for field, value in values.items()
-        ]
+        actions: list[UpdateAction] = []
+        for field in values:
+            wire = encoded[self.codec.attribute(field)]
+            path = self._path(field)
+            actions.append(
+                path.remove()
+                if wire is None
+                else UpdateAction("SET", path, "{path} = {0}", (Value(wire),))
+            )
+        return actions
 
     def _path(self, field: str) -> Path[Any]:
-        return Path(self.model, (field,), self.codec.locate((field,)), self.codec)
+        return located(self.model, self.codec, (field,))
 
     def _validated(self, instance: M, changes: Mapping[str, Any]) -> dict[str, Any]:
-        keys = set(self._key_fields()) & set(changes)
-        if keys:
-            raise TypeError(
-                f"{self.model.__name__}.update cannot change the key ({', '.join(sorted(keys))}): "
-                "save a new item and delete the old one"
-            )
         copy = instance.model_copy()
         validator = self.model.__pydantic_validator__
         for name, value in changes.items():

@@ -207,6 +207,34 @@ fn describe(table: &aws_sdk_dynamodb::types::TableDescription) -> TableDescripti
     }
 }
 
+/// Query and Scan take the same read parameters and answer with the same page fields, through SDK
+/// builders and outputs that share no trait: this sets and reads them once for both.
+macro_rules! read_page {
+    ($backend:ident, $call:expr, $table:expr, $read:ident,
+     [$filter:ident, $projection:ident, $names:ident, $values:ident], $start:ident) => {{
+        let out = $call
+            .set_filter_expression($filter)
+            .set_projection_expression($projection)
+            .set_expression_attribute_names($names)
+            .set_expression_attribute_values($values)
+            .set_limit($read.limit)
+            .set_exclusive_start_key($read.start_key)
+            .consistent_read($read.consistent_read)
+            .set_select($read.count_only.then_some(Select::Count))
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .map_err(|err| $backend.fail(&$table, err))?;
+        Ok(page(
+            out.items,
+            out.last_evaluated_key,
+            (out.count, out.scanned_count),
+            out.consumed_capacity.as_ref(),
+            $start,
+        ))
+    }};
+}
+
 impl Backend for AwsBackend {
     fn put_item(&self, request: PutItem) -> BoxFuture<'_, ItemOutput> {
         Box::pin(async move {
@@ -407,33 +435,21 @@ impl Backend for AwsBackend {
                 names,
                 values,
             } = placeholders([Some(request.key_condition), read.filter, read.projection]);
-            let out = self
+            let call = self
                 .client
                 .query()
                 .table_name(&request.table)
                 .set_index_name(request.index)
                 .set_key_condition_expression(key_condition)
-                .set_filter_expression(filter)
-                .set_projection_expression(projection)
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values)
-                .set_limit(read.limit)
-                .set_exclusive_start_key(read.start_key)
-                .scan_index_forward(request.forward)
-                .consistent_read(read.consistent_read)
-                .set_select(read.count_only.then_some(Select::Count))
-                .return_consumed_capacity(ReturnConsumedCapacity::Total)
-                .send()
-                .await
-                .map_err(|err| self.fail(&request.table, err))?;
-            let counts = (out.count, out.scanned_count);
-            Ok(page(
-                out.items,
-                out.last_evaluated_key,
-                counts,
-                out.consumed_capacity.as_ref(),
-                start,
-            ))
+                .scan_index_forward(request.forward);
+            read_page!(
+                self,
+                call,
+                request.table,
+                read,
+                [filter, projection, names, values],
+                start
+            )
         })
     }
 
@@ -447,33 +463,21 @@ impl Backend for AwsBackend {
                 values,
             } = placeholders([read.filter, read.projection]);
             let (segment, total) = request.segment.unzip();
-            let out = self
+            let call = self
                 .client
                 .scan()
                 .table_name(&request.table)
                 .set_index_name(request.index)
-                .set_filter_expression(filter)
-                .set_projection_expression(projection)
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values)
-                .set_limit(read.limit)
-                .set_exclusive_start_key(read.start_key)
-                .consistent_read(read.consistent_read)
                 .set_segment(segment)
-                .set_total_segments(total)
-                .set_select(read.count_only.then_some(Select::Count))
-                .return_consumed_capacity(ReturnConsumedCapacity::Total)
-                .send()
-                .await
-                .map_err(|err| self.fail(&request.table, err))?;
-            let counts = (out.count, out.scanned_count);
-            Ok(page(
-                out.items,
-                out.last_evaluated_key,
-                counts,
-                out.consumed_capacity.as_ref(),
-                start,
-            ))
+                .set_total_segments(total);
+            read_page!(
+                self,
+                call,
+                request.table,
+                read,
+                [filter, projection, names, values],
+                start
+            )
         })
     }
 
