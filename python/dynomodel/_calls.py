@@ -3,14 +3,19 @@
 An operation yields each `Call` it needs and receives the call's result; `run_async` awaits the
 native future, `run_sync` blocks on the same Rust future with the GIL released. Every operation's
 logic is written once; the async method and its `sync_` twin only choose the driver.
+
+An operation also yields the model hooks it runs (`Hook`): a hook may be a plain method or a
+coroutine function, awaited by the async driver and run to completion by the sync one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Generator
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any, NamedTuple, TypeVar
 
-__all__ = ["Call", "Steps", "resolve", "run_async", "run_sync"]
+__all__ = ["Call", "Hook", "Steps", "resolve", "run_async", "run_sync"]
 
 T = TypeVar("T")
 
@@ -22,14 +27,31 @@ class Call(NamedTuple):
     args: tuple[Any, ...]
 
 
-Steps = Generator[Call, Any, T]
+class Hook(NamedTuple):
+    """A model hook bound to its instance (`instance.before_save`)."""
+
+    function: Callable[[], Any]
+
+
+Steps = Generator[Call | Hook, Any, T]
 
 
 async def _drive(steps: Steps[T]) -> T:
     try:
-        call = next(steps)
+        step = next(steps)
         while True:
-            call = steps.send(await call.method(*call.args, False))
+            try:
+                if isinstance(step, Call):
+                    result = await step.method(*step.args, False)
+                else:
+                    result = step.function()
+                    if inspect.isawaitable(result):
+                        result = await result
+            except Exception as error:
+                # The operation may handle its call's failure (to explain it, say).
+                step = steps.throw(error)
+            else:
+                step = steps.send(result)
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
 
@@ -42,11 +64,39 @@ def run_async(steps: Steps[T]) -> Coroutine[Any, Any, T]:
 def run_sync(steps: Steps[T]) -> T:
     """Run `steps` blocking: each native call waits with the GIL released."""
     try:
-        call = next(steps)
+        step = next(steps)
         while True:
-            call = steps.send(call.method(*call.args, True))
+            try:
+                if isinstance(step, Call):
+                    result = step.method(*step.args, True)
+                else:
+                    result = step.function()
+                    if inspect.isawaitable(result):
+                        result = _finish(result)
+            except Exception as error:
+                step = steps.throw(error)
+            else:
+                step = steps.send(result)
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
+
+
+def _finish(awaitable: Awaitable[Any]) -> Any:
+    """An async hook's result, from a blocking call: on an event loop of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+
+        async def wait() -> Any:
+            return await awaitable
+
+        return asyncio.run(wait())
+    if inspect.iscoroutine(awaitable):
+        awaitable.close()
+    raise RuntimeError(
+        "an async hook cannot run inside a sync_ call made from a running event loop: "
+        "call the async method instead"
+    )
 
 
 def resolve(future: Any, ok: bool, value: Any) -> None:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import atexit
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from pydantic import BaseModel
 
 from . import _native
 from ._calls import Call, Steps, run_async, run_sync
+
+if TYPE_CHECKING:
+    from ._batches import BatchGetResults, BatchWrite, KeyInput
+    from ._table import Table
+
+M = TypeVar("M", bound=BaseModel)
 
 __all__ = [
     "DynamoClient",
@@ -114,12 +122,15 @@ class DynamoClient:
         write_capacity: int = 1,
         wait: bool = True,
         indexes: Sequence[Any] = (),
+        time_to_live: str | None = None,
     ) -> TableDescription:
         """CreateTable, then (with `wait`) DescribeTable until it is ACTIVE.
 
         Costs nothing per call; a provisioned table bills its capacity from creation (each
         global index the same again). `indexes` is what `Table` derives from a model's
-        `GlobalIndex`/`LocalIndex` declarations. Raises `TableExistsError` if the table exists.
+        `GlobalIndex`/`LocalIndex` declarations. With `time_to_live` (an attribute name), it
+        waits for the table whatever `wait` says, then enables TTL on that attribute
+        (UpdateTimeToLive). Raises `TableExistsError` if the table exists.
         """
         return await run_async(
             self._create_table(
@@ -130,6 +141,7 @@ class DynamoClient:
                 (read_capacity, write_capacity),
                 wait,
                 indexes,
+                time_to_live,
             )
         )
 
@@ -144,6 +156,7 @@ class DynamoClient:
         write_capacity: int = 1,
         wait: bool = True,
         indexes: Sequence[Any] = (),
+        time_to_live: str | None = None,
     ) -> TableDescription:
         """Blocking twin of `create_table`."""
         return run_sync(
@@ -155,6 +168,7 @@ class DynamoClient:
                 (read_capacity, write_capacity),
                 wait,
                 indexes,
+                time_to_live,
             )
         )
 
@@ -191,6 +205,85 @@ class DynamoClient:
         """Blocking twin of `wait_for_table`."""
         run_sync(self._one(Call(self._native.wait_for_table, (name, exists, timeout))))
 
+    async def enable_time_to_live(self, name: str, attribute: str) -> None:
+        """UpdateTimeToLive: DynamoDB deletes items once the epoch seconds in `attribute` are
+        past (within days, at no write cost)."""
+        await run_async(self._one(Call(self._native.enable_time_to_live, (name, attribute))))
+
+    def sync_enable_time_to_live(self, name: str, attribute: str) -> None:
+        """Blocking twin of `enable_time_to_live`."""
+        run_sync(self._one(Call(self._native.enable_time_to_live, (name, attribute))))
+
+    async def time_to_live(self, name: str) -> str | None:
+        """DescribeTimeToLive: the attribute items expire by, or None when TTL is off."""
+        found = await run_async(self._one(Call(self._native.describe_time_to_live, (name,))))
+        return None if found is None else str(found)
+
+    def sync_time_to_live(self, name: str) -> str | None:
+        """Blocking twin of `time_to_live`."""
+        found = run_sync(self._one(Call(self._native.describe_time_to_live, (name,))))
+        return None if found is None else str(found)
+
+    # -- batches and transactions over several models (the machinery: `_batches`,
+    # `_transactions`)
+
+    async def batch_get(
+        self,
+        requests: Mapping[type[BaseModel] | Table[Any], Iterable[KeyInput]],
+        *,
+        consistent_read: bool | None = None,
+        skip_hooks: bool = False,
+        timeout: float = 60.0,
+    ) -> BatchGetResults:
+        """BatchGetItem of the keys of several models (or tables) at once: `results[Order]` is
+        the list of orders found, in the order of their keys. As `Table.batch_get`: requests of
+        100 keys, duplicates read once, unprocessed keys retried with backoff for up to
+        `timeout` seconds, then `BatchIncompleteError`. Costs what GetItem would per item."""
+        return await run_async(self._batch_get(requests, consistent_read, skip_hooks, timeout))
+
+    def sync_batch_get(
+        self,
+        requests: Mapping[type[BaseModel] | Table[Any], Iterable[KeyInput]],
+        *,
+        consistent_read: bool | None = None,
+        skip_hooks: bool = False,
+        timeout: float = 60.0,
+    ) -> BatchGetResults:
+        """Blocking twin of `batch_get`."""
+        return run_sync(self._batch_get(requests, consistent_read, skip_hooks, timeout))
+
+    def batch_write(
+        self, *, discard_on_error: bool = False, timeout: float = 60.0
+    ) -> BatchWrite[BaseModel]:
+        """A batch of puts and deletes of any mapped models, tables mixed:
+        `async with client.batch_write() as batch:` (see `BatchWrite`)."""
+        from ._batches import BatchWrite
+
+        return BatchWrite(self, discard_on_error=discard_on_error, timeout=timeout)
+
+    def sync_batch_write(
+        self, *, discard_on_error: bool = False, timeout: float = 60.0
+    ) -> BatchWrite[BaseModel]:
+        """The same batch for `with client.sync_batch_write() as batch:`."""
+        return self.batch_write(discard_on_error=discard_on_error, timeout=timeout)
+
+    def _batch_get(
+        self,
+        requests: Mapping[type[BaseModel] | Table[Any], Iterable[KeyInput]],
+        consistent_read: bool | None,
+        skip_hooks: bool,
+        timeout: float,
+    ) -> Steps[BatchGetResults]:
+        from ._batches import BatchGetResults, TableRead, batch_get, mapped
+
+        tables = [mapped(target) for target in requests]
+        reads = [
+            TableRead.of(table, keys, consistent_read)[0]
+            for table, keys in zip(tables, requests.values(), strict=True)
+        ]
+        found, cost = yield from batch_get(self, reads, "models", timeout, skip_hooks)
+        return BatchGetResults(dict(zip(tables, found, strict=True)), cost)
+
     def _create_table(
         self,
         name: str,
@@ -200,13 +293,16 @@ class DynamoClient:
         capacity: tuple[int, int],
         wait: bool,
         indexes: Sequence[Any],
+        time_to_live: str | None,
     ) -> Steps[TableDescription]:
         provisioned = capacity if billing_mode == "PROVISIONED" else None
         raw = yield Call(
             self._native.create_table, (name, partition_key, sort_key, provisioned, list(indexes))
         )
-        if wait:
+        if wait or time_to_live:
             yield Call(self._native.wait_for_table, (name, True, 120.0))
+            if time_to_live:
+                yield Call(self._native.enable_time_to_live, (name, time_to_live))
             raw = yield Call(self._native.describe_table, (name,))
         return TableDescription._from_native(raw)
 

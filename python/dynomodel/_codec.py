@@ -33,9 +33,9 @@ class ModelCodec(Generic[M]):
 
     __slots__ = ("_attributes", "_key_types", "_native", "model")
 
-    def __init__(self, model: type[M], keys: Sequence[str] = ()) -> None:
+    def __init__(self, model: type[M], keys: Sequence[str] = (), epoch: Sequence[str] = ()) -> None:
         self.model = model
-        spec, by_name = describe(model, keys)
+        spec, by_name = describe(model, keys, epoch)
         options = _BY_NAME if by_name else _LAX
         validate = partial(model.__pydantic_validator__.validate_python, **options)
         dump = model.__pydantic_serializer__.to_python
@@ -111,6 +111,7 @@ _KEY_TYPES: dict[str, Literal["S", "N", "B"]] = {
     "time": "S",
     "uuid": "S",
     "int": "N",
+    "epoch": "N",
     "decimal": "N",
     "bytes": "B",
 }

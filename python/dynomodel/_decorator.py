@@ -23,6 +23,7 @@ def dynamo_table(
     partition_key: str | None = None,
     sort_key: str | None = None,
     indexes: Sequence[SecondaryIndex] = (),
+    skip_hooks: bool = False,
 ) -> Callable[[type[M]], type[M]]:
     """Map a pydantic model to the DynamoDB table `name`, leaving the class as it is.
 
@@ -56,6 +57,7 @@ def dynamo_table(
             partition_key=partition,
             sort_key=sort_key or declared_sort,
             indexes=indexes,
+            skip_hooks=skip_hooks,
         )
         attach(model, table)
         model.__dynamo_codec__ = table.codec  # type: ignore[attr-defined]

@@ -7,9 +7,12 @@ from typing import Any, ClassVar, Literal, Self, overload
 
 from pydantic import BaseModel
 
+from ._batches import BatchWrite, KeyInput
+from ._calls import run_async, run_sync
 from ._client import DynamoClient, TableDescription
 from ._codec import ModelCodec
 from ._expressions import Condition, UpdateAction
+from ._hooks import default_hook
 from ._indexes import SecondaryIndex
 from ._paths import install_paths
 from ._reads import Projection, Results, SyncResults
@@ -36,8 +39,15 @@ class DynamoModel(BaseModel):
     table anywhere is still encodable (`to_item`), for use as a base or a nested value.
 
     Class keywords: `table` (the table name), `client` (a `DynamoClient`; by default the default
-    client at call time), `consistent_read` (the default of `get`). Every I/O method is async with
-    a blocking `sync_` twin; `table_of(Order).stats` holds the consumed capacity and time.
+    client at call time), `consistent_read` (the default of `get`), `skip_hooks` (never run the
+    hooks below). Every I/O method is async with a blocking `sync_` twin;
+    `table_of(Order).stats` holds the consumed capacity and time.
+
+    Hooks: override `before_save`, `after_save`, `before_update`, `after_update`,
+    `before_delete`, `after_delete` or `after_load`, as plain methods or `async def` (a `sync_`
+    call runs an async hook to completion). They run around `save`, `update`, `delete` and
+    transactions on an instance, and `after_load` on every model read; `*_by_key` writes and
+    batch writes run no write hooks. `skip_hooks=True` on a call skips them for that call.
     """
 
     __dynamo_table_name__: ClassVar[str | None] = None
@@ -49,6 +59,7 @@ class DynamoModel(BaseModel):
         table: str | None = None,
         client: DynamoClient | None = None,
         consistent_read: bool | None = None,
+        skip_hooks: bool | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init_subclass__(**kwargs)
@@ -60,6 +71,7 @@ class DynamoModel(BaseModel):
         table: str | None = None,
         client: DynamoClient | None = None,
         consistent_read: bool | None = None,
+        skip_hooks: bool | None = None,
         **kwargs: Any,
     ) -> None:
         super().__pydantic_init_subclass__(**kwargs)
@@ -70,6 +82,8 @@ class DynamoModel(BaseModel):
             settings["client"] = client
         if consistent_read is not None:
             settings["consistent_read"] = consistent_read
+        if skip_hooks is not None:
+            settings["skip_hooks"] = skip_hooks
         cls.__dynamo_settings__ = settings
         partition_key, sort_key = declared_keys(cls)
         if name is None:
@@ -123,6 +137,37 @@ class DynamoModel(BaseModel):
         """Validate a page of wire-form items with one crossing into Rust and one pydantic call."""
         return cls.__dynamo_codec__.from_items(items)
 
+    # -- hooks: override any of them; these defaults do nothing and cost nothing.
+
+    @default_hook
+    def before_save(self) -> Any:
+        """Runs before `save` (and a transaction's put) sends the item."""
+
+    @default_hook
+    def after_save(self) -> Any:
+        """Runs after `save` (and a transaction's put) stored the item."""
+
+    @default_hook
+    def before_update(self) -> Any:
+        """Runs before `update` (and a transaction's update) is sent."""
+
+    @default_hook
+    def after_update(self) -> Any:
+        """Runs after `update` applied (the instance holds the stored item)."""
+
+    @default_hook
+    def before_delete(self) -> Any:
+        """Runs before `delete` (and a transaction's delete) is sent."""
+
+    @default_hook
+    def after_delete(self) -> Any:
+        """Runs after `delete` removed the item."""
+
+    @default_hook
+    def after_load(self) -> Any:
+        """Runs on each instance read from DynamoDB (get, refresh, query, scan, batch_get,
+        transact_get, update_by_key)."""
+
     # -- DynamoDB operations: each runs the model's Table operation of the same name.
 
     @classmethod
@@ -145,44 +190,56 @@ class DynamoModel(BaseModel):
         """Blocking twin of `create_table`."""
         return table_of(cls).sync_create_table(billing_mode=billing_mode, wait=wait)
 
-    async def save(self, *, condition: Condition | None = None) -> None:
-        """PutItem of the whole item (1 WCU per KB). See `Table.save`."""
-        await table_of(type(self)).save(self, condition=condition)
+    async def save(self, *, condition: Condition | None = None, skip_hooks: bool = False) -> None:
+        """PutItem of the whole item (1 WCU per KB), version-checked. See `Table.save`."""
+        await table_of(type(self)).save(self, condition=condition, skip_hooks=skip_hooks)
 
-    def sync_save(self, *, condition: Condition | None = None) -> None:
+    def sync_save(self, *, condition: Condition | None = None, skip_hooks: bool = False) -> None:
         """Blocking twin of `save`."""
-        table_of(type(self)).sync_save(self, condition=condition)
+        table_of(type(self)).sync_save(self, condition=condition, skip_hooks=skip_hooks)
 
     @classmethod
-    async def get(cls, *, consistent_read: bool | None = None, **key: Any) -> Self | None:
+    async def get(
+        cls, *, consistent_read: bool | None = None, skip_hooks: bool = False, **key: Any
+    ) -> Self | None:
         """GetItem by key (0.5 RCU per 4 KB, 1 RCU consistent); None if absent."""
-        return await table_of(cls).get(consistent_read=consistent_read, **key)
+        table = table_of(cls)
+        return await table.get(consistent_read=consistent_read, skip_hooks=skip_hooks, **key)
 
     @classmethod
-    def sync_get(cls, *, consistent_read: bool | None = None, **key: Any) -> Self | None:
+    def sync_get(
+        cls, *, consistent_read: bool | None = None, skip_hooks: bool = False, **key: Any
+    ) -> Self | None:
         """Blocking twin of `get`."""
-        return table_of(cls).sync_get(consistent_read=consistent_read, **key)
+        table = table_of(cls)
+        return table.sync_get(consistent_read=consistent_read, skip_hooks=skip_hooks, **key)
 
     async def update(
         self,
         *,
         actions: Sequence[UpdateAction] = (),
         condition: Condition | None = None,
+        skip_hooks: bool = False,
         **changes: Any,
     ) -> None:
         """One UpdateItem of `actions` and the named fields, validated first; the instance is
         refreshed from the stored item. See `Table.update`."""
-        await table_of(type(self)).update(self, actions=actions, condition=condition, **changes)
+        await table_of(type(self)).update(
+            self, actions=actions, condition=condition, skip_hooks=skip_hooks, **changes
+        )
 
     def sync_update(
         self,
         *,
         actions: Sequence[UpdateAction] = (),
         condition: Condition | None = None,
+        skip_hooks: bool = False,
         **changes: Any,
     ) -> None:
         """Blocking twin of `update`."""
-        table_of(type(self)).sync_update(self, actions=actions, condition=condition, **changes)
+        table_of(type(self)).sync_update(
+            self, actions=actions, condition=condition, skip_hooks=skip_hooks, **changes
+        )
 
     @classmethod
     async def update_by_key(
@@ -190,10 +247,14 @@ class DynamoModel(BaseModel):
         *,
         actions: Sequence[UpdateAction] = (),
         condition: Condition | None = None,
+        skip_hooks: bool = False,
         **values: Any,
     ) -> Self:
-        """UpdateItem by key without loading the item; returns the stored item after it."""
-        return await table_of(cls).update_by_key(actions=actions, condition=condition, **values)
+        """UpdateItem by key without loading the item; returns the stored item after it. See
+        `Table.update_by_key`."""
+        return await table_of(cls).update_by_key(
+            actions=actions, condition=condition, skip_hooks=skip_hooks, **values
+        )
 
     @classmethod
     def sync_update_by_key(
@@ -201,22 +262,25 @@ class DynamoModel(BaseModel):
         *,
         actions: Sequence[UpdateAction] = (),
         condition: Condition | None = None,
+        skip_hooks: bool = False,
         **values: Any,
     ) -> Self:
         """Blocking twin of `update_by_key`."""
-        return table_of(cls).sync_update_by_key(actions=actions, condition=condition, **values)
+        return table_of(cls).sync_update_by_key(
+            actions=actions, condition=condition, skip_hooks=skip_hooks, **values
+        )
 
-    async def delete(self, *, condition: Condition | None = None) -> None:
-        """DeleteItem by this instance's key. See `Table.delete`."""
-        await table_of(type(self)).delete(self, condition=condition)
+    async def delete(self, *, condition: Condition | None = None, skip_hooks: bool = False) -> None:
+        """DeleteItem by this instance's key, version-checked. See `Table.delete`."""
+        await table_of(type(self)).delete(self, condition=condition, skip_hooks=skip_hooks)
 
-    def sync_delete(self, *, condition: Condition | None = None) -> None:
+    def sync_delete(self, *, condition: Condition | None = None, skip_hooks: bool = False) -> None:
         """Blocking twin of `delete`."""
-        table_of(type(self)).sync_delete(self, condition=condition)
+        table_of(type(self)).sync_delete(self, condition=condition, skip_hooks=skip_hooks)
 
     @classmethod
     async def delete_by_key(cls, *, condition: Condition | None = None, **key: Any) -> None:
-        """DeleteItem by key."""
+        """DeleteItem by key (no version check, no hooks)."""
         await table_of(cls).delete_by_key(condition=condition, **key)
 
     @classmethod
@@ -224,13 +288,118 @@ class DynamoModel(BaseModel):
         """Blocking twin of `delete_by_key`."""
         table_of(cls).sync_delete_by_key(condition=condition, **key)
 
-    async def refresh(self) -> None:
+    async def refresh(self, *, skip_hooks: bool = False) -> None:
         """Strongly consistent GetItem of this instance's key, loaded in place."""
-        await table_of(type(self)).refresh(self)
+        await table_of(type(self)).refresh(self, skip_hooks=skip_hooks)
 
-    def sync_refresh(self) -> None:
+    def sync_refresh(self, *, skip_hooks: bool = False) -> None:
         """Blocking twin of `refresh`."""
-        table_of(type(self)).sync_refresh(self)
+        table_of(type(self)).sync_refresh(self, skip_hooks=skip_hooks)
+
+    # -- batches: see `Table.batch_get` and `BatchWrite`.
+
+    @overload
+    @classmethod
+    async def batch_get(
+        cls,
+        keys: Iterable[KeyInput],
+        *,
+        consistent_read: bool | None = None,
+        projection: Projection | None = None,
+        as_dict: Literal[False] = False,
+        skip_hooks: bool = False,
+        timeout: float = 60.0,
+    ) -> list[Self]: ...
+
+    @overload
+    @classmethod
+    async def batch_get(
+        cls,
+        keys: Iterable[KeyInput],
+        *,
+        consistent_read: bool | None = None,
+        projection: Projection | None = None,
+        as_dict: Literal[True],
+        skip_hooks: bool = False,
+        timeout: float = 60.0,
+    ) -> list[dict[str, Any]]: ...
+
+    @classmethod
+    async def batch_get(
+        cls,
+        keys: Iterable[KeyInput],
+        *,
+        consistent_read: bool | None = None,
+        projection: Projection | None = None,
+        as_dict: bool = False,
+        skip_hooks: bool = False,
+        timeout: float = 60.0,
+    ) -> list[Any]:
+        """BatchGetItem of any number of keys, in requests of 100, unprocessed keys retried;
+        the items in the order of their keys, missing ones absent. See `Table.batch_get`."""
+        read = table_of(cls)._batch_get(
+            keys, consistent_read, projection, as_dict, skip_hooks, timeout
+        )
+        return await run_async(read)
+
+    @overload
+    @classmethod
+    def sync_batch_get(
+        cls,
+        keys: Iterable[KeyInput],
+        *,
+        consistent_read: bool | None = None,
+        projection: Projection | None = None,
+        as_dict: Literal[False] = False,
+        skip_hooks: bool = False,
+        timeout: float = 60.0,
+    ) -> list[Self]: ...
+
+    @overload
+    @classmethod
+    def sync_batch_get(
+        cls,
+        keys: Iterable[KeyInput],
+        *,
+        consistent_read: bool | None = None,
+        projection: Projection | None = None,
+        as_dict: Literal[True],
+        skip_hooks: bool = False,
+        timeout: float = 60.0,
+    ) -> list[dict[str, Any]]: ...
+
+    @classmethod
+    def sync_batch_get(
+        cls,
+        keys: Iterable[KeyInput],
+        *,
+        consistent_read: bool | None = None,
+        projection: Projection | None = None,
+        as_dict: bool = False,
+        skip_hooks: bool = False,
+        timeout: float = 60.0,
+    ) -> list[Any]:
+        """Blocking twin of `batch_get`."""
+        read = table_of(cls)._batch_get(
+            keys, consistent_read, projection, as_dict, skip_hooks, timeout
+        )
+        return run_sync(read)
+
+    @classmethod
+    def batch_write(
+        cls, *, discard_on_error: bool = False, timeout: float = 60.0
+    ) -> BatchWrite[Self]:
+        """`async with Order.batch_write() as batch: batch.put(order)`: BatchWriteItem in
+        requests of 25, sent as they fill and on exit, unprocessed writes retried until written.
+        See `BatchWrite`."""
+        return table_of(cls).batch_write(discard_on_error=discard_on_error, timeout=timeout)
+
+    @classmethod
+    def sync_batch_write(
+        cls, *, discard_on_error: bool = False, timeout: float = 60.0
+    ) -> BatchWrite[Self]:
+        """`with Order.sync_batch_write() as batch:`: the blocking form of `batch_write`."""
+        return table_of(cls).sync_batch_write(discard_on_error=discard_on_error, timeout=timeout)
 
     # -- reads: Query, Scan and count, on the table; indexes have the same (`Order.by_status`).
 

@@ -109,6 +109,42 @@ class Client:
         """Scan: one page of each of `segments` (`(segment, start_key)` pairs of a scan split in
         `total` segments, or one `(0, start_key)` with `total` 0 for a plain scan), the requests
         running concurrently; a list of pages in the order of `segments`."""
+    def batch_get(
+        self,
+        tables: list[tuple[str, list[dict[str, Any]], bool, _Expression | None]],
+        codecs: list[Codec | None],
+        shape: str,
+        timeout: float,
+        blocking: bool,
+    ) -> Any:
+        """BatchGetItem of every key of `tables` (`(table, keys, consistent_read, projection)`),
+        in requests of at most 100, unprocessed keys retried with backoff for up to `timeout`
+        seconds; each table's items decoded by its codec (in `codecs`) in `shape`, in the order
+        of its keys."""
+    def batch_write(
+        self, writes: list[tuple[str, bool, dict[str, Any]]], timeout: float, blocking: bool
+    ) -> Any:
+        """BatchWriteItem of `writes` (`(table, is_put, item or key)`, no two on one key), in
+        requests of at most 25, unprocessed writes retried with backoff for up to `timeout`
+        seconds."""
+    def transact_write(
+        self,
+        actions: list[tuple[str, str, dict[str, Any], _Expression | None, _Expression | None]],
+        token: str | None,
+        blocking: bool,
+    ) -> Any:
+        """TransactWriteItems of `actions` (`(kind, table, item or key, update, condition)`)."""
+    def transact_get(
+        self,
+        gets: list[tuple[str, dict[str, Any]]],
+        codecs: list[Codec | None],
+        blocking: bool,
+    ) -> Any:
+        """TransactGetItems of `gets` (`(table, key)`), each item decoded by its codec (or None)."""
+    def enable_time_to_live(self, table: str, attribute: str, blocking: bool) -> Any:
+        """UpdateTimeToLive: items expire by the epoch seconds in `attribute`."""
+    def describe_time_to_live(self, table: str, blocking: bool) -> Any:
+        """DescribeTimeToLive: the attribute items expire by, or None when TTL is off."""
     def create_table(
         self,
         table: str,

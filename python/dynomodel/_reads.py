@@ -25,15 +25,21 @@ __all__ = [
     "ReadPlan",
     "Reader",
     "Results",
+    "Shape",
     "SyncResults",
     "plan_query",
     "plan_scan",
+    "projection_paths",
+    "read_shape",
 ]
 
 R = TypeVar("R")
 
 Projection: TypeAlias = Sequence[Path[Any] | str]
 """The attributes to read: paths (`attr(Order.total)`, `Order.address.city`) or field names."""
+
+Shape: TypeAlias = Literal["models", "dicts", "partial"]
+"""What a read's items become (see `read_shape`)."""
 
 _Expression: TypeAlias = tuple[str, dict[str, str], dict[str, Any]]
 _SORT_KEY_OPERATORS = {"=", "<", "<=", ">", ">="}
@@ -54,7 +60,7 @@ class ReadPlan:
     """The key condition and filter of a Select=COUNT request (no projection)."""
     consistent_read: bool
     forward: bool
-    shape: Literal["models", "dicts", "partial"]
+    shape: Shape
     segments: int
     """Parallel scan segments; 0 for one sequential read."""
     key_fields: tuple[str, ...]
@@ -150,24 +156,9 @@ def _plan(
     # A Select=COUNT request takes no projection, and DynamoDB refuses unused placeholders: the
     # count's expressions carry the placeholders as they were before the projection's.
     counting = _with_placeholders(builder, [key_text, filter_text])
-    shape: Literal["models", "dicts", "partial"] = "dicts" if as_dict else "models"
-    paths = None if projection is None else [_as_path(table, p) for p in projection]
+    paths = projection_paths(table, projection)
     projection_text = None if paths is None else builder.projection(paths)
-    projected = _projected_fields(table, index, paths)
-    if projected is not None:
-        missing = [
-            name
-            for name, info in table.model.model_fields.items()
-            if info.is_required() and name not in projected
-        ]
-        if missing:
-            if not as_dict:
-                raise InvalidExpressionError(
-                    f"{table.model.__name__}: the read leaves out required fields "
-                    f"({', '.join(missing)}), so its items cannot be {table.model.__name__} "
-                    "models; project them too, or pass as_dict=True for partial dicts"
-                )
-            shape = "partial"
+    shape = read_shape(table, index, paths, as_dict)
     reading = _with_placeholders(builder, [key_text, filter_text, projection_text])
     key_condition, filter_expression, projection_expression = reading
     keys = table._key_fields()
@@ -187,6 +178,36 @@ def _plan(
         segments=segments,
         key_fields=tuple(keys),
     )
+
+
+def read_shape(
+    table: Table[Any], index: SecondaryIndex | None, paths: list[Path[Any]] | None, as_dict: bool
+) -> Shape:
+    """What the items of a read become: models, dicts of the model's types, or partial dicts
+    when the projection (or the index) leaves out required fields, which as models is an error.
+    """
+    projected = _projected_fields(table, index, paths)
+    if projected is None:
+        return "dicts" if as_dict else "models"
+    missing = [
+        name
+        for name, info in table.model.model_fields.items()
+        if info.is_required() and name not in projected
+    ]
+    if not missing:
+        return "dicts" if as_dict else "models"
+    if not as_dict:
+        raise InvalidExpressionError(
+            f"{table.model.__name__}: the read leaves out required fields "
+            f"({', '.join(missing)}), so its items cannot be {table.model.__name__} "
+            "models; project them too, or pass as_dict=True for partial dicts"
+        )
+    return "partial"
+
+
+def projection_paths(table: Table[Any], projection: Projection | None) -> list[Path[Any]] | None:
+    """A projection's items as paths (field names allowed)."""
+    return None if projection is None else [_as_path(table, p) for p in projection]
 
 
 def _with_placeholders(

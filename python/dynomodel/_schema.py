@@ -43,15 +43,32 @@ _WRAPPERS = {"function-before", "function-after", "function-wrap", "default", "m
 _RECORDS = {"model", "dataclass", "typed-dict"}
 
 
-def describe(model: type[BaseModel], keys: Sequence[str]) -> tuple[Spec, bool]:
-    """The plan description of `model`, with the named fields as its keys (partition key first),
-    and whether decoded data must be validated with `by_name=True` (see `_Walker.by_name`)."""
+def describe(
+    model: type[BaseModel], keys: Sequence[str], epoch: Sequence[str] = ()
+) -> tuple[Spec, bool]:
+    """The plan description of `model`, with the named fields as its keys (partition key first)
+    and the `epoch` datetime fields stored as epoch seconds, and whether decoded data must be
+    validated with `by_name=True` (see `_Walker.by_name`)."""
     walker = _Walker(model)
     root = walker.record(walker.root)
     if root != 0:  # pragma: no cover - the root is always the first record walked
         raise AssertionError("the model's own record must come first")
-    fields = [f[0] for f in walker.records[0][3]]
-    return (walker.records, [fields.index(key) for key in keys]), walker.by_name
+    cls, name, is_model, fields = walker.records[0]
+    walker.records[0] = (
+        cls,
+        name,
+        is_model,
+        [_as_epoch(f) if f[0] in epoch else f for f in fields],
+    )
+    names = [f[0] for f in fields]
+    return (walker.records, [names.index(key) for key in keys]), walker.by_name
+
+
+def _as_epoch(field: FieldSpec) -> FieldSpec:
+    """A datetime field (or optional one) stored as epoch seconds instead of ISO text."""
+    name, attr, key, required, kind = field
+    epoch = ("nullable", ("epoch",)) if kind[0] == "nullable" else ("epoch",)
+    return (name, attr, key, required, epoch)
 
 
 class _Walker:

@@ -21,11 +21,14 @@ DynamoError
     ├── ItemNotFoundError           refresh() found no item under the instance's key
     ├── ThrottlingError             throughput exceeded, after the SDK's retries
     ├── DynamoValidationError       the server refused the request; the message is DynamoDB's
-    ├── TransactionCanceledError    a transaction was canceled
+    ├── TransactionCanceledError    a transaction was canceled; `.reasons` says why, per action
+    ├── BatchIncompleteError        a batch gave up on items; `.unprocessed` lists them
     ├── CredentialsError            no credentials, or credentials DynamoDB rejects
     ├── EndpointError               the endpoint cannot be reached; the message names it
     └── DynamoServiceError          any other error DynamoDB returned, with its code
 ```
+
+A `TransactionCanceledError` holds one `CancellationReason` per action of the transaction.
 
 `EncodeError` and its subclasses are also `ValueError`s, and `ModelDefinitionError` is a
 `TypeError`, so code that catches the builtin classes keeps working.
@@ -36,9 +39,13 @@ its message and as the attributes `model`, `field` and `rule`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "BatchIncompleteError",
+    "CancellationReason",
     "ConditionalCheckFailedError",
     "CredentialsError",
     "DynamoError",
@@ -163,8 +170,53 @@ class DynamoValidationError(RequestError):
     """The server refused the request as invalid; the message is DynamoDB's."""
 
 
+@dataclass(frozen=True)
+class CancellationReason:
+    """Why one action of a canceled transaction failed, or `code == "None"` if it did not."""
+
+    index: int
+    """The action's position in the transaction."""
+    code: str
+    """`ConditionalCheckFailed`, `TransactionConflict`, `ItemCollectionSizeLimitExceeded`,
+    `ValidationError`, `ProvisionedThroughputExceeded`, ... or `None`."""
+    message: str | None
+    item: dict[str, Any] | None = None
+    """The item as stored (wire form), when a condition failed and the item exists."""
+    model: type[Any] | None = None
+    """The model of the action's item (None outside a dynomodel transaction)."""
+    table: str | None = None
+    key: dict[str, Any] | None = None
+    """The action's key, in wire form."""
+
+    @property
+    def failed(self) -> bool:
+        return self.code != "None"
+
+
 class TransactionCanceledError(RequestError):
-    """A transaction was canceled."""
+    """A transaction was canceled: nothing of it was applied.
+
+    Attributes:
+        reasons: one `CancellationReason` per action, in the transaction's order (empty when
+            DynamoDB gave none); `failed` picks the actions that caused the cancellation.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reasons: Sequence[CancellationReason | tuple[str, str | None, dict[str, Any] | None]] = (),
+    ) -> None:
+        super().__init__(message)
+        self.reasons = [
+            r if isinstance(r, CancellationReason) else CancellationReason(i, *r)
+            for i, r in enumerate(reasons)
+        ]
+
+    @property
+    def failed(self) -> list[CancellationReason]:
+        """The reasons of the actions that failed."""
+        return [reason for reason in self.reasons if reason.failed]
 
 
 class CredentialsError(RequestError):
@@ -177,3 +229,25 @@ class EndpointError(RequestError):
 
 class DynamoServiceError(RequestError):
     """Any other error DynamoDB returned; the message starts with its code."""
+
+
+class BatchIncompleteError(RequestError):
+    """A batch stopped with items it could not read or write: DynamoDB kept leaving them
+    unprocessed (or the requests kept failing) for the whole retry time.
+
+    Attributes:
+        unprocessed: what was not done, as `(table, "get" | "put" | "delete", key or item)`,
+            keys and items in wire form.
+        items: for a batch get, the items it did read (models or dicts, as asked).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        unprocessed: Sequence[tuple[str, str, dict[str, Any]]] = (),
+        items: Sequence[Any] = (),
+    ) -> None:
+        super().__init__(message)
+        self.unprocessed = list(unprocessed)
+        self.items = list(items)

@@ -2,8 +2,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::{
-    CreateTable, DeleteItem, Error, GetItem, ItemOutput, Page, PutItem, Query, Scan,
-    TableDescription, UpdateItem,
+    BatchGetOutput, BatchWriteOutput, Capacity, CreateTable, DeleteItem, Error, GetItem,
+    ItemOutput, Page, PutItem, Query, Scan, TableDescription, TableKeys, TableWrite,
+    TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem,
 };
 
 /// A boxed future, so that backends can be used behind `dyn Backend`.
@@ -11,6 +12,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send
 
 /// The operations dynomodel runs against a DynamoDB, whoever implements it: AWS through the SDK
 /// ([`crate::AwsBackend`]), or an in-process engine later.
+///
+/// Each method is one request; retrying what a batch leaves unprocessed is [`crate::batch`]'s.
 pub trait Backend: Send + Sync {
     /// PutItem.
     fn put_item(&self, request: PutItem) -> BoxFuture<'_, ItemOutput>;
@@ -24,10 +27,22 @@ pub trait Backend: Send + Sync {
     fn query(&self, request: Query) -> BoxFuture<'_, Page>;
     /// Scan: one page (of one segment).
     fn scan(&self, request: Scan) -> BoxFuture<'_, Page>;
+    /// BatchGetItem: one request of at most 100 keys.
+    fn batch_get(&self, request: Vec<TableKeys>) -> BoxFuture<'_, BatchGetOutput>;
+    /// BatchWriteItem: one request of at most 25 writes, on distinct keys.
+    fn batch_write(&self, request: Vec<TableWrite>) -> BoxFuture<'_, BatchWriteOutput>;
+    /// TransactWriteItems.
+    fn transact_write(&self, request: TransactWrite) -> BoxFuture<'_, Capacity>;
+    /// TransactGetItems.
+    fn transact_get(&self, request: Vec<TransactGetItem>) -> BoxFuture<'_, TransactGetOutput>;
     /// CreateTable (returns once DynamoDB accepted it; see [`Backend::describe_table`]).
     fn create_table(&self, request: CreateTable) -> BoxFuture<'_, TableDescription>;
     /// DescribeTable.
     fn describe_table(&self, table: String) -> BoxFuture<'_, TableDescription>;
     /// DeleteTable.
     fn delete_table(&self, table: String) -> BoxFuture<'_, ()>;
+    /// UpdateTimeToLive: expire items by the epoch seconds in `attribute`.
+    fn enable_time_to_live(&self, table: String, attribute: String) -> BoxFuture<'_, ()>;
+    /// DescribeTimeToLive: the attribute items expire by, when TTL is enabled (or enabling).
+    fn describe_time_to_live(&self, table: String) -> BoxFuture<'_, Option<String>>;
 }

@@ -1,7 +1,7 @@
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_types::error::display::DisplayErrorContext;
 
-use crate::Item;
+use crate::{CancellationReason, Item};
 
 /// Every way an operation can fail, each mapped onto one Python exception class.
 #[derive(Debug, thiserror::Error)]
@@ -48,11 +48,13 @@ pub enum Error {
         /// DynamoDB's message.
         message: String,
     },
-    /// A transaction was canceled.
+    /// A transaction was canceled; `reasons` has one entry per action, in order.
     #[error("transaction canceled: {message}")]
     TransactionCanceled {
         /// DynamoDB's message.
         message: String,
+        /// Why each action failed (code `None` for those that did not).
+        reasons: Vec<CancellationReason>,
     },
     /// No credentials, or credentials the server rejects.
     #[error("credentials: {message}")]
@@ -79,6 +81,19 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether the same request may succeed when sent again later: throttling, a server fault,
+    /// or a connection that failed or dropped (the SDK's own retries exhausted).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Throttling { .. } | Self::Endpoint { .. } => true,
+            Self::Service { code, .. } => matches!(
+                code.as_str(),
+                "InternalServerError" | "ServiceUnavailable" | "InternalFailure"
+            ),
+            _ => false,
+        }
+    }
+
     /// Map an SDK error; `stored` extracts the stored item from a conditional-check failure.
     pub(crate) fn from_sdk<E, R>(
         err: SdkError<E, R>,
@@ -131,7 +146,10 @@ impl Error {
                 Self::ItemTooLarge { message }
             }
             "ValidationException" | "SerializationException" => Self::Validation { message },
-            "TransactionCanceledException" => Self::TransactionCanceled { message },
+            "TransactionCanceledException" => Self::TransactionCanceled {
+                message,
+                reasons: Vec::new(),
+            },
             "UnrecognizedClientException"
             | "InvalidSignatureException"
             | "MissingAuthenticationTokenException"

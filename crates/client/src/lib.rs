@@ -6,6 +6,7 @@
 
 mod aws;
 mod backend;
+pub mod batch;
 mod config;
 mod error;
 mod request;
@@ -16,8 +17,9 @@ pub use backend::Backend;
 pub use config::ClientConfig;
 pub use error::Error;
 pub use request::{
-    AttributeValue, Capacity, CreateTable, DeleteItem, Expression, GetItem, IndexProjection, Item,
-    ItemOutput, KeyAttribute, KeyType, Page, PutItem, Query, Read, Scan, SecondaryIndex,
-    TableDescription, UpdateItem,
+    AttributeValue, BatchGetOutput, BatchWriteOutput, CancellationReason, Capacity, CreateTable,
+    DeleteItem, Expression, GetItem, IndexProjection, Item, ItemOutput, KeyAttribute, KeyType,
+    Page, PutItem, Query, Read, Scan, SecondaryIndex, TableDescription, TableKeys, TableWrite,
+    TransactAction, TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem, Write,
 };
 pub use runtime::runtime;

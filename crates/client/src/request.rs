@@ -225,3 +225,139 @@ pub struct TableDescription {
     /// The names of its secondary indexes, global then local.
     pub indexes: Vec<String>,
 }
+
+/// The keys one BatchGetItem reads from one table, with that table's read options.
+#[derive(Debug, Clone, Default)]
+pub struct TableKeys {
+    /// The table.
+    pub table: String,
+    /// Full primary keys.
+    pub keys: Vec<Item>,
+    /// Strongly consistent reads.
+    pub consistent_read: bool,
+    /// Which attributes to return (names only).
+    pub projection: Option<Expression>,
+}
+
+/// What the keys of a batch get found: items per table, and the keys not read.
+#[derive(Debug, Clone, Default)]
+pub struct BatchGetOutput {
+    /// The items found, per table in the order the tables were asked.
+    pub items: Vec<(String, Vec<Item>)>,
+    /// Keys DynamoDB left unprocessed (and, after retries, still unread).
+    pub unprocessed: Vec<TableKeys>,
+    /// Consumed capacity and duration, summed over requests.
+    pub capacity: Capacity,
+    /// Why the retries gave up, when they did.
+    pub gave_up: Option<String>,
+}
+
+/// One write of a BatchWriteItem.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    /// PutRequest: the whole item.
+    Put(Item),
+    /// DeleteRequest: the full primary key.
+    Delete(Item),
+}
+
+/// A write to one table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableWrite {
+    /// The table.
+    pub table: String,
+    /// The write.
+    pub write: Write,
+}
+
+/// What a batch write did not write, and what it cost.
+#[derive(Debug, Clone, Default)]
+pub struct BatchWriteOutput {
+    /// Writes DynamoDB left unprocessed (and, after retries, still unwritten).
+    pub unprocessed: Vec<TableWrite>,
+    /// Consumed capacity and duration, summed over requests.
+    pub capacity: Capacity,
+    /// Why the retries gave up, when they did.
+    pub gave_up: Option<String>,
+}
+
+/// One action of a TransactWriteItems.
+#[derive(Debug, Clone)]
+pub enum TransactAction {
+    /// Put the whole item.
+    Put {
+        /// The table.
+        table: String,
+        /// The item.
+        item: Item,
+        /// A condition the stored item must meet.
+        condition: Option<Expression>,
+    },
+    /// Update an item.
+    Update {
+        /// The table.
+        table: String,
+        /// The full primary key.
+        key: Item,
+        /// The update expression.
+        update: Expression,
+        /// A condition the stored item must meet (placeholders shared with `update`).
+        condition: Option<Expression>,
+    },
+    /// Delete an item.
+    Delete {
+        /// The table.
+        table: String,
+        /// The full primary key.
+        key: Item,
+        /// A condition the stored item must meet.
+        condition: Option<Expression>,
+    },
+    /// Only check a condition on an item.
+    ConditionCheck {
+        /// The table.
+        table: String,
+        /// The full primary key.
+        key: Item,
+        /// The condition.
+        condition: Expression,
+    },
+}
+
+/// TransactWriteItems: every action applies, or none does.
+#[derive(Debug, Clone, Default)]
+pub struct TransactWrite {
+    /// At most 100 actions, on distinct items.
+    pub actions: Vec<TransactAction>,
+    /// Makes retries of the same transaction idempotent for ten minutes.
+    pub token: Option<String>,
+}
+
+/// One read of a TransactGetItems.
+#[derive(Debug, Clone, Default)]
+pub struct TransactGetItem {
+    /// The table.
+    pub table: String,
+    /// The full primary key.
+    pub key: Item,
+}
+
+/// What a TransactGetItems read: one entry per get, None where there is no item.
+#[derive(Debug, Clone, Default)]
+pub struct TransactGetOutput {
+    /// The items in the order of the gets.
+    pub items: Vec<Option<Item>>,
+    /// Consumed capacity and duration.
+    pub capacity: Capacity,
+}
+
+/// Why one action of a canceled transaction failed (`code` is `None` for actions that did not).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CancellationReason {
+    /// `ConditionalCheckFailed`, `TransactionConflict`, `None`, ...
+    pub code: String,
+    /// DynamoDB's message.
+    pub message: Option<String>,
+    /// The item as stored, for a failed condition.
+    pub item: Option<Item>,
+}

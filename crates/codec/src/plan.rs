@@ -21,6 +21,9 @@ pub enum Kind<H> {
     Bytes,
     /// Aware `datetime` as `S`: ISO-8601 in UTC, fixed width (see [`crate::temporal`]).
     DateTime,
+    /// Aware `datetime` as `N`: whole seconds since the Unix epoch, the form DynamoDB's time to
+    /// live reads (sub-second parts are dropped).
+    EpochSeconds,
     /// `date` as `S`, ISO-8601.
     Date,
     /// `time` as `S`, ISO-8601.
@@ -229,7 +232,7 @@ impl<H> Plan<H> {
     pub fn wire_type(&self, kind: &Kind<H>) -> Option<WireType> {
         Some(match kind {
             Kind::Str | Kind::DateTime | Kind::Date | Kind::Time | Kind::Uuid => WireType::S,
-            Kind::Int | Kind::Float | Kind::Decimal => WireType::N,
+            Kind::Int | Kind::Float | Kind::Decimal | Kind::EpochSeconds => WireType::N,
             Kind::Bytes => WireType::B,
             Kind::Bool => WireType::Bool,
             Kind::Enum { value, .. } => return self.wire_type(value),

@@ -4,16 +4,22 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use dynomodel_client::batch::{get_all, write_all, Retry};
 use dynomodel_client::{
     runtime, AwsBackend, Backend, ClientConfig, CreateTable, DeleteItem, Error, Expression,
     GetItem, IndexProjection, ItemOutput, KeyAttribute, KeyType, Page, PutItem, Query, Read, Scan,
-    SecondaryIndex, TableDescription, UpdateItem,
+    SecondaryIndex, TableDescription, TransactWrite, UpdateItem,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use tokio::sync::Semaphore;
 
 use crate::attribute::{item_from_py, item_to_py};
+use crate::batches::{
+    table_keys, table_write, transact_action, transact_get_item, ActionArgs, DecodedBatch,
+    DecodedGets, GetArgs, TableKeysArgs, WriteArgs,
+};
 use crate::bridge::{run, ToPython};
 use crate::codec::{Codec, Shape};
 
@@ -197,13 +203,13 @@ fn key_attribute((name, key_type): (String, String)) -> PyResult<KeyAttribute> {
 }
 
 /// `(text, names, values)` from Python -> an [`Expression`].
-type ExpressionArgs<'py> = (
+pub type ExpressionArgs<'py> = (
     String,
     std::collections::HashMap<String, String>,
     Bound<'py, PyDict>,
 );
 
-fn expression(args: Option<ExpressionArgs<'_>>) -> PyResult<Option<Expression>> {
+pub fn expression(args: Option<ExpressionArgs<'_>>) -> PyResult<Option<Expression>> {
     args.map(|(text, names, values)| {
         Ok(Expression {
             text,
@@ -218,6 +224,21 @@ fn expression(args: Option<ExpressionArgs<'_>>) -> PyResult<Option<Expression>> 
 #[pyclass(frozen, module = "dynomodel._native")]
 pub struct Client {
     backend: Arc<dyn Backend>,
+    /// Batch requests in flight at once, over every batch of this client.
+    permits: Arc<Semaphore>,
+}
+
+/// Enough concurrent batch requests to hide round trips, few enough not to provoke throttling.
+const BATCH_REQUESTS_IN_FLIGHT: usize = 16;
+
+impl Client {
+    fn retry(&self, timeout: f64) -> PyResult<Retry> {
+        Ok(Retry {
+            timeout: Duration::try_from_secs_f64(timeout)
+                .map_err(|_| PyValueError::new_err(format!("invalid retry timeout {timeout}")))?,
+            permits: Arc::clone(&self.permits),
+        })
+    }
 }
 
 #[pymethods]
@@ -262,6 +283,7 @@ impl Client {
         let backend = py.detach(|| runtime().block_on(AwsBackend::connect(&config)));
         Ok(Self {
             backend: Arc::new(backend),
+            permits: Arc::new(Semaphore::new(BATCH_REQUESTS_IN_FLIGHT)),
         })
     }
 
@@ -437,6 +459,128 @@ impl Client {
                 pages.push(decoded(page, codec, shape)?);
             }
             Ok(pages)
+        })
+    }
+
+    /// BatchGetItem of every key of `tables` (`(table, keys, consistent_read, projection)`),
+    /// in requests of at most 100, unprocessed keys retried with backoff for up to `timeout`
+    /// seconds; each table's items decoded by its codec (in `codecs`) in `shape`, in the order
+    /// of its keys.
+    #[pyo3(signature = (tables, codecs, shape, timeout, blocking))]
+    fn batch_get<'py>(
+        &self,
+        py: Python<'py>,
+        tables: Vec<TableKeysArgs<'py>>,
+        codecs: Vec<Option<Py<Codec>>>,
+        shape: &str,
+        timeout: f64,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let tables = tables
+            .into_iter()
+            .map(table_keys)
+            .collect::<PyResult<_>>()?;
+        let shape = Shape::parse(shape)?;
+        let (backend, retry) = (Arc::clone(&self.backend), self.retry(timeout)?);
+        run(py, blocking, async move {
+            let output = get_all(backend, tables, retry).await?;
+            Ok(DecodedBatch {
+                output,
+                codecs,
+                shape,
+            })
+        })
+    }
+
+    /// BatchWriteItem of `writes` (`(table, is_put, item or key)`, no two on one key), in
+    /// requests of at most 25, unprocessed writes retried with backoff for up to `timeout`
+    /// seconds.
+    #[pyo3(signature = (writes, timeout, blocking))]
+    fn batch_write<'py>(
+        &self,
+        py: Python<'py>,
+        writes: Vec<WriteArgs<'py>>,
+        timeout: f64,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let writes = writes
+            .into_iter()
+            .map(table_write)
+            .collect::<PyResult<_>>()?;
+        let (backend, retry) = (Arc::clone(&self.backend), self.retry(timeout)?);
+        run(py, blocking, async move {
+            write_all(backend, writes, retry).await
+        })
+    }
+
+    /// TransactWriteItems of `actions` (`(kind, table, item or key, update, condition)`).
+    #[pyo3(signature = (actions, token, blocking))]
+    fn transact_write<'py>(
+        &self,
+        py: Python<'py>,
+        actions: Vec<ActionArgs<'py>>,
+        token: Option<String>,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = TransactWrite {
+            actions: actions
+                .into_iter()
+                .map(transact_action)
+                .collect::<PyResult<_>>()?,
+            token,
+        };
+        let backend = Arc::clone(&self.backend);
+        run(py, blocking, async move {
+            backend.transact_write(request).await
+        })
+    }
+
+    /// TransactGetItems of `gets` (`(table, key)`), each item decoded by its codec (or None).
+    #[pyo3(signature = (gets, codecs, blocking))]
+    fn transact_get<'py>(
+        &self,
+        py: Python<'py>,
+        gets: Vec<GetArgs<'py>>,
+        codecs: Vec<Option<Py<Codec>>>,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let gets = gets
+            .into_iter()
+            .map(transact_get_item)
+            .collect::<PyResult<_>>()?;
+        let backend = Arc::clone(&self.backend);
+        run(py, blocking, async move {
+            let output = backend.transact_get(gets).await?;
+            Ok(DecodedGets { output, codecs })
+        })
+    }
+
+    /// UpdateTimeToLive: items expire by the epoch seconds in `attribute`.
+    #[pyo3(signature = (table, attribute, blocking))]
+    fn enable_time_to_live<'py>(
+        &self,
+        py: Python<'py>,
+        table: String,
+        attribute: String,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let backend = Arc::clone(&self.backend);
+        run(py, blocking, async move {
+            backend.enable_time_to_live(table, attribute).await
+        })
+    }
+
+    /// DescribeTimeToLive: the attribute items expire by, or None when TTL is off.
+    #[pyo3(signature = (table, blocking))]
+    fn describe_time_to_live<'py>(
+        &self,
+        py: Python<'py>,
+        table: String,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let backend = Arc::clone(&self.backend);
+        run(py, blocking, async move {
+            backend.describe_time_to_live(table).await
         })
     }
 

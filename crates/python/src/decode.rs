@@ -97,6 +97,7 @@ impl<'a> Decoder<'a> {
             (Tag::Null, _) => Ok(py.None().into_bound(py)),
             (Tag::S, Kind::DateTime) => datetime(py, value),
             (Tag::S, Kind::Date) => date(py, value),
+            (Tag::N, Kind::EpochSeconds) => epoch_seconds(py, value),
             (Tag::N, _) => number(py, kind, value),
             (Tag::Ss | Tag::Ns | Tag::Bs, Kind::Set(element)) => self.set(py, Some(element), value),
             (Tag::Ss | Tag::Ns | Tag::Bs, Kind::Union(variants)) => {
@@ -260,6 +261,18 @@ fn datetime<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bound<'
     // An impossible date (February 30) is left for pydantic to report.
     match built {
         Ok(datetime) => Ok(datetime.into_any()),
+        Err(_) => value.scalar(py),
+    }
+}
+
+fn epoch_seconds<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bound<'py, PyAny>> {
+    match value.text()?.parse::<i64>() {
+        #[allow(clippy::cast_precision_loss)]
+        Ok(seconds) => {
+            let utc = PyTzInfo::utc(py)?;
+            Ok(PyDateTime::from_timestamp(py, seconds as f64, Some(&utc))?.into_any())
+        }
+        // A number this codec did not write (a fraction): pydantic reads it as a timestamp.
         Err(_) => value.scalar(py),
     }
 }

@@ -267,6 +267,7 @@ impl<'a> Encoder<'a> {
                 Err(_) => mismatch("bytes", value),
             },
             Kind::DateTime => self.datetime(value),
+            Kind::EpochSeconds => self.epoch_seconds(value),
             Kind::Date => match value.cast::<PyDate>() {
                 Ok(d) if !value.is_instance_of::<PyDateTime>() => {
                     let text =
@@ -365,7 +366,7 @@ impl<'a> Encoder<'a> {
             Kind::Float => value.is_instance_of::<PyFloat>(),
             Kind::Decimal => value.is_instance(py_types::decimal(py)?)?,
             Kind::Bytes => value.is_instance_of::<PyBytes>(),
-            Kind::DateTime => value.is_instance_of::<PyDateTime>(),
+            Kind::DateTime | Kind::EpochSeconds => value.is_instance_of::<PyDateTime>(),
             Kind::Date => value.is_instance_of::<PyDate>() && !value.is_instance_of::<PyDateTime>(),
             Kind::Time => value.is_instance_of::<PyTime>(),
             Kind::Uuid => value.is_instance(py_types::uuid(py)?)?,
@@ -432,6 +433,20 @@ impl<'a> Encoder<'a> {
             return self.float(value);
         }
         self.int(value)
+    }
+
+    fn epoch_seconds<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
+        let py = value.py();
+        let Ok(dt) = value.cast::<PyDateTime>() else {
+            return mismatch("datetime", value);
+        };
+        if dt.get_tzinfo().is_none() {
+            return rule(Rule::NaiveDatetime);
+        }
+        let seconds: f64 = dt.call_method0(intern!(py, "timestamp"))?.extract()?;
+        #[allow(clippy::cast_possible_truncation)]
+        let whole = seconds.floor() as i64;
+        Ok(Payload::text(py, Tag::N, &whole.to_string()))
     }
 
     fn datetime<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {

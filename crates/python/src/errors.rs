@@ -5,9 +5,12 @@ use dynomodel_client::Error as ClientError;
 use dynomodel_codec::{CodecError, PlanError, Rule};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyModule, PyString};
+use pyo3::types::{PyDict, PyList, PyModule, PyString};
 
 use crate::attribute::item_to_py;
+
+/// A keyword argument of an exception's constructor.
+type Attribute<'py> = (&'static str, Option<Bound<'py, PyAny>>);
 
 static EXCEPTIONS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
@@ -15,7 +18,7 @@ fn build<'py>(
     py: Python<'py>,
     class: &str,
     message: String,
-    attributes: &[(&str, Option<Bound<'py, PyAny>>)],
+    attributes: &[Attribute<'py>],
 ) -> PyErr {
     let raise = || -> PyResult<PyErr> {
         let module = EXCEPTIONS
@@ -78,26 +81,42 @@ pub fn invalid_item(message: String) -> PyErr {
 /// A failed DynamoDB call, raised as the exception for its kind.
 pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
     let message = err.to_string();
-    let (class, item) = match err {
-        ClientError::TableNotFound { .. } => ("TableNotFoundError", None),
-        ClientError::TableExists { .. } => ("TableExistsError", None),
-        ClientError::ConditionalCheckFailed { item, .. } => ("ConditionalCheckFailedError", item),
-        ClientError::Throttling { .. } => ("ThrottlingError", None),
-        ClientError::ItemTooLarge { .. } => ("ItemTooLargeError", None),
-        ClientError::Validation { .. } => ("DynamoValidationError", None),
-        ClientError::TransactionCanceled { .. } => ("TransactionCanceledError", None),
-        ClientError::Credentials { .. } => ("CredentialsError", None),
-        ClientError::Endpoint { .. } => ("EndpointError", None),
-        ClientError::Service { .. } => ("DynamoServiceError", None),
-    };
-    let item = match item.map(|item| item_to_py(py, &item)).transpose() {
-        Ok(item) => item.map(Bound::into_any),
+    let attributes = match details(py, &err) {
+        Ok(attributes) => attributes,
         Err(err) => return err,
     };
-    let attributes = if class == "ConditionalCheckFailedError" {
-        vec![("item", item)]
-    } else {
-        vec![]
+    let class = match err {
+        ClientError::TableNotFound { .. } => "TableNotFoundError",
+        ClientError::TableExists { .. } => "TableExistsError",
+        ClientError::ConditionalCheckFailed { .. } => "ConditionalCheckFailedError",
+        ClientError::Throttling { .. } => "ThrottlingError",
+        ClientError::ItemTooLarge { .. } => "ItemTooLargeError",
+        ClientError::Validation { .. } => "DynamoValidationError",
+        ClientError::TransactionCanceled { .. } => "TransactionCanceledError",
+        ClientError::Credentials { .. } => "CredentialsError",
+        ClientError::Endpoint { .. } => "EndpointError",
+        ClientError::Service { .. } => "DynamoServiceError",
     };
     build(py, class, message, &attributes)
+}
+
+/// What an error carries beyond its message: the stored item of a failed condition, the
+/// per-action reasons of a canceled transaction.
+fn details<'py>(py: Python<'py>, err: &ClientError) -> PyResult<Vec<Attribute<'py>>> {
+    let stored = |item: &Option<dynomodel_client::Item>| -> PyResult<Option<Bound<'py, PyAny>>> {
+        item.as_ref()
+            .map(|item| Ok(item_to_py(py, item)?.into_any()))
+            .transpose()
+    };
+    Ok(match err {
+        ClientError::ConditionalCheckFailed { item, .. } => vec![("item", stored(item)?)],
+        ClientError::TransactionCanceled { reasons, .. } => {
+            let list = PyList::empty(py);
+            for reason in reasons {
+                list.append((&reason.code, &reason.message, stored(&reason.item)?))?;
+            }
+            vec![("reasons", Some(list.into_any()))]
+        }
+        _ => vec![],
+    })
 }

@@ -7,6 +7,7 @@
 //! ([`errors`]).
 
 mod attribute;
+mod batches;
 mod bridge;
 mod client;
 mod codec;

@@ -103,6 +103,7 @@ fn parse_kind(spec: &Bound<'_, PyAny>) -> PyResult<Kind<Handle>> {
         "decimal" => Kind::Decimal,
         "bytes" => Kind::Bytes,
         "datetime" => Kind::DateTime,
+        "epoch" => Kind::EpochSeconds,
         "date" => Kind::Date,
         "time" => Kind::Time,
         "uuid" => Kind::Uuid,

@@ -8,16 +8,20 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, ConsumedCapacity, GlobalSecondaryIndex, KeySchemaElement,
     KeyType as SdkKeyType, LocalSecondaryIndex, Projection, ProjectionType, ProvisionedThroughput,
     ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure, ScalarAttributeType,
-    Select,
+    Select, TimeToLiveSpecification, TimeToLiveStatus,
 };
+
+mod batches;
+mod transactions;
 
 use crate::backend::BoxFuture;
 #[cfg(test)]
 use crate::AttributeValue;
 use crate::{
-    Backend, Capacity, ClientConfig, CreateTable, DeleteItem, Error, Expression, GetItem,
-    IndexProjection, Item, ItemOutput, KeyAttribute, KeyType, Page, PutItem, Query, Scan,
-    TableDescription, UpdateItem,
+    Backend, BatchGetOutput, BatchWriteOutput, Capacity, ClientConfig, CreateTable, DeleteItem,
+    Error, Expression, GetItem, IndexProjection, Item, ItemOutput, KeyAttribute, KeyType, Page,
+    PutItem, Query, Scan, TableDescription, TableKeys, TableWrite, TransactGetItem,
+    TransactGetOutput, TransactWrite, UpdateItem,
 };
 
 /// DynamoDB through aws-sdk-dynamodb.
@@ -496,6 +500,65 @@ impl Backend for AwsBackend {
                     table,
                     message: "no description returned".into(),
                 })
+        })
+    }
+
+    fn batch_get(&self, request: Vec<TableKeys>) -> BoxFuture<'_, BatchGetOutput> {
+        Box::pin(self.send_batch_get(request))
+    }
+
+    fn batch_write(&self, request: Vec<TableWrite>) -> BoxFuture<'_, BatchWriteOutput> {
+        Box::pin(self.send_batch_write(request))
+    }
+
+    fn transact_write(&self, request: TransactWrite) -> BoxFuture<'_, Capacity> {
+        Box::pin(self.send_transact_write(request))
+    }
+
+    fn transact_get(&self, request: Vec<TransactGetItem>) -> BoxFuture<'_, TransactGetOutput> {
+        Box::pin(self.send_transact_get(request))
+    }
+
+    fn enable_time_to_live(&self, table: String, attribute: String) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            let specification = TimeToLiveSpecification::builder()
+                .attribute_name(attribute)
+                .enabled(true)
+                .build()
+                .map_err(invalid)?;
+            self.client
+                .update_time_to_live()
+                .table_name(&table)
+                .time_to_live_specification(specification)
+                .send()
+                .await
+                .map_err(|err| self.fail(&table, err))?;
+            Ok(())
+        })
+    }
+
+    fn describe_time_to_live(&self, table: String) -> BoxFuture<'_, Option<String>> {
+        Box::pin(async move {
+            let out = self
+                .client
+                .describe_time_to_live()
+                .table_name(&table)
+                .send()
+                .await
+                .map_err(|err| self.fail(&table, err))?;
+            let description = out.time_to_live_description();
+            let on = description
+                .and_then(|d| d.time_to_live_status())
+                .is_some_and(|s| {
+                    matches!(s, TimeToLiveStatus::Enabled | TimeToLiveStatus::Enabling)
+                });
+            Ok(on
+                .then(|| {
+                    description
+                        .and_then(|d| d.attribute_name())
+                        .map(str::to_owned)
+                })
+                .flatten())
         })
     }
 

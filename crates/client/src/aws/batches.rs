@@ -1,0 +1,169 @@
+//! BatchGetItem and BatchWriteItem, one request each; [`crate::batch`] retries what they leave.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use aws_sdk_dynamodb::types::{
+    ConsumedCapacity, DeleteRequest, KeysAndAttributes, PutRequest, ReturnConsumedCapacity,
+    WriteRequest,
+};
+
+use super::{invalid, placeholders, AwsBackend, Placeholders};
+use crate::{BatchGetOutput, BatchWriteOutput, Capacity, Error, TableKeys, TableWrite, Write};
+
+/// The capacity a batch consumed over all its tables.
+fn summed(consumed: Option<&[ConsumedCapacity]>, start: Instant, write: bool) -> Capacity {
+    let units: f64 = consumed
+        .unwrap_or_default()
+        .iter()
+        .filter_map(ConsumedCapacity::capacity_units)
+        .sum();
+    Capacity {
+        read: if write { 0.0 } else { units },
+        write: if write { units } else { 0.0 },
+        duration: start.elapsed(),
+    }
+}
+
+fn keys_and_attributes(request: TableKeys) -> Result<(String, KeysAndAttributes), Error> {
+    let Placeholders {
+        texts: [projection],
+        names,
+        ..
+    } = placeholders([request.projection]);
+    let keys = KeysAndAttributes::builder()
+        .set_keys(Some(request.keys))
+        .consistent_read(request.consistent_read)
+        .set_projection_expression(projection)
+        .set_expression_attribute_names(names)
+        .build()
+        .map_err(invalid)?;
+    Ok((request.table, keys))
+}
+
+fn table_keys(table: String, keys: KeysAndAttributes) -> TableKeys {
+    TableKeys {
+        table,
+        consistent_read: keys.consistent_read().unwrap_or(false),
+        projection: keys.projection_expression().map(|text| crate::Expression {
+            text: text.to_owned(),
+            names: keys
+                .expression_attribute_names()
+                .cloned()
+                .unwrap_or_default(),
+            values: HashMap::new(),
+        }),
+        keys: keys.keys,
+    }
+}
+
+fn write_request(write: Write) -> Result<WriteRequest, Error> {
+    Ok(match write {
+        Write::Put(item) => WriteRequest::builder()
+            .put_request(
+                PutRequest::builder()
+                    .set_item(Some(item))
+                    .build()
+                    .map_err(invalid)?,
+            )
+            .build(),
+        Write::Delete(key) => WriteRequest::builder()
+            .delete_request(
+                DeleteRequest::builder()
+                    .set_key(Some(key))
+                    .build()
+                    .map_err(invalid)?,
+            )
+            .build(),
+    })
+}
+
+fn table_write(table: &str, request: WriteRequest) -> Option<TableWrite> {
+    let write = match (request.put_request, request.delete_request) {
+        (Some(put), _) => Write::Put(put.item),
+        (None, Some(delete)) => Write::Delete(delete.key),
+        (None, None) => return None,
+    };
+    Some(TableWrite {
+        table: table.to_owned(),
+        write,
+    })
+}
+
+impl AwsBackend {
+    pub(super) async fn send_batch_get(
+        &self,
+        request: Vec<TableKeys>,
+    ) -> Result<BatchGetOutput, Error> {
+        let start = Instant::now();
+        let order: Vec<String> = request.iter().map(|t| t.table.clone()).collect();
+        let first = order.first().cloned().unwrap_or_default();
+        let items = request
+            .into_iter()
+            .map(keys_and_attributes)
+            .collect::<Result<HashMap<_, _>, _>>()?;
+        let out = self
+            .client
+            .batch_get_item()
+            .set_request_items(Some(items))
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .map_err(|err| self.fail(&first, err))?;
+        let capacity = summed(out.consumed_capacity.as_deref(), start, false);
+        let mut responses = out.responses.unwrap_or_default();
+        Ok(BatchGetOutput {
+            items: order
+                .into_iter()
+                .map(|table| {
+                    let found = responses.remove(&table).unwrap_or_default();
+                    (table, found)
+                })
+                .collect(),
+            unprocessed: out
+                .unprocessed_keys
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(_, keys)| !keys.keys.is_empty())
+                .map(|(table, keys)| table_keys(table, keys))
+                .collect(),
+            capacity,
+            gave_up: None,
+        })
+    }
+
+    pub(super) async fn send_batch_write(
+        &self,
+        request: Vec<TableWrite>,
+    ) -> Result<BatchWriteOutput, Error> {
+        let start = Instant::now();
+        let first = request.first().map(|w| w.table.clone()).unwrap_or_default();
+        let mut items: HashMap<String, Vec<WriteRequest>> = HashMap::new();
+        for TableWrite { table, write } in request {
+            items.entry(table).or_default().push(write_request(write)?);
+        }
+        let out = self
+            .client
+            .batch_write_item()
+            .set_request_items(Some(items))
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .map_err(|err| self.fail(&first, err))?;
+        Ok(BatchWriteOutput {
+            unprocessed: out
+                .unprocessed_items
+                .unwrap_or_default()
+                .into_iter()
+                .flat_map(|(table, writes)| {
+                    writes
+                        .into_iter()
+                        .filter_map(move |w| table_write(&table, w))
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
+            capacity: summed(out.consumed_capacity.as_deref(), start, true),
+            gave_up: None,
+        })
+    }
+}

@@ -1,0 +1,216 @@
+//! TransactWriteItems and TransactGetItems.
+
+use std::time::Instant;
+
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    ConditionCheck, Delete, Get, Put, ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure,
+    TransactGetItem as SdkGetItem, TransactWriteItem, Update,
+};
+
+use super::{invalid, placeholders, AwsBackend, Placeholders};
+use crate::{
+    CancellationReason, Capacity, Error, TransactAction, TransactGetItem, TransactGetOutput,
+    TransactWrite,
+};
+
+const ALL_OLD: ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure::AllOld;
+
+/// The SDK's builders for the four actions share no trait; each sets the same expression fields.
+fn action(action: TransactAction) -> Result<TransactWriteItem, Error> {
+    let item = match action {
+        TransactAction::Put {
+            table,
+            item,
+            condition,
+        } => {
+            let Placeholders {
+                texts: [condition],
+                names,
+                values,
+            } = placeholders([condition]);
+            let put = Put::builder()
+                .table_name(table)
+                .set_item(Some(item))
+                .set_condition_expression(condition)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .return_values_on_condition_check_failure(ALL_OLD)
+                .build()
+                .map_err(invalid)?;
+            TransactWriteItem::builder().put(put)
+        }
+        TransactAction::Update {
+            table,
+            key,
+            update,
+            condition,
+        } => {
+            let Placeholders {
+                texts: [update, condition],
+                names,
+                values,
+            } = placeholders([Some(update), condition]);
+            let update = Update::builder()
+                .table_name(table)
+                .set_key(Some(key))
+                .set_update_expression(update)
+                .set_condition_expression(condition)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .return_values_on_condition_check_failure(ALL_OLD)
+                .build()
+                .map_err(invalid)?;
+            TransactWriteItem::builder().update(update)
+        }
+        TransactAction::Delete {
+            table,
+            key,
+            condition,
+        } => {
+            let Placeholders {
+                texts: [condition],
+                names,
+                values,
+            } = placeholders([condition]);
+            let delete = Delete::builder()
+                .table_name(table)
+                .set_key(Some(key))
+                .set_condition_expression(condition)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .return_values_on_condition_check_failure(ALL_OLD)
+                .build()
+                .map_err(invalid)?;
+            TransactWriteItem::builder().delete(delete)
+        }
+        TransactAction::ConditionCheck {
+            table,
+            key,
+            condition,
+        } => {
+            let Placeholders {
+                texts: [condition],
+                names,
+                values,
+            } = placeholders([Some(condition)]);
+            let check = ConditionCheck::builder()
+                .table_name(table)
+                .set_key(Some(key))
+                .set_condition_expression(condition)
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .return_values_on_condition_check_failure(ALL_OLD)
+                .build()
+                .map_err(invalid)?;
+            TransactWriteItem::builder().condition_check(check)
+        }
+    };
+    Ok(item.build())
+}
+
+fn reasons(err: &TransactWriteItemsError) -> Option<Vec<CancellationReason>> {
+    match err {
+        TransactWriteItemsError::TransactionCanceledException(canceled) => Some(
+            canceled
+                .cancellation_reasons()
+                .iter()
+                .map(|reason| CancellationReason {
+                    code: reason.code().unwrap_or("None").to_owned(),
+                    message: reason.message().map(str::to_owned),
+                    item: reason.item().cloned(),
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+impl AwsBackend {
+    pub(super) async fn send_transact_write(
+        &self,
+        request: TransactWrite,
+    ) -> Result<Capacity, Error> {
+        let start = Instant::now();
+        let items = request
+            .actions
+            .into_iter()
+            .map(action)
+            .collect::<Result<Vec<_>, _>>()?;
+        let out = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .set_client_request_token(request.token)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .map_err(|err| {
+                let found = err.as_service_error().and_then(reasons);
+                let mut error = self.fail("", err);
+                if let (Error::TransactionCanceled { reasons, .. }, Some(found)) =
+                    (&mut error, found)
+                {
+                    *reasons = found;
+                }
+                error
+            })?;
+        let units = out
+            .consumed_capacity()
+            .iter()
+            .filter_map(|c| c.capacity_units())
+            .sum();
+        Ok(Capacity {
+            read: 0.0,
+            write: units,
+            duration: start.elapsed(),
+        })
+    }
+
+    pub(super) async fn send_transact_get(
+        &self,
+        request: Vec<TransactGetItem>,
+    ) -> Result<TransactGetOutput, Error> {
+        let start = Instant::now();
+        let count = request.len();
+        let items = request
+            .into_iter()
+            .map(|get| {
+                let get = Get::builder()
+                    .table_name(get.table)
+                    .set_key(Some(get.key))
+                    .build()
+                    .map_err(invalid)?;
+                Ok(SdkGetItem::builder().get(get).build())
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let out = self
+            .client
+            .transact_get_items()
+            .set_transact_items(Some(items))
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .map_err(|err| self.fail("", err))?;
+        let units = out
+            .consumed_capacity()
+            .iter()
+            .filter_map(|c| c.capacity_units())
+            .sum();
+        let mut items: Vec<_> = out
+            .responses
+            .unwrap_or_default()
+            .into_iter()
+            .map(|response| response.item)
+            .collect();
+        items.resize(count, None);
+        Ok(TransactGetOutput {
+            items,
+            capacity: Capacity {
+                read: units,
+                write: 0.0,
+                duration: start.elapsed(),
+            },
+        })
+    }
+}

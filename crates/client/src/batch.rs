@@ -1,0 +1,438 @@
+//! Batches of any size, sent until done: keys and writes split into DynamoDB's request limits
+//! (100 keys, 25 writes), the requests running concurrently, and whatever DynamoDB leaves
+//! unprocessed (or a transient failure leaves unsent) sent again with exponential backoff and full
+//! jitter, until nothing is left or the time allowed is spent. What is left then is returned, not
+//! dropped: the caller reports it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::backend::BoxFuture;
+use crate::{
+    AttributeValue, Backend, BatchGetOutput, BatchWriteOutput, Capacity, Error, Item, TableKeys,
+    TableWrite,
+};
+
+/// Keys in one BatchGetItem, at most.
+pub const GET_LIMIT: usize = 100;
+/// Writes in one BatchWriteItem, at most.
+pub const WRITE_LIMIT: usize = 25;
+
+/// Transient failures of one request in a row after which it is given up.
+const FAILURES_IN_A_ROW: u32 = 12;
+const FIRST_PAUSE: Duration = Duration::from_millis(25);
+const LONGEST_PAUSE: Duration = Duration::from_secs(2);
+
+/// How long to keep retrying, and how many requests may be in flight at once (shared by every
+/// batch of a client, so many small batches cannot flood the endpoint together).
+#[derive(Debug, Clone)]
+pub struct Retry {
+    /// Total time allowed from the first request.
+    pub timeout: Duration,
+    /// Permits for requests in flight.
+    pub permits: Arc<Semaphore>,
+}
+
+/// A key attribute's value, comparable: what makes two keys the same.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum KeyValue {
+    S(String),
+    N(String),
+    B(Vec<u8>),
+    Other(String),
+}
+
+/// A key's identity within a table: its attributes' names and values, in name order.
+type Fingerprint = Vec<(String, KeyValue)>;
+
+fn fingerprint<'a>(item: &Item, names: impl Iterator<Item = &'a String>) -> Fingerprint {
+    let mut print: Fingerprint = names
+        .map(|name| {
+            let value = match item.get(name) {
+                Some(AttributeValue::S(s)) => KeyValue::S(s.clone()),
+                Some(AttributeValue::N(n)) => KeyValue::N(n.clone()),
+                Some(AttributeValue::B(b)) => KeyValue::B(b.as_ref().to_vec()),
+                other => KeyValue::Other(format!("{other:?}")),
+            };
+            (name.clone(), value)
+        })
+        .collect();
+    print.sort_by(|a, b| a.0.cmp(&b.0));
+    print
+}
+
+/// Full jitter over an exponential ceiling: concurrent retriers spread out instead of colliding.
+fn pause(attempt: u32) -> Duration {
+    let ceiling = FIRST_PAUSE
+        .saturating_mul(1 << attempt.min(16))
+        .min(LONGEST_PAUSE);
+    ceiling.mul_f64(fastrand::f64())
+}
+
+fn add(total: &mut Capacity, more: Capacity) {
+    total.read += more.read;
+    total.write += more.write;
+}
+
+/// A batch request: sent as one call, answering with what it leaves to send again.
+trait Request: Sized + Clone + Send + 'static {
+    /// What the attempts gather, the leftovers included once they stop.
+    type Output: Default + Send + 'static;
+    /// Whether nothing is left.
+    fn is_empty(&self) -> bool;
+    /// Send it; fold what it got into `into` and answer with what it left.
+    fn send<'a>(self, backend: &'a dyn Backend, into: &'a mut Self::Output) -> BoxFuture<'a, Self>;
+    /// Record what was still left when the attempts stopped, and why.
+    fn finish(self, into: &mut Self::Output, gave_up: Option<String>);
+}
+
+impl Request for Vec<TableKeys> {
+    type Output = BatchGetOutput;
+
+    fn is_empty(&self) -> bool {
+        self.iter().all(|t| t.keys.is_empty())
+    }
+
+    fn send<'a>(
+        self,
+        backend: &'a dyn Backend,
+        into: &'a mut BatchGetOutput,
+    ) -> BoxFuture<'a, Self> {
+        Box::pin(async move {
+            let out = backend.batch_get(self).await?;
+            into.items.extend(out.items);
+            add(&mut into.capacity, out.capacity);
+            Ok(out.unprocessed)
+        })
+    }
+
+    fn finish(self, into: &mut BatchGetOutput, gave_up: Option<String>) {
+        into.unprocessed = self;
+        into.gave_up = gave_up;
+    }
+}
+
+impl Request for Vec<TableWrite> {
+    type Output = BatchWriteOutput;
+
+    fn is_empty(&self) -> bool {
+        <[TableWrite]>::is_empty(self)
+    }
+
+    fn send<'a>(
+        self,
+        backend: &'a dyn Backend,
+        into: &'a mut BatchWriteOutput,
+    ) -> BoxFuture<'a, Self> {
+        Box::pin(async move {
+            let out = backend.batch_write(self).await?;
+            add(&mut into.capacity, out.capacity);
+            Ok(out.unprocessed)
+        })
+    }
+
+    fn finish(self, into: &mut BatchWriteOutput, gave_up: Option<String>) {
+        into.unprocessed = self;
+        into.gave_up = gave_up;
+    }
+}
+
+/// Send `request` and then what it leaves, pausing between attempts, until nothing is left, the
+/// deadline passes, or transient failures keep coming. A permanent failure (a validation error, a
+/// missing table) is returned as it is.
+async fn until_done<T: Request>(
+    mut request: T,
+    deadline: Instant,
+    backend: &dyn Backend,
+    permits: &Semaphore,
+) -> Result<T::Output, Error> {
+    let mut output = T::Output::default();
+    let (mut attempt, mut failures) = (0, 0);
+    loop {
+        let outcome = {
+            let _permit = permits.acquire().await.map_err(|e| Error::Service {
+                code: "Closed".into(),
+                message: e.to_string(),
+            })?;
+            request.clone().send(backend, &mut output).await
+        };
+        let reason = match outcome {
+            Ok(left) if left.is_empty() => {
+                left.finish(&mut output, None);
+                return Ok(output);
+            }
+            Ok(left) => {
+                request = left;
+                failures = 0;
+                "DynamoDB still left them unprocessed".to_owned()
+            }
+            Err(err) if err.is_transient() => {
+                failures += 1;
+                if failures >= FAILURES_IN_A_ROW {
+                    let why = format!("{failures} failures in a row, the last: {err}");
+                    request.finish(&mut output, Some(why));
+                    return Ok(output);
+                }
+                err.to_string()
+            }
+            Err(err) => return Err(err),
+        };
+        let now = Instant::now();
+        if now >= deadline {
+            let why = format!("the retry time ran out ({reason})");
+            request.finish(&mut output, Some(why));
+            return Ok(output);
+        }
+        tokio::time::sleep(pause(attempt).min(deadline - now)).await;
+        attempt += 1;
+    }
+}
+
+/// Each request retried until done on its own task; every output once all have finished.
+async fn send_all<T: Request>(
+    backend: &Arc<dyn Backend>,
+    requests: Vec<T>,
+    retry: &Retry,
+) -> Result<Vec<T::Output>, Error> {
+    let deadline = Instant::now() + retry.timeout;
+    let mut tasks = JoinSet::new();
+    for request in requests {
+        let (backend, permits) = (Arc::clone(backend), Arc::clone(&retry.permits));
+        tasks.spawn(async move { until_done(request, deadline, &*backend, &permits).await });
+    }
+    joined(tasks).await
+}
+
+/// Read every key of `tables` (duplicates once), each table's items in the order of its keys;
+/// missing items are absent. Keys still unread when the retries give up are in `unprocessed`.
+pub async fn get_all(
+    backend: Arc<dyn Backend>,
+    tables: Vec<TableKeys>,
+    retry: Retry,
+) -> Result<BatchGetOutput, Error> {
+    let start = Instant::now();
+    let mut named = std::collections::HashSet::new();
+    if let Some(twice) = tables.iter().find(|t| !named.insert(t.table.as_str())) {
+        return Err(Error::Validation {
+            message: format!("a batch get names table '{}' twice", twice.table),
+        });
+    }
+    // Where each key sits in its table's list: the order results come back in.
+    let mut positions: Vec<HashMap<Fingerprint, usize>> = Vec::with_capacity(tables.len());
+    let mut unique: Vec<TableKeys> = Vec::with_capacity(tables.len());
+    for table in tables {
+        let names: Vec<String> = table
+            .keys
+            .first()
+            .map(|key| key.keys().cloned().collect())
+            .unwrap_or_default();
+        let mut seen = HashMap::new();
+        let mut keys = Vec::with_capacity(table.keys.len());
+        for key in table.keys {
+            let print = fingerprint(&key, names.iter());
+            if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(print) {
+                slot.insert(keys.len());
+                keys.push(key);
+            }
+        }
+        positions.push(seen);
+        unique.push(TableKeys { keys, ..table });
+    }
+    let index: HashMap<String, usize> = unique
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.table.clone(), i))
+        .collect();
+    let outputs = send_all(&backend, chunks(&unique, GET_LIMIT), &retry).await?;
+    let mut found: Vec<Vec<(usize, Item)>> = vec![Vec::new(); unique.len()];
+    let mut output = BatchGetOutput::default();
+    for got in outputs {
+        for (table, items) in got.items {
+            let Some(&i) = index.get(&table) else {
+                continue;
+            };
+            let names: Vec<String> = unique[i]
+                .keys
+                .first()
+                .map(|key| key.keys().cloned().collect())
+                .unwrap_or_default();
+            for item in items {
+                let position = positions[i].get(&fingerprint(&item, names.iter()));
+                found[i].push((position.copied().unwrap_or(usize::MAX), item));
+            }
+        }
+        output.unprocessed.extend(got.unprocessed);
+        add(&mut output.capacity, got.capacity);
+        output.gave_up = output.gave_up.or(got.gave_up);
+    }
+    output.items = unique
+        .into_iter()
+        .zip(found)
+        .map(|(table, mut items)| {
+            items.sort_by_key(|(position, _)| *position);
+            (
+                table.table,
+                items.into_iter().map(|(_, item)| item).collect(),
+            )
+        })
+        .collect();
+    output.unprocessed.retain(|t| !t.keys.is_empty());
+    output.capacity.duration = start.elapsed();
+    Ok(output)
+}
+
+/// Write every write of `writes`, which must hold no two writes of one key (DynamoDB refuses a
+/// request that does). Writes still unwritten when the retries give up are in `unprocessed`.
+pub async fn write_all(
+    backend: Arc<dyn Backend>,
+    writes: Vec<TableWrite>,
+    retry: Retry,
+) -> Result<BatchWriteOutput, Error> {
+    let start = Instant::now();
+    let requests = writes.chunks(WRITE_LIMIT).map(<[_]>::to_vec).collect();
+    let outputs = send_all(&backend, requests, &retry).await?;
+    let mut output = BatchWriteOutput::default();
+    for done in outputs {
+        output.unprocessed.extend(done.unprocessed);
+        add(&mut output.capacity, done.capacity);
+        output.gave_up = output.gave_up.or(done.gave_up);
+    }
+    output.capacity.duration = start.elapsed();
+    Ok(output)
+}
+
+/// Every task's result once all have finished (none is left running behind an error), or the
+/// first error.
+async fn joined<T: 'static>(mut tasks: JoinSet<Result<T, Error>>) -> Result<Vec<T>, Error> {
+    let mut results = Vec::with_capacity(tasks.len());
+    let mut first_error = None;
+    while let Some(joined) = tasks.join_next().await {
+        let result = joined.unwrap_or_else(|err| {
+            Err(Error::Service {
+                code: "TaskFailed".into(),
+                message: err.to_string(),
+            })
+        });
+        match result {
+            Ok(value) => results.push(value),
+            Err(err) => {
+                first_error.get_or_insert(err);
+            }
+        }
+    }
+    first_error.map_or(Ok(results), Err)
+}
+
+/// `tables`' keys in requests of at most `limit` keys, a table's read options kept with them.
+fn chunks(tables: &[TableKeys], limit: usize) -> Vec<Vec<TableKeys>> {
+    let mut requests: Vec<Vec<TableKeys>> = Vec::new();
+    let mut room = 0;
+    for table in tables {
+        let mut keys = table.keys.as_slice();
+        while !keys.is_empty() {
+            if room == 0 {
+                requests.push(Vec::new());
+                room = limit;
+            }
+            let (now, later) = keys.split_at(room.min(keys.len()));
+            room -= now.len();
+            if let Some(request) = requests.last_mut() {
+                request.push(TableKeys {
+                    keys: now.to_vec(),
+                    ..table.clone_options()
+                });
+            }
+            keys = later;
+        }
+    }
+    requests
+}
+
+impl TableKeys {
+    fn clone_options(&self) -> Self {
+        Self {
+            table: self.table.clone(),
+            keys: Vec::new(),
+            consistent_read: self.consistent_read,
+            projection: self.projection.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    fn key(pk: &str, sk: &str) -> Item {
+        HashMap::from([
+            ("pk".to_owned(), AttributeValue::S(pk.into())),
+            ("sk".to_owned(), AttributeValue::N(sk.into())),
+        ])
+    }
+
+    #[test]
+    fn chunks_respect_the_limit_across_tables() {
+        let tables = vec![
+            TableKeys {
+                table: "a".into(),
+                keys: (0..150).map(|i| key("a", &i.to_string())).collect(),
+                consistent_read: true,
+                projection: None,
+            },
+            TableKeys {
+                table: "b".into(),
+                keys: (0..60).map(|i| key("b", &i.to_string())).collect(),
+                ..TableKeys::default()
+            },
+        ];
+        let requests = chunks(&tables, GET_LIMIT);
+        let sizes: Vec<usize> = requests
+            .iter()
+            .map(|r| r.iter().map(|t| t.keys.len()).sum())
+            .collect();
+        assert_eq!(sizes, vec![100, 100, 10]);
+        assert_eq!(requests[1].len(), 2, "the second request holds both tables");
+        assert!(requests[1][0].consistent_read && !requests[1][1].consistent_read);
+        let total: HashSet<_> = requests
+            .iter()
+            .flatten()
+            .flat_map(|t| {
+                t.keys
+                    .iter()
+                    .map(|k| fingerprint(k, ["pk", "sk"].map(String::from).iter()))
+            })
+            .collect();
+        assert_eq!(total.len(), 210);
+    }
+
+    #[test]
+    fn fingerprints_ignore_attribute_order_and_other_attributes() {
+        let mut item = key("a", "1");
+        item.insert("other".into(), AttributeValue::S("x".into()));
+        let names = ["sk".to_owned(), "pk".to_owned()];
+        assert_eq!(
+            fingerprint(&item, names.iter()),
+            fingerprint(&key("a", "1"), names.iter().rev())
+        );
+        assert_ne!(
+            fingerprint(&key("a", "1"), names.iter()),
+            fingerprint(&key("a", "2"), names.iter())
+        );
+    }
+
+    #[test]
+    fn pauses_grow_but_stay_bounded() {
+        for attempt in 0..40 {
+            let ceiling = FIRST_PAUSE
+                .saturating_mul(1 << attempt.min(16))
+                .min(LONGEST_PAUSE);
+            assert!(pause(attempt) <= ceiling);
+        }
+    }
+}
