@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel
 
-from dynomodel import DynamoModel, Item, PartitionKey, dynamo_table, table_of
+from dynomodel import DynamoModel, Item, PartitionKey, dynamo_table, table_of, transact_get
 
 
 class Order(DynamoModel, table="orders"):
@@ -27,3 +27,12 @@ def misuse(item: Item) -> None:
     Order.from_item("not an item")  # error
     users.sync_save(Order(pk="a", total=Decimal(1)))  # error
     print(wrong)
+
+
+async def batch_misuse() -> None:
+    async with Order.batch_write() as batch:
+        batch.put(User(email="a"))  # error
+    orders: list[User] = await Order.batch_get(["a"])  # error
+    dicts: list[Order] = await Order.batch_get(["a"], as_dict=True)  # error
+    found: list[User | None] = await transact_get([(Order, "a")])  # error
+    print(orders, dicts, found)
