@@ -155,23 +155,10 @@ async def test_bad_values_raise_where_they_are_queued(order: Any) -> None:
     assert [o.sk for o in await order.batch_get([("C#1", 1), ("C#1", 2)])] == [1]
 
 
-async def test_a_batch_is_used_in_a_block_and_through_one_client(
-    order: Any, client: DynamoClient, endpoint: str
-) -> None:
+async def test_a_batch_is_used_in_a_block(order: Any) -> None:
     batch = order.batch_write()
     with pytest.raises(RuntimeError, match="with"):
         batch.put(order(pk="C#1", sk=1, total=Decimal(1)))
-    table = table_of(order)
-    table.client = DynamoClient(
-        endpoint_url=endpoint, region="us-east-1", access_key_id="x", secret_access_key="x"
-    )
-    try:
-        with pytest.raises(ValueError, match="another client"):
-            async with client.batch_write() as mixed:
-                mixed.put(order(pk="C#1", sk=1, total=Decimal(1)))
-    finally:
-        table.client = None
-    assert await order.get(pk="C#1", sk=1) is None
 
 
 def test_sync_batch_write_and_get(client: DynamoClient, table_name: str) -> None:

@@ -176,6 +176,9 @@ class BatchWrite(Generic[M]):
     sent, unless `discard_on_error=True`: then nothing more is sent (requests that already went
     out as they filled stay written).
 
+    Every request goes through the client the batch was made from (`Order.batch_write()`:
+    `Order`'s; `client.batch_write()`: that one), whatever client the models name.
+
     Batch writes carry no conditions (DynamoDB's BatchWriteItem has none): a `Version` field is
     written as the instance holds it, neither checked nor bumped, and no hooks run. Costs 1 WCU
     per KB of each item, as PutItem and DeleteItem would.
@@ -203,27 +206,19 @@ class BatchWrite(Generic[M]):
     def put(self, instance: M) -> None:
         """Queue a PutItem of the whole item (unknown attributes it was loaded with included);
         the item is encoded now, so a value DynamoDB cannot store raises here."""
-        table = self._table(type(instance))
+        table = mapped(type(instance))
         self._queue(table, True, table.codec.to_item(instance))
 
     def delete(self, instance: M) -> None:
         """Queue a DeleteItem of the instance's key."""
-        table = self._table(type(instance))
+        table = mapped(type(instance))
         self._queue(table, False, table._key_of(instance))
 
     def delete_by_key(self, target: type[M] | Table[M], key: KeyInput) -> None:
         """Queue a DeleteItem of `key` (a dict, a `(partition, sort)` tuple, or the partition
         key's value) in the table of `target`, a mapped model or a `Table`."""
-        table = self._table(target)
-        self._queue(table, False, table.codec.key(key_values(table, key)))
-
-    def _table(self, target: type[BaseModel] | Table[Any]) -> Table[Any]:
         table = mapped(target)
-        if table._client is not None and table._client is not self._client:
-            raise ValueError(
-                f"{table!r} uses another client than this batch: a batch goes through one client"
-            )
-        return table
+        self._queue(table, False, table.codec.key(key_values(table, key)))
 
     def _queue(self, table: Table[Any], put: bool, item: Item) -> None:
         if self._blocking is None:

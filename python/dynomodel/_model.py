@@ -418,6 +418,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[False] = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[Self]: ...
 
     @overload
@@ -435,6 +436,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[True],
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[dict[str, Any]]: ...
 
     @overload
@@ -452,6 +454,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[Any]: ...
 
     @classmethod
@@ -468,6 +471,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[Any]:
         """Query: the items under `partition_key`, a page at a time as `async for` asks;
         see `Table.query` for the parameters and what each request costs."""
@@ -482,6 +486,7 @@ class DynamoModel(BaseModel):
             last_evaluated_key=last_evaluated_key,
             as_dict=as_dict,
             projection=projection,
+            skip_hooks=skip_hooks,
         )
 
     @overload
@@ -499,6 +504,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[False] = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[Self]: ...
 
     @overload
@@ -516,6 +522,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[True],
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[dict[str, Any]]: ...
 
     @overload
@@ -533,6 +540,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[Any]: ...
 
     @classmethod
@@ -549,6 +557,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[Any]:
         """Blocking twin of `query`: iterate the result with `for`."""
         return table_of(cls).sync_query(
@@ -562,6 +571,7 @@ class DynamoModel(BaseModel):
             last_evaluated_key=last_evaluated_key,
             as_dict=as_dict,
             projection=projection,
+            skip_hooks=skip_hooks,
         )
 
     @overload
@@ -577,6 +587,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[False] = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[Self]: ...
 
     @overload
@@ -592,6 +603,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[True],
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[dict[str, Any]]: ...
 
     @overload
@@ -607,6 +619,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[Any]: ...
 
     @classmethod
@@ -621,6 +634,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[Any]:
         """Scan: every item, a page at a time (`segments=N` reads N segments concurrently);
         see `Table.scan`."""
@@ -633,6 +647,7 @@ class DynamoModel(BaseModel):
             last_evaluated_key=last_evaluated_key,
             as_dict=as_dict,
             projection=projection,
+            skip_hooks=skip_hooks,
         )
 
     @overload
@@ -648,6 +663,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[False] = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[Self]: ...
 
     @overload
@@ -663,6 +679,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[True],
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[dict[str, Any]]: ...
 
     @overload
@@ -678,6 +695,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[Any]: ...
 
     @classmethod
@@ -692,6 +710,7 @@ class DynamoModel(BaseModel):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[Any]:
         """Blocking twin of `scan`: iterate the result with `for`."""
         return table_of(cls).sync_scan(
@@ -703,6 +722,7 @@ class DynamoModel(BaseModel):
             last_evaluated_key=last_evaluated_key,
             as_dict=as_dict,
             projection=projection,
+            skip_hooks=skip_hooks,
         )
 
     @classmethod

@@ -279,6 +279,7 @@ class _Pages(Generic[R]):
         limit: int | None,
         page_size: int | None,
         last_evaluated_key: Mapping[str, Any] | None,
+        skip_hooks: bool = False,
     ) -> None:
         for name, value in (("limit", limit), ("page_size", page_size)):
             if value is not None and (isinstance(value, bool) or value < 1):
@@ -286,6 +287,7 @@ class _Pages(Generic[R]):
         if last_evaluated_key is not None and plan.segments:
             raise InvalidExpressionError("a parallel scan cannot resume from one key")
         self._plan = plan
+        self._skip_hooks = skip_hooks
         self._limit = limit
         self._page_size = page_size
         start = None if last_evaluated_key is None else dict(last_evaluated_key)
@@ -363,6 +365,8 @@ class _Pages(Generic[R]):
         if self._limit is not None:
             # Only a parallel scan can overshoot: each segment read up to the limit.
             items = items[: self._limit - self._returned]
+        if self._plan.shape == "models":
+            items = yield from self._plan.table._loaded(items, self._skip_hooks)
         self._returned += len(items)
         self._buffer.extend(items)
         self._last_handed = None
@@ -468,6 +472,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[False] = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[M]: ...
     @overload
     def query(
@@ -483,6 +488,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[True],
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[dict[str, Any]]: ...
     @overload
     def query(
@@ -498,6 +504,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[Any]: ...
     def query(
         self,
@@ -512,6 +519,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[Any]:
         """Query: the items under `partition_key`, in sort key order (descending with
         `scan_index_forward=False`), read a page at a time as `async for` asks.
@@ -521,6 +529,7 @@ class Reader(Generic[M]):
         request costs 0.5 RCU per 4 KB read (1 RCU consistent), summed over the page, not per
         item. `as_dict=True` gives dicts of the model's Python values; `projection` reads only
         the named attributes (as models only if every required field is among them).
+        The model's `after_load` runs on each model unless `skip_hooks`.
         """
         table, index = self._target()
         plan = plan_query(
@@ -535,7 +544,11 @@ class Reader(Generic[M]):
             as_dict=as_dict,
         )
         return Results(
-            plan, limit=limit, page_size=page_size, last_evaluated_key=last_evaluated_key
+            plan,
+            limit=limit,
+            page_size=page_size,
+            last_evaluated_key=last_evaluated_key,
+            skip_hooks=skip_hooks,
         )
 
     @overload
@@ -552,6 +565,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[False] = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[M]: ...
     @overload
     def sync_query(
@@ -567,6 +581,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[True],
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[dict[str, Any]]: ...
     @overload
     def sync_query(
@@ -582,6 +597,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[Any]: ...
     def sync_query(
         self,
@@ -596,6 +612,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[Any]:
         """Blocking twin of `query`: iterate the result with `for`."""
         table, index = self._target()
@@ -611,7 +628,11 @@ class Reader(Generic[M]):
             as_dict=as_dict,
         )
         return SyncResults(
-            plan, limit=limit, page_size=page_size, last_evaluated_key=last_evaluated_key
+            plan,
+            limit=limit,
+            page_size=page_size,
+            last_evaluated_key=last_evaluated_key,
+            skip_hooks=skip_hooks,
         )
 
     @overload
@@ -626,6 +647,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[False] = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[M]: ...
     @overload
     def scan(
@@ -639,6 +661,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[True],
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[dict[str, Any]]: ...
     @overload
     def scan(
@@ -652,6 +675,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[Any]: ...
     def scan(
         self,
@@ -664,12 +688,14 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> Results[Any]:
         """Scan: every item, a page at a time. Reads (and pays for) the whole table or index:
         0.5 RCU per 4 KB eventually consistent, whatever the filter drops.
 
         With `segments=N`, a parallel scan: N segments read concurrently on the Rust runtime,
-        one request per segment per page; it cannot resume from `last_evaluated_key`.
+        one request per segment per page; it cannot resume from `last_evaluated_key`. The
+        model's `after_load` runs on each model unless `skip_hooks`.
         """
         table, index = self._target()
         plan = plan_scan(
@@ -682,7 +708,11 @@ class Reader(Generic[M]):
             segments=segments,
         )
         return Results(
-            plan, limit=limit, page_size=page_size, last_evaluated_key=last_evaluated_key
+            plan,
+            limit=limit,
+            page_size=page_size,
+            last_evaluated_key=last_evaluated_key,
+            skip_hooks=skip_hooks,
         )
 
     @overload
@@ -697,6 +727,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[False] = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[M]: ...
     @overload
     def sync_scan(
@@ -710,6 +741,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: Literal[True],
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[dict[str, Any]]: ...
     @overload
     def sync_scan(
@@ -723,6 +755,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[Any]: ...
     def sync_scan(
         self,
@@ -735,6 +768,7 @@ class Reader(Generic[M]):
         last_evaluated_key: Mapping[str, Any] | None = None,
         as_dict: bool = False,
         projection: Projection | None = None,
+        skip_hooks: bool = False,
     ) -> SyncResults[Any]:
         """Blocking twin of `scan`: iterate the result with `for`."""
         table, index = self._target()
@@ -748,7 +782,11 @@ class Reader(Generic[M]):
             segments=segments,
         )
         return SyncResults(
-            plan, limit=limit, page_size=page_size, last_evaluated_key=last_evaluated_key
+            plan,
+            limit=limit,
+            page_size=page_size,
+            last_evaluated_key=last_evaluated_key,
+            skip_hooks=skip_hooks,
         )
 
     async def count(

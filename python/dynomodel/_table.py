@@ -508,14 +508,18 @@ class Table(Reader[M]):
 
     # -- the operations, written once
 
+    def _runs(self, hook: str, skip_hooks: bool) -> bool:
+        """Whether the model has `hook` and this call runs it."""
+        return hook in self._hooks and not (skip_hooks or self.skip_hooks)
+
     def _hook(self, name: str, instance: Any, skip_hooks: bool) -> Steps[None]:
         """Run the model's hook `name` on `instance`, unless it has none or hooks are skipped."""
-        if name in self._hooks and not (skip_hooks or self.skip_hooks):
+        if self._runs(name, skip_hooks):
             yield Hook(getattr(instance, name))
 
     def _loaded(self, items: list[M], skip_hooks: bool) -> Steps[list[M]]:
         """`after_load` on each model read."""
-        if "after_load" in self._hooks and not (skip_hooks or self.skip_hooks):
+        if self._runs("after_load", skip_hooks):
             for item in items:
                 yield Hook(item.after_load)  # type: ignore[attr-defined]
         return items

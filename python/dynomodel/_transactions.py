@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -49,6 +49,8 @@ class _Action:
     """Validated field values an update writes, set on the instance after the commit."""
     hooks: str | None = None
     """`save`, `update` or `delete`: the hooks run around the commit on the instance."""
+    rebuild: Callable[[], _Action] | None = None
+    """Compiles the action again: after a `before_*` hook changed the instance."""
 
 
 class Transaction:
@@ -82,6 +84,7 @@ class Transaction:
         skip_hooks: bool = False,
     ) -> None:
         self._client = client
+        self._explicit = client is not None
         self._token = client_request_token
         self._skip_hooks = skip_hooks
         self._actions: list[_Action] = []
@@ -89,10 +92,11 @@ class Transaction:
 
     def put(self, instance: BaseModel, *, condition: Condition | None = None) -> None:
         """Put the whole item, if `condition` (and its version) holds."""
-        table = mapped(type(instance))
-        item, guarded, version = table._put_request(instance, condition)
-        self._add(
-            _Action(
+
+        def build() -> _Action:
+            table = mapped(type(instance))
+            item, guarded, version = table._put_request(instance, condition)
+            return _Action(
                 "put",
                 table,
                 table._key_of(instance),
@@ -101,8 +105,10 @@ class Transaction:
                 instance=instance,
                 version=version,
                 hooks="save",
+                rebuild=build,
             )
-        )
+
+        self._add(build())
 
     def update(
         self,
@@ -116,22 +122,23 @@ class Transaction:
         """Update an item: an instance (its key, its version), or a model (or `Table`) and a
         key. `actions` and the named field values as in `Table.update`; the item must exist."""
         table, instance, item_key = self._target(target, key)
-        if instance is not None:
-            values = table._validated(instance, changes)
-            expected = (
-                None if table.version_field is None else getattr(instance, table.version_field)
+
+        def build() -> _Action:
+            fields = dict(changes)
+            if instance is not None:
+                values = table._validated(instance, fields)
+                version_field = table.version_field
+                expected = None if version_field is None else getattr(instance, version_field)
+                known = True
+            else:
+                known = table.version_field in fields
+                expected = fields.pop(table.version_field) if known else None  # type: ignore[arg-type]
+                values = table._validated_values(fields)
+            every, guarded, version = table._versioned(
+                [*actions, *table._field_actions(values)], condition, expected, known
             )
-            known = True
-        else:
-            known = table.version_field in changes
-            expected = changes.pop(table.version_field) if known else None  # type: ignore[arg-type]
-            values = table._validated_values(changes)
-        every, guarded, version = table._versioned(
-            [*actions, *table._field_actions(values)], condition, expected, known
-        )
-        update, condition_expression = table._update_request(every, guarded)
-        self._add(
-            _Action(
+            update, condition_expression = table._update_request(every, guarded)
+            return _Action(
                 "update",
                 table,
                 item_key,
@@ -142,8 +149,10 @@ class Transaction:
                 version=version,
                 changes=values if instance is not None else {},
                 hooks=None if instance is None else "update",
+                rebuild=build,
             )
-        )
+
+        self._add(build())
 
     def delete(
         self,
@@ -154,19 +163,23 @@ class Transaction:
     ) -> None:
         """Delete an item: an instance (checked against its version), or a model and a key."""
         table, instance, item_key = self._target(target, key)
-        if instance is not None:
-            condition = table._delete_condition(instance, condition)
-        self._add(
-            _Action(
+
+        def build() -> _Action:
+            guarded = condition
+            if instance is not None:
+                guarded = table._delete_condition(instance, condition)
+            return _Action(
                 "delete",
                 table,
                 item_key,
                 item_key,
-                condition=_condition(condition),
+                condition=_condition(guarded),
                 instance=instance,
                 hooks=None if instance is None else "delete",
+                rebuild=build,
             )
-        )
+
+        self._add(build())
 
     def condition_check(
         self,
@@ -219,10 +232,13 @@ class Transaction:
                 f"the transaction already has an action on {action.table.model.__name__} "
                 f"{dict(identity[1])}: DynamoDB allows one action per item"
             )
-        chosen = self._client or action.table.client
-        if action.table._client is not None and action.table._client is not chosen:
-            raise ValueError(f"{action.table!r} uses another client than this transaction")
-        self._client = chosen
+        if self._client is None:
+            self._client = action.table.client
+        elif not self._explicit and action.table._client not in (None, self._client):
+            raise ValueError(
+                f"{action.table!r} uses another client than the transaction's first action: "
+                "pass the client to transaction()"
+            )
         self._items.add(identity)
         self._actions.append(action)
 
@@ -230,10 +246,14 @@ class Transaction:
         if not self._actions:
             return
         client = self._client or get_default_client()
-        for action in self._actions:
-            if action.hooks is not None:
-                hook = f"before_{action.hooks}"
-                yield from action.table._hook(hook, action.instance, self._skip_hooks)
+        for position, action in enumerate(self._actions):
+            hook = f"before_{action.hooks}"
+            if action.hooks is None or not action.table._runs(hook, self._skip_hooks):
+                continue
+            yield from action.table._hook(hook, action.instance, self._skip_hooks)
+            if action.rebuild is not None:
+                # The hook may have changed the instance: what is sent must show it.
+                self._actions[position] = action.rebuild()
         sent = [(a.kind, a.table.name, a.sent, a.update, a.condition) for a in self._actions]
         try:
             yield Call(client._native.transact_write, (sent, self._token))
@@ -281,7 +301,8 @@ def transaction(
     skip_hooks: bool = False,
 ) -> Transaction:
     """A transaction: `async with dynomodel.transaction() as tx:` (or `with`); see
-    `Transaction`. Without `client`, the client of the first action's model."""
+    `Transaction`. It goes through `client`, or without one through the client of the first
+    action's model (models naming other clients are then refused)."""
     return Transaction(client, client_request_token=client_request_token, skip_hooks=skip_hooks)
 
 
