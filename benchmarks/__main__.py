@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from . import client, codec, query
+from . import batch, client, codec, query
 
 if __name__ == "__main__":
     codec.run()
     client.run()
     query.run()
+    batch.run()

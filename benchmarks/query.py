@@ -81,7 +81,9 @@ class Timing:
     wall: float
 
 
-def measure_all(runs: Mapping[str, Callable[[], object]]) -> dict[str, Timing]:
+def measure_all(
+    runs: Mapping[str, Callable[[], object]], repeats: int = REPEATS
+) -> dict[str, Timing]:
     """Median CPU and wall seconds per run, after a warm-up; the runs take turns, so a server's
     drift (DynamoDB Local's JIT, its GC) lands on every library alike. The GC policy is
     `_report.measure`'s: the fixtures are frozen out of the cyclic GC unless
@@ -94,7 +96,7 @@ def measure_all(runs: Mapping[str, Callable[[], object]]) -> dict[str, Timing]:
     cpu: dict[str, list[float]] = {name: [] for name in runs}
     wall: dict[str, list[float]] = {name: [] for name in runs}
     try:
-        for _ in range(REPEATS):
+        for _ in range(repeats):
             for name, run in runs.items():
                 start_cpu, start_wall = time.process_time(), time.perf_counter()
                 result = run()

@@ -1,4 +1,4 @@
-"""dynomodel quickstart: declare a model, store it in DynamoDB, query, update and delete it.
+"""dynomodel quickstart: declare a model, store it in DynamoDB, query, update, batch, transact.
 
 Run with `make demo`: it starts a DynamoDB Local on loopback and points the default client at it
 through AWS_ENDPOINT_URL_DYNAMODB, the standard AWS variable (the same code runs against AWS).
@@ -14,16 +14,20 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel
 
+import dynomodel
 from dynomodel import (
+    TTL,
     DynamoModel,
     GlobalIndex,
     PartitionKey,
     SortKey,
+    Version,
     attr,
     dynamo_table,
+    expires_in,
     table_of,
 )
-from dynomodel.exceptions import EncodeError
+from dynomodel.exceptions import ConditionalCheckFailedError, EncodeError, TransactionCanceledError
 
 
 class Line(BaseModel):
@@ -45,6 +49,16 @@ class Order(DynamoModel, table="orders"):
     by_status: ClassVar[GlobalIndex] = GlobalIndex(
         "status-index", partition_key="status", sort_key="placed_at"
     )
+
+
+class Cart(DynamoModel, table="carts"):
+    customer: Annotated[str, PartitionKey]
+    items: int = 0
+    version: Annotated[int, Version] = 0  # optimistic locking
+    expires: Annotated[dt.datetime | None, TTL] = None  # DynamoDB deletes the cart after this
+
+    def after_load(self) -> None:  # a hook: runs on every Cart read
+        print(f"    (loaded the cart of {self.customer}, version {self.version})")
 
 
 @dynamo_table("users", partition_key="email")
@@ -116,6 +130,36 @@ async def main() -> None:
     await users.create_table()
     await users.save(User(email="ann@example.com", name="Ann"))
     print("  user:", await users.get(email="ann@example.com"))
+
+    print("\nBatches, transactions, versions:")
+    async with Order.batch_write() as batch:  # 25 writes a request, unprocessed ones retried
+        for n in range(100, 160):
+            batch.put(order.model_copy(update={"order_id": f"ORDER#{n}", "total": Decimal(n)}))
+    found = await Order.batch_get([("CUSTOMER#1", f"ORDER#{n}") for n in range(150, 170)])
+    print(f"  batch: wrote 60, read {len(found)} of 20 keys (10 exist), first {found[0].order_id}")
+    await Cart.create_table()
+    print("  TTL on:", await table_of(Cart).client.time_to_live("carts"))
+    cart = Cart(customer="CUSTOMER#1", expires=expires_in(dt.timedelta(days=7)))
+    await cart.save()
+    stale = cart.model_copy()
+    async with dynomodel.transaction() as tx:  # one TransactWriteItems: all or nothing
+        tx.update(cart, items=1)
+        tx.update(Order, ("CUSTOMER#1", "ORDER#100"), actions=[attr(Order.total).increment(1)])
+    print("  transaction applied; cart version", cart.version)
+    try:
+        await stale.save()
+    except ConditionalCheckFailedError:
+        print("  a stale copy cannot overwrite it (version", stale.version, "is behind)")
+    try:
+        async with dynomodel.transaction() as tx:
+            tx.put(stale)
+            tx.delete(Order, ("CUSTOMER#1", "ORDER#101"))
+    except TransactionCanceledError as error:
+        print("  canceled:", error.failed[0].code, "on", error.failed[0].model.__name__)
+    fresh, kept = await dynomodel.transact_get(
+        [(Cart, "CUSTOMER#1"), (Order, ("CUSTOMER#1", "ORDER#101"))]
+    )
+    print("  transact_get:", fresh and fresh.items, "item(s) in the cart; order kept:", bool(kept))
 
 
 if __name__ == "__main__":
