@@ -16,7 +16,20 @@ use crate::{
 
 const ALL_OLD: ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure::AllOld;
 
-/// The SDK's builders for the four actions share no trait; each sets the same expression fields.
+/// The SDK's builders for the four actions share no trait, but each takes the same expression
+/// fields: this sets them once for all four.
+macro_rules! guarded {
+    ($builder:expr, $condition:expr, $names:expr, $values:expr) => {
+        $builder
+            .set_condition_expression($condition)
+            .set_expression_attribute_names($names)
+            .set_expression_attribute_values($values)
+            .return_values_on_condition_check_failure(ALL_OLD)
+            .build()
+            .map_err(invalid)?
+    };
+}
+
 fn action(action: TransactAction) -> Result<TransactWriteItem, Error> {
     let item = match action {
         TransactAction::Put {
@@ -29,16 +42,8 @@ fn action(action: TransactAction) -> Result<TransactWriteItem, Error> {
                 names,
                 values,
             } = placeholders([condition]);
-            let put = Put::builder()
-                .table_name(table)
-                .set_item(Some(item))
-                .set_condition_expression(condition)
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values)
-                .return_values_on_condition_check_failure(ALL_OLD)
-                .build()
-                .map_err(invalid)?;
-            TransactWriteItem::builder().put(put)
+            let put = Put::builder().table_name(table).set_item(Some(item));
+            TransactWriteItem::builder().put(guarded!(put, condition, names, values))
         }
         TransactAction::Update {
             table,
@@ -54,14 +59,8 @@ fn action(action: TransactAction) -> Result<TransactWriteItem, Error> {
             let update = Update::builder()
                 .table_name(table)
                 .set_key(Some(key))
-                .set_update_expression(update)
-                .set_condition_expression(condition)
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values)
-                .return_values_on_condition_check_failure(ALL_OLD)
-                .build()
-                .map_err(invalid)?;
-            TransactWriteItem::builder().update(update)
+                .set_update_expression(update);
+            TransactWriteItem::builder().update(guarded!(update, condition, names, values))
         }
         TransactAction::Delete {
             table,
@@ -73,16 +72,8 @@ fn action(action: TransactAction) -> Result<TransactWriteItem, Error> {
                 names,
                 values,
             } = placeholders([condition]);
-            let delete = Delete::builder()
-                .table_name(table)
-                .set_key(Some(key))
-                .set_condition_expression(condition)
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values)
-                .return_values_on_condition_check_failure(ALL_OLD)
-                .build()
-                .map_err(invalid)?;
-            TransactWriteItem::builder().delete(delete)
+            let delete = Delete::builder().table_name(table).set_key(Some(key));
+            TransactWriteItem::builder().delete(guarded!(delete, condition, names, values))
         }
         TransactAction::ConditionCheck {
             table,
@@ -96,14 +87,8 @@ fn action(action: TransactAction) -> Result<TransactWriteItem, Error> {
             } = placeholders([Some(condition)]);
             let check = ConditionCheck::builder()
                 .table_name(table)
-                .set_key(Some(key))
-                .set_condition_expression(condition)
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values)
-                .return_values_on_condition_check_failure(ALL_OLD)
-                .build()
-                .map_err(invalid)?;
-            TransactWriteItem::builder().condition_check(check)
+                .set_key(Some(key));
+            TransactWriteItem::builder().condition_check(guarded!(check, condition, names, values))
         }
     };
     Ok(item.build())
