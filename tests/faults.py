@@ -58,7 +58,11 @@ _JSON_TYPE = "application/x-amz-json-1.0"
 
 @dataclass(frozen=True)
 class FaultRates:
-    """Probability of each fault per request; what is left over is forwarded cleanly."""
+    """Probability of each fault per request; what is left over is forwarded cleanly.
+
+    A partial rate of 1 reports at least one write or key unprocessed every time, so a batch
+    could never finish; keep it below 1.
+    """
 
     throttle: float = 0.0
     server_error: float = 0.0
@@ -286,7 +290,12 @@ def _not_relayed(name: str) -> bool:
 
 
 class FaultProxy:
-    """Forwards to `upstream`, injecting faults at `rates`; a context manager that starts it."""
+    """Forwards to `upstream`, injecting faults at `rates`; a context manager that starts it.
+
+    `counts` holds, per request, one of the fault kinds, "forwarded" for a clean pass (including
+    a partial drawn for a transaction, or for a batch that upstream rejected), or "error" when
+    upstream could not be reached; "requests" is the total.
+    """
 
     def __init__(self, upstream: str, rates: FaultRates, seed: int = 0) -> None:
         parts = urlsplit(upstream)
