@@ -9,7 +9,7 @@ and jitter, for up to `timeout` seconds; whatever is still not done then is rais
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from ._calls import Call, Steps
+from ._client import BATCH_TIMEOUT
 from ._expressions import ExpressionBuilder
 from ._reads import Projection, Shape, projection_paths, read_shape
 from ._table import CallCost, Table, TableStats, table_of
@@ -37,13 +38,10 @@ value alone for a table without a sort key."""
 WRITE_LIMIT = 25
 """Writes in one BatchWriteItem."""
 
-DEFAULT_TIMEOUT = 60.0
-"""Seconds a batch keeps retrying what DynamoDB leaves unprocessed."""
-
 
 def key_values(table: Table[Any], key: KeyInput) -> dict[str, Any]:
     """The key fields' values of `key`, in any of the `KeyInput` forms."""
-    fields = table._key_fields()
+    fields = table.key_fields
     if isinstance(key, Mapping):
         return dict(key)
     if isinstance(key, tuple):
@@ -160,6 +158,9 @@ class BatchGetResults:
 _Write = tuple[str, bool, Item]
 """(table, is_put, item or key): one write as the native client takes it."""
 
+_Identity = tuple[str, tuple[tuple[str, Any], ...]]
+"""(table, key values): which item a write is to."""
+
 
 class BatchWrite(Generic[M]):
     """Puts and deletes sent with BatchWriteItem, 25 to a request, as the requests fill.
@@ -189,15 +190,15 @@ class BatchWrite(Generic[M]):
         client: DynamoClient,
         *,
         discard_on_error: bool = False,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = BATCH_TIMEOUT,
     ) -> None:
         self._client = client
         self._discard_on_error = discard_on_error
         self._timeout = timeout
         self._blocking: bool | None = None
-        self._queued: dict[tuple[str, Hashable], _Write] = {}
+        self._queued: dict[_Identity, _Write] = {}
         self._sent: list[asyncio.Future[Any]] = []
-        self._in_flight: dict[tuple[str, Hashable], asyncio.Future[Any]] = {}
+        self._in_flight: dict[_Identity, asyncio.Future[Any]] = {}
         self._unprocessed: list[tuple[str, str, dict[str, Any]]] = []
         self._gave_up: str | None = None
         self.stats = TableStats()
@@ -223,7 +224,7 @@ class BatchWrite(Generic[M]):
     def _queue(self, table: Table[Any], put: bool, item: Item) -> None:
         if self._blocking is None:
             raise RuntimeError("use the batch as `with` / `async with` block")
-        identity = (table.name, _key_identity(table, item))
+        identity = (table.name, table._identity(item))
         self._queued.pop(identity, None)
         self._queued[identity] = (table.name, put, item)
         if len(self._queued) >= WRITE_LIMIT:
@@ -306,10 +307,3 @@ class BatchWrite(Generic[M]):
         if failures:
             raise failures[0]
         self._raise_unprocessed()
-
-
-def _key_identity(table: Table[Any], item: Item) -> Hashable:
-    """What makes two writes the same item: the key attributes' values."""
-    return tuple(
-        next(iter(item[table.codec.attribute(field)].items())) for field in table._key_fields()
-    )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=BaseModel)
 
 __all__ = [
+    "BATCH_TIMEOUT",
     "DynamoClient",
     "KeyDefinition",
     "TableDescription",
@@ -30,6 +31,9 @@ KeyDefinition = tuple[str, Literal["S", "N", "B"]]
 """A key attribute: its name and DynamoDB type."""
 
 BillingMode = Literal["PAY_PER_REQUEST", "PROVISIONED"]
+
+BATCH_TIMEOUT = 60.0
+"""Seconds a batch keeps sending again what DynamoDB leaves unprocessed, by default."""
 
 
 @dataclass(frozen=True)
@@ -233,7 +237,7 @@ class DynamoClient:
         *,
         consistent_read: bool | None = None,
         skip_hooks: bool = False,
-        timeout: float = 60.0,
+        timeout: float = BATCH_TIMEOUT,
     ) -> BatchGetResults:
         """BatchGetItem of the keys of several models (or tables) at once: `results[Order]` is
         the list of orders found, in the order of their keys. As `Table.batch_get`: requests of
@@ -247,13 +251,13 @@ class DynamoClient:
         *,
         consistent_read: bool | None = None,
         skip_hooks: bool = False,
-        timeout: float = 60.0,
+        timeout: float = BATCH_TIMEOUT,
     ) -> BatchGetResults:
         """Blocking twin of `batch_get`."""
         return run_sync(self._batch_get(requests, consistent_read, skip_hooks, timeout))
 
     def batch_write(
-        self, *, discard_on_error: bool = False, timeout: float = 60.0
+        self, *, discard_on_error: bool = False, timeout: float = BATCH_TIMEOUT
     ) -> BatchWrite[BaseModel]:
         """A batch of puts and deletes of any mapped models, tables mixed:
         `async with client.batch_write() as batch:` (see `BatchWrite`)."""
@@ -262,7 +266,7 @@ class DynamoClient:
         return BatchWrite(self, discard_on_error=discard_on_error, timeout=timeout)
 
     def sync_batch_write(
-        self, *, discard_on_error: bool = False, timeout: float = 60.0
+        self, *, discard_on_error: bool = False, timeout: float = BATCH_TIMEOUT
     ) -> BatchWrite[BaseModel]:
         """The same batch for `with client.sync_batch_write() as batch:`."""
         return self.batch_write(discard_on_error=discard_on_error, timeout=timeout)

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from ._batches import BatchWrite, KeyInput
 from ._calls import run_async, run_sync
-from ._client import DynamoClient, TableDescription
+from ._client import BATCH_TIMEOUT, DynamoClient, TableDescription
 from ._codec import ModelCodec
 from ._expressions import Condition, UpdateAction
 from ._hooks import default_hook
@@ -308,7 +308,7 @@ class DynamoModel(BaseModel):
         projection: Projection | None = None,
         as_dict: Literal[False] = False,
         skip_hooks: bool = False,
-        timeout: float = 60.0,
+        timeout: float = BATCH_TIMEOUT,
     ) -> list[Self]: ...
 
     @overload
@@ -321,7 +321,7 @@ class DynamoModel(BaseModel):
         projection: Projection | None = None,
         as_dict: Literal[True],
         skip_hooks: bool = False,
-        timeout: float = 60.0,
+        timeout: float = BATCH_TIMEOUT,
     ) -> list[dict[str, Any]]: ...
 
     @classmethod
@@ -333,7 +333,7 @@ class DynamoModel(BaseModel):
         projection: Projection | None = None,
         as_dict: bool = False,
         skip_hooks: bool = False,
-        timeout: float = 60.0,
+        timeout: float = BATCH_TIMEOUT,
     ) -> list[Any]:
         """BatchGetItem of any number of keys, in requests of 100, unprocessed keys retried;
         the items in the order of their keys, missing ones absent. See `Table.batch_get`."""
@@ -352,7 +352,7 @@ class DynamoModel(BaseModel):
         projection: Projection | None = None,
         as_dict: Literal[False] = False,
         skip_hooks: bool = False,
-        timeout: float = 60.0,
+        timeout: float = BATCH_TIMEOUT,
     ) -> list[Self]: ...
 
     @overload
@@ -365,7 +365,7 @@ class DynamoModel(BaseModel):
         projection: Projection | None = None,
         as_dict: Literal[True],
         skip_hooks: bool = False,
-        timeout: float = 60.0,
+        timeout: float = BATCH_TIMEOUT,
     ) -> list[dict[str, Any]]: ...
 
     @classmethod
@@ -377,7 +377,7 @@ class DynamoModel(BaseModel):
         projection: Projection | None = None,
         as_dict: bool = False,
         skip_hooks: bool = False,
-        timeout: float = 60.0,
+        timeout: float = BATCH_TIMEOUT,
     ) -> list[Any]:
         """Blocking twin of `batch_get`."""
         read = table_of(cls)._batch_get(
@@ -387,7 +387,7 @@ class DynamoModel(BaseModel):
 
     @classmethod
     def batch_write(
-        cls, *, discard_on_error: bool = False, timeout: float = 60.0
+        cls, *, discard_on_error: bool = False, timeout: float = BATCH_TIMEOUT
     ) -> BatchWrite[Self]:
         """`async with Order.batch_write() as batch: batch.put(order)`: BatchWriteItem in
         requests of 25, sent as they fill and on exit, unprocessed writes retried until written.
@@ -396,7 +396,7 @@ class DynamoModel(BaseModel):
 
     @classmethod
     def sync_batch_write(
-        cls, *, discard_on_error: bool = False, timeout: float = 60.0
+        cls, *, discard_on_error: bool = False, timeout: float = BATCH_TIMEOUT
     ) -> BatchWrite[Self]:
         """`with Order.sync_batch_write() as batch:`: the blocking form of `batch_write`."""
         return table_of(cls).sync_batch_write(discard_on_error=discard_on_error, timeout=timeout)

@@ -161,7 +161,7 @@ def _plan(
     shape = read_shape(table, index, paths, as_dict)
     reading = _with_placeholders(builder, [key_text, filter_text, projection_text])
     key_condition, filter_expression, projection_expression = reading
-    keys = table._key_fields()
+    keys = list(table.key_fields)
     if index is not None:
         index_keys = _keys_of(table, index)
         keys += [k for k in index_keys if k is not None and k not in keys]
@@ -248,7 +248,7 @@ def _projected_fields(
     if index is None or index.projection == "ALL":
         return None
     included: set[str] = set() if index.projection == "KEYS_ONLY" else set(index.projection)
-    keys = {*table._key_fields(), *(k for k in _keys_of(table, index) if k)}
+    keys = {*table.key_fields, *(k for k in _keys_of(table, index) if k)}
     return (included | keys) & fields
 
 

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast, overlo
 from pydantic import BaseModel, TypeAdapter
 
 from ._calls import Call, Hook, Steps, run_async, run_sync
-from ._client import DynamoClient, KeyDefinition, TableDescription, get_default_client
+from ._client import (
+    BATCH_TIMEOUT,
+    DynamoClient,
+    KeyDefinition,
+    TableDescription,
+    get_default_client,
+)
 from ._codec import ModelCodec
 from ._expressions import Condition, ExpressionBuilder, UpdateAction, Value
 from ._hooks import active_hooks
@@ -101,6 +107,8 @@ class Table(Reader[M]):
         "codec",
         "consistent_read",
         "indexes",
+        "key_attributes",
+        "key_fields",
         "model",
         "name",
         "partition_key",
@@ -138,7 +146,9 @@ class Table(Reader[M]):
         self.name = name
         self.partition_key = partition_key
         self.sort_key = sort_key
-        keys = [partition_key] if sort_key is None else [partition_key, sort_key]
+        keys = (partition_key,) if sort_key is None else (partition_key, sort_key)
+        self.key_fields = keys
+        """The key fields, partition key first."""
         self.version_field = marked_field(model, Version)
         """The `Annotated[int, Version]` field, if any."""
         self.ttl_field = marked_field(model, TTL)
@@ -149,6 +159,8 @@ class Table(Reader[M]):
         epoch = [] if self.ttl_field is None else [self.ttl_field]
         self.codec: ModelCodec[M] = ModelCodec(model, keys, epoch)
         """The model's compiled codec (its plan, keys included)."""
+        self.key_attributes = tuple(self.codec.attribute(k) for k in keys)
+        """The key fields' stored attribute names."""
         self.skip_hooks = skip_hooks
         self._hooks = active_hooks(model)
         self._client = client
@@ -398,7 +410,7 @@ class Table(Reader[M]):
         projection: Projection | None = None,
         as_dict: Literal[False] = False,
         skip_hooks: bool = False,
-        timeout: float = 60.0,
+        timeout: float = BATCH_TIMEOUT,
     ) -> list[M]: ...
 
     @overload
@@ -410,7 +422,7 @@ class Table(Reader[M]):
         projection: Projection | None = None,
         as_dict: Literal[True],
         skip_hooks: bool = False,
-        timeout: float = 60.0,
+        timeout: float = BATCH_TIMEOUT,
     ) -> list[dict[str, Any]]: ...
 
     async def batch_get(
@@ -421,13 +433,14 @@ class Table(Reader[M]):
         projection: Projection | None = None,
         as_dict: bool = False,
         skip_hooks: bool = False,
-        timeout: float = 60.0,
+        timeout: float = BATCH_TIMEOUT,
     ) -> list[Any]:
         """BatchGetItem of any number of keys (dicts, `(partition, sort)` tuples, or partition
         values): requests of 100 keys sent concurrently, duplicate keys read once, unprocessed
         keys retried with exponential backoff and jitter for up to `timeout` seconds, then
         `BatchIncompleteError` listing the keys not read. The items come back in the order of
-        their keys; missing items are simply absent. `after_load` runs on each model.
+        their keys (unless a projection leaves key attributes out: those items come after);
+        missing items are simply absent. `after_load` runs on each model.
 
         Costs what GetItem would per item (0.5 RCU per 4 KB, 1 RCU consistent).
         """
@@ -444,7 +457,7 @@ class Table(Reader[M]):
         projection: Projection | None = None,
         as_dict: Literal[False] = False,
         skip_hooks: bool = False,
-        timeout: float = 60.0,
+        timeout: float = BATCH_TIMEOUT,
     ) -> list[M]: ...
 
     @overload
@@ -456,7 +469,7 @@ class Table(Reader[M]):
         projection: Projection | None = None,
         as_dict: Literal[True],
         skip_hooks: bool = False,
-        timeout: float = 60.0,
+        timeout: float = BATCH_TIMEOUT,
     ) -> list[dict[str, Any]]: ...
 
     def sync_batch_get(
@@ -467,7 +480,7 @@ class Table(Reader[M]):
         projection: Projection | None = None,
         as_dict: bool = False,
         skip_hooks: bool = False,
-        timeout: float = 60.0,
+        timeout: float = BATCH_TIMEOUT,
     ) -> list[Any]:
         """Blocking twin of `batch_get`."""
         return run_sync(
@@ -475,7 +488,7 @@ class Table(Reader[M]):
         )
 
     def batch_write(
-        self, *, discard_on_error: bool = False, timeout: float = 60.0
+        self, *, discard_on_error: bool = False, timeout: float = BATCH_TIMEOUT
     ) -> BatchWrite[M]:
         """A batch of puts and deletes: `async with table.batch_write() as batch:`
         (see `BatchWrite`)."""
@@ -484,7 +497,7 @@ class Table(Reader[M]):
         return BatchWrite(self.client, discard_on_error=discard_on_error, timeout=timeout)
 
     def sync_batch_write(
-        self, *, discard_on_error: bool = False, timeout: float = 60.0
+        self, *, discard_on_error: bool = False, timeout: float = BATCH_TIMEOUT
     ) -> BatchWrite[M]:
         """A batch of puts and deletes for `with table.sync_batch_write() as batch:`; each full
         request is sent as `put` fills it."""
@@ -647,7 +660,7 @@ class Table(Reader[M]):
         condition: Condition | None,
         skip_hooks: bool,
     ) -> Steps[M]:
-        keys = self._key_fields()
+        keys = self.key_fields
         missing = [k for k in keys if k not in values]
         if missing:
             raise TypeError(f"{self.model.__name__}.update_by_key needs the key fields {missing}")
@@ -671,9 +684,8 @@ class Table(Reader[M]):
         name = self.model.__name__
         if not every:
             raise InvalidExpressionError(f"{name}.update: name a field to change or an action")
-        key_attributes = {self.codec.attribute(k) for k in self._key_fields()}
         for action in every:
-            if action.path._stored[0] in key_attributes:
+            if action.path._stored[0] in self.key_attributes:
                 raise InvalidExpressionError(
                     f"{name}.update cannot change the key ({action.path._stored[0]}): "
                     "save a new item and delete the old one"
@@ -733,13 +745,13 @@ class Table(Reader[M]):
             validated[name] = _adapter(self.model, name).validate_python(value)
         return validated
 
-    def _key_fields(self) -> list[str]:
-        return (
-            [self.partition_key] if self.sort_key is None else [self.partition_key, self.sort_key]
-        )
-
     def _key_of(self, instance: M) -> Item:
-        return self.codec.key({name: getattr(instance, name) for name in self._key_fields()})
+        return self.codec.key({name: getattr(instance, name) for name in self.key_fields})
+
+    def _identity(self, item: Item) -> tuple[tuple[str, Any], ...]:
+        """What makes an item (or key) in wire form this item: its key attributes' values, as
+        hashable `(attribute, value)` pairs."""
+        return tuple((a, next(iter(item[a].values()))) for a in self.key_attributes)
 
     def _index_schema(self) -> list[Any]:
         """The indexes as the native CreateTable takes them."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -88,7 +88,7 @@ class Transaction:
         self._token = client_request_token
         self._skip_hooks = skip_hooks
         self._actions: list[_Action] = []
-        self._items: set[tuple[str, tuple[Any, ...]]] = set()
+        self._items: set[tuple[str, tuple[tuple[str, Any], ...]]] = set()
 
     def put(self, instance: BaseModel, *, condition: Condition | None = None) -> None:
         """Put the whole item, if `condition` (and its version) holds."""
@@ -226,7 +226,7 @@ class Transaction:
                 f"a transaction holds at most {MAX_ACTIONS} actions; this is action "
                 f"{len(self._actions) + 1}"
             )
-        identity = (action.table.name, _readable(action.key))
+        identity = (action.table.name, action.table._identity(action.key))
         if identity in self._items:
             raise InvalidExpressionError(
                 f"the transaction already has an action on {action.table.model.__name__} "
@@ -353,11 +353,6 @@ def _transact_get(
     return items
 
 
-def _readable(key: Mapping[str, Any]) -> tuple[Any, ...]:
-    """A wire key as sorted `(name, value)` pairs: hashable, and readable in messages."""
-    return tuple(sorted((name, next(iter(value.values()))) for name, value in key.items()))
-
-
 def _explained(error: TransactionCanceledError, actions: list[_Action]) -> TransactionCanceledError:
     """`error` with each reason tied to its action's model, table and key, and a message that
     names the actions that failed."""
@@ -366,9 +361,9 @@ def _explained(error: TransactionCanceledError, actions: list[_Action]) -> Trans
         for reason, action in zip(error.reasons, actions, strict=False)
     ]
     failed = [
-        f"action {r.index} ({r.model.__name__ if r.model else '?'} {dict(_readable(r.key or {}))}"
-        f", {actions[r.index].kind}): {r.code}: {r.message}"
-        for r in reasons
+        f"action {r.index} ({action.table.model.__name__} "
+        f"{dict(action.table._identity(action.key))}, {action.kind}): {r.code}: {r.message}"
+        for r, action in zip(reasons, actions, strict=False)
         if r.failed
     ]
     detail = "; ".join(failed) if failed else str(error)

@@ -207,8 +207,9 @@ async fn send_all<T: Request>(
     joined(tasks).await
 }
 
-/// Read every key of `tables` (duplicates once), each table's items in the order of its keys;
-/// missing items are absent. Keys still unread when the retries give up are in `unprocessed`.
+/// Read every key of `tables` (duplicates once), each table's items in the order of its keys
+/// (items a projection left without their key attributes after those); missing items are
+/// absent. Keys still unread when the retries give up are in `unprocessed`.
 pub async fn get_all(
     backend: Arc<dyn Backend>,
     tables: Vec<TableKeys>,
@@ -221,8 +222,10 @@ pub async fn get_all(
             message: format!("a batch get names table '{}' twice", twice.table),
         });
     }
-    // Where each key sits in its table's list: the order results come back in.
-    let mut positions: Vec<HashMap<Fingerprint, usize>> = Vec::with_capacity(tables.len());
+    // Each table's key attributes, and where each key sits in its list: results are put back
+    // in that order.
+    let mut places: Vec<(Vec<String>, HashMap<Fingerprint, usize>)> =
+        Vec::with_capacity(tables.len());
     let mut unique: Vec<TableKeys> = Vec::with_capacity(tables.len());
     for table in tables {
         let names: Vec<String> = table
@@ -239,7 +242,7 @@ pub async fn get_all(
                 keys.push(key);
             }
         }
-        positions.push(seen);
+        places.push((names, seen));
         unique.push(TableKeys { keys, ..table });
     }
     let index: HashMap<String, usize> = unique
@@ -248,21 +251,23 @@ pub async fn get_all(
         .map(|(i, t)| (t.table.clone(), i))
         .collect();
     let outputs = send_all(&backend, chunks(&unique, GET_LIMIT), &retry).await?;
-    let mut found: Vec<Vec<(usize, Item)>> = vec![Vec::new(); unique.len()];
+    let mut slots: Vec<Vec<Option<Item>>> =
+        unique.iter().map(|t| vec![None; t.keys.len()]).collect();
+    let mut unplaced: Vec<Vec<Item>> = vec![Vec::new(); unique.len()];
     let mut output = BatchGetOutput::default();
     for got in outputs {
         for (table, items) in got.items {
             let Some(&i) = index.get(&table) else {
                 continue;
             };
-            let names: Vec<String> = unique[i]
-                .keys
-                .first()
-                .map(|key| key.keys().cloned().collect())
-                .unwrap_or_default();
+            let (names, positions) = &places[i];
             for item in items {
-                let position = positions[i].get(&fingerprint(&item, names.iter()));
-                found[i].push((position.copied().unwrap_or(usize::MAX), item));
+                // A projection that leaves key attributes out leaves nothing to place the item
+                // by: it goes after the placed ones, never away.
+                match positions.get(&fingerprint(&item, names.iter())) {
+                    Some(&at) => slots[i][at] = Some(item),
+                    None => unplaced[i].push(item),
+                }
             }
         }
         output.unprocessed.extend(got.unprocessed);
@@ -271,12 +276,11 @@ pub async fn get_all(
     }
     output.items = unique
         .into_iter()
-        .zip(found)
-        .map(|(table, mut items)| {
-            items.sort_by_key(|(position, _)| *position);
+        .zip(slots.into_iter().zip(unplaced))
+        .map(|(table, (placed, rest))| {
             (
                 table.table,
-                items.into_iter().map(|(_, item)| item).collect(),
+                placed.into_iter().flatten().chain(rest).collect(),
             )
         })
         .collect();
