@@ -59,7 +59,7 @@ def marked_field(model: type[BaseModel], marker: FieldMarker) -> str | None:
     if _without_none(annotation) not in marker._types:
         wanted = " or ".join(t.__name__ for t in marker._types)
         raise ModelDefinitionError(
-            f"{model.__name__}.{name}: a {marker!r} field is a {wanted} (or optional), "
+            f"{model.__name__}.{name}: a {marker!r} field is of type {wanted} (or optional), "
             f"not {annotation!r}"
         )
     return name
