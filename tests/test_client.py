@@ -63,7 +63,9 @@ def test_table_management_sync(client: DynamoClient, table_name: str) -> None:
 
 
 async def test_table_management_async(client: DynamoClient, table_name: str) -> None:
-    created = await client.create_table(table_name, billing_mode="PROVISIONED")
+    created = await client.create_table(
+        table_name, billing_mode="PROVISIONED", read_capacity=2, write_capacity=3
+    )
     assert created.billing_mode == "PROVISIONED" and created.sort_key is None
     assert await client.table_exists(table_name)
     await client.delete_table(table_name)
@@ -127,7 +129,7 @@ def test_update_validates_first_and_guards_keys(client: DynamoClient, table_name
         order.sync_update(pk="other")
     with pytest.raises(ValidationError):
         Order.sync_update_by_key(pk="C", sk="O", total="nope")
-    with pytest.raises(ConditionalCheckFailedError):
+    with pytest.raises(ItemNotFoundError, match="sk: 'absent'"):
         Order.sync_update_by_key(pk="C", sk="absent", status="x")  # no upsert of partial items
     assert Order.sync_get(pk="C", sk="absent") is None
 
@@ -140,7 +142,13 @@ def test_conditions_return_the_stored_item(client: DynamoClient, table_name: str
     not_there = RawCondition("attribute_not_exists(#pk)", names={"#pk": "pk"})
     with pytest.raises(ConditionalCheckFailedError) as raised:
         Order(pk="C", sk="O", total=Decimal(2)).sync_save(condition=not_there)
-    assert raised.value.item is not None and raised.value.item["status"] == {"S": "open"}
+    assert raised.value.raw_item is not None and raised.value.raw_item["status"] == {"S": "open"}
+    assert raised.value.item == order and raised.value.model is Order
+    assert raised.value.table == table_name and raised.value.key == {
+        "pk": {"S": "C"},
+        "sk": {"S": "O"},
+    }
+    assert f"Order in {table_name!r} with the key {{pk: 'C', sk: 'O'}}" in str(raised.value)
     closed = RawCondition("#s = :s", names={"#s": "status"}, values={":s": {"S": "closed"}})
     with pytest.raises(ConditionalCheckFailedError):
         order.sync_delete(condition=closed)

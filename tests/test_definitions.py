@@ -30,7 +30,7 @@ class Status(enum.StrEnum):
 def test_key_types_that_work() -> None:
     for key_type in (str, int, Decimal, bytes, Status, uuid.UUID):
 
-        class Keyed(DynamoModel, table="t"):
+        class Keyed(DynamoModel, table="things"):
             pk: Annotated[key_type, PartitionKey]  # type: ignore[valid-type]
             sk: Annotated[str, SortKey]
 
@@ -49,7 +49,7 @@ def test_key_types_that_work() -> None:
 def test_bad_key_types(annotation: Any, words: str) -> None:
     with pytest.raises(ModelDefinitionError, match=words) as raised:
 
-        class Bad(DynamoModel, table="t"):
+        class Bad(DynamoModel, table="things"):
             pk: Annotated[annotation, PartitionKey]  # type: ignore[valid-type]
 
     assert "Bad" in str(raised.value) and "'pk'" in str(raised.value)
@@ -58,12 +58,12 @@ def test_bad_key_types(annotation: Any, words: str) -> None:
 def test_exactly_one_partition_key() -> None:
     with pytest.raises(ModelDefinitionError, match="exactly one partition key"):
 
-        class NoKey(DynamoModel, table="t"):
+        class NoKey(DynamoModel, table="things"):
             name: str
 
     with pytest.raises(ModelDefinitionError, match="found 2: a, b"):
 
-        class TwoKeys(DynamoModel, table="t"):
+        class TwoKeys(DynamoModel, table="things"):
             a: Annotated[str, PartitionKey]
             b: Annotated[str, PartitionKey]
 
@@ -71,32 +71,27 @@ def test_exactly_one_partition_key() -> None:
 def test_at_most_one_sort_key_and_not_both() -> None:
     with pytest.raises(ModelDefinitionError, match="found 2"):
 
-        class TwoSorts(DynamoModel, table="t"):
+        class TwoSorts(DynamoModel, table="things"):
             pk: Annotated[str, PartitionKey]
             a: Annotated[str, SortKey]
             b: Annotated[str, SortKey]
 
     with pytest.raises(ModelDefinitionError, match="both"):
 
-        class Both(DynamoModel, table="t"):
+        class Both(DynamoModel, table="things"):
             pk: Annotated[str, PartitionKey, SortKey]
 
 
-def test_keys_without_a_table_and_bad_maps() -> None:
-    with pytest.raises(ModelDefinitionError, match="no table"):
-
-        class Keyless(DynamoModel):
-            pk: Annotated[str, PartitionKey]
-
+def test_bad_maps() -> None:
     with pytest.raises(ModelDefinitionError, match="map keys are strings"):
 
-        class IntKeys(DynamoModel, table="t"):
+        class IntKeys(DynamoModel, table="things"):
             pk: Annotated[str, PartitionKey]
             by_id: dict[int, str]
 
     with pytest.raises(ModelDefinitionError, match="must all be str, all numbers or all bytes"):
 
-        class MixedSet(DynamoModel, table="t"):
+        class MixedSet(DynamoModel, table="things"):
             pk: Annotated[str, PartitionKey]
             mixed: set[int | str]
 
@@ -151,17 +146,17 @@ def test_decorator_checks_keys() -> None:
 @pytest.mark.parametrize(
     ("index", "message"),
     [
-        (GlobalIndex("g", partition_key="nope"), "'nope' is not a field"),
-        (GlobalIndex("g", partition_key="ratio"), "must be a str, number or bytes field"),
-        (GlobalIndex("g", partition_key="tags"), "must be a str, number or bytes field"),
-        (GlobalIndex("g", partition_key="status", projection=["nope"]), "unknown fields"),
-        (LocalIndex("l", sort_key="status"), "needs a table with a sort key"),
+        (GlobalIndex("g-index", partition_key="nope"), "'nope' is not a field"),
+        (GlobalIndex("g-index", partition_key="ratio"), "must be a str, number or bytes field"),
+        (GlobalIndex("g-index", partition_key="tags"), "must be a str, number or bytes field"),
+        (GlobalIndex("g-index", partition_key="status", projection=["nope"]), "unknown fields"),
+        (LocalIndex("l-index", sort_key="status"), "needs a table with a sort key"),
     ],
 )
 def test_bad_indexes_are_refused_when_the_class_is_made(index: Any, message: str) -> None:
     with pytest.raises(ModelDefinitionError, match=message):
 
-        @dynamo_table("t", partition_key="pk", indexes=[index])
+        @dynamo_table("things", partition_key="pk", indexes=[index])
         class Indexed(BaseModel):
             pk: str
             status: str | None = None
@@ -170,16 +165,16 @@ def test_bad_indexes_are_refused_when_the_class_is_made(index: Any, message: str
 
 
 def test_optional_fields_can_key_a_sparse_index() -> None:
-    class Sparse(DynamoModel, table="t"):
+    class Sparse(DynamoModel, table="things"):
         pk: Annotated[str, PartitionKey]
         sk: Annotated[str, SortKey]
         coupon: str | None = None
-        by_coupon: ClassVar[GlobalIndex] = GlobalIndex("c", partition_key="coupon")
-        by_coupon_local: ClassVar[LocalIndex] = LocalIndex("l", sort_key="coupon")
+        by_coupon: ClassVar[GlobalIndex] = GlobalIndex("c-index", partition_key="coupon")
+        by_coupon_local: ClassVar[LocalIndex] = LocalIndex("l-index", sort_key="coupon")
 
-    assert table_of(Sparse)._index_schema() == [
-        ("c", True, ("coupon", "S"), None, ("ALL", [])),
-        ("l", False, ("pk", "S"), ("coupon", "S"), ("ALL", [])),
+    assert table_of(Sparse)._index_schema(None, {}) == [
+        ("c-index", True, ("coupon", "S"), None, ("ALL", []), None),
+        ("l-index", False, ("pk", "S"), ("coupon", "S"), ("ALL", []), None),
     ]
     with pytest.raises(ValueError, match="projection"):
-        GlobalIndex("x", partition_key="coupon", projection="SOME")  # type: ignore[arg-type]
+        GlobalIndex("x-index", partition_key="coupon", projection="SOME")  # type: ignore[arg-type]

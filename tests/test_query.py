@@ -26,6 +26,7 @@ from dynomodel.exceptions import (
     ConditionalCheckFailedError,
     InvalidExpressionError,
     InvalidNumberError,
+    ResultsConsumedError,
 )
 
 START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
@@ -337,3 +338,53 @@ def test_count_of_a_projected_read_counts_every_match(orders: Any) -> None:
     projected = orders.sync_query(partition_key="C#1", projection=["sk"], as_dict=True)
     assert projected.count() == 30
     assert len(list(projected)) == 30
+
+
+def test_an_explicit_page_size_is_the_request_limit_whatever_the_limit(orders: Any) -> None:
+    opened = attr(orders.status) == "open"
+    before = calls(orders)
+    result = orders.sync_query(partition_key="C#1", limit=3, page_size=100, filter_condition=opened)
+    assert sks(result) == ["O#001", "O#003", "O#005"]
+    assert calls(orders) - before == 1
+    rest = orders.sync_query(
+        partition_key="C#1", filter_condition=opened, last_evaluated_key=result.last_evaluated_key
+    )
+    assert sks(rest)[:2] == ["O#007", "O#009"]  # resumes after the last item handed out
+    before = calls(orders)
+    assert orders.sync_query(partition_key="C#1", page_size=100).first().sk == "O#000"
+    assert calls(orders) - before == 1
+
+
+async def test_a_count_respects_the_limit(orders: Any) -> None:
+    assert orders.sync_query(partition_key="C#1", limit=5).count() == 5
+    assert orders.sync_query(partition_key="C#1", limit=50).count() == 30
+    opened = attr(orders.status) == "open"
+    assert await orders.query(partition_key="C#1", limit=4, filter_condition=opened).count() == 4
+    assert orders.sync_scan(limit=7).count() == 7
+    assert orders.sync_scan(limit=7, segments=3).count() == 7
+
+
+async def test_a_result_read_to_its_end_refuses_to_be_read_again(orders: Any) -> None:
+    result = orders.sync_query(partition_key="C#2")
+    assert len(list(result)) == 5
+    with pytest.raises(ResultsConsumedError, match="run the query or scan again"):
+        list(result)
+    stopped = orders.sync_query(partition_key="C#2")
+    for _ in stopped:
+        break
+    assert len(list(stopped)) == 4  # after a break, iterating again goes on
+    limited = orders.query(partition_key="C#1", limit=2)
+    assert len([o async for o in limited]) == 2
+    with pytest.raises(ResultsConsumedError):
+        [o async for o in limited]
+
+
+def test_is_in_takes_values_or_an_iterable(orders: Any) -> None:
+    def matching(condition: Any) -> list[str]:
+        return sorted(sks(orders.sync_scan(filter_condition=condition)))
+
+    assert matching(attr(orders.sk).is_in(["O#030", "O#032"])) == ["O#030", "O#032"]
+    assert matching(attr(orders.sk).is_in("O#031", "O#033")) == ["O#031", "O#033"]
+    assert matching(attr(orders.sk).is_in(f"O#03{i}" for i in (4,))) == ["O#034"]
+    assert matching(attr(orders.sk).is_in("O#030")) == ["O#030"]  # a str is one value
+    assert matching(attr(orders.total).is_in({Decimal("30.25")})) == ["O#030"]

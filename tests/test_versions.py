@@ -128,7 +128,8 @@ async def test_a_stale_copy_fails_to_save_update_and_delete(accounts: Any) -> No
     stale.total = 99
     with pytest.raises(ConditionalCheckFailedError) as raised:
         await stale.save()
-    assert raised.value.item == stored
+    assert raised.value.raw_item == stored
+    assert raised.value.item == current and raised.value.model is accounts
     assert (stale.version, stale.total, stale.note) == (1, 99, "")
 
     with pytest.raises(ConditionalCheckFailedError):
@@ -463,7 +464,7 @@ def test_version_on_a_decorated_model(client: DynamoClient, table_name: str) -> 
 def test_version_must_be_an_int() -> None:
     with pytest.raises(ModelDefinitionError, match=r"Bad\.version.*Version") as raised:
 
-        class Bad(DynamoModel, table="t"):
+        class Bad(DynamoModel, table="things"):
             pk: Annotated[str, PartitionKey]
             version: Annotated[str, Version] = ""
 
@@ -473,7 +474,7 @@ def test_version_must_be_an_int() -> None:
 def test_at_most_one_version_field() -> None:
     with pytest.raises(ModelDefinitionError, match="at most one field is the Version, found a, b"):
 
-        class Twice(DynamoModel, table="t"):
+        class Twice(DynamoModel, table="things"):
             pk: Annotated[str, PartitionKey]
             a: Annotated[int, Version] = 0
             b: Annotated[int, Version] = 0
@@ -482,12 +483,12 @@ def test_at_most_one_version_field() -> None:
 def test_a_key_cannot_be_the_version() -> None:
     with pytest.raises(ModelDefinitionError, match=r"Keyed\.pk cannot also be a key"):
 
-        class Keyed(DynamoModel, table="t"):
+        class Keyed(DynamoModel, table="things"):
             pk: Annotated[int, PartitionKey, Version]
 
     with pytest.raises(ModelDefinitionError, match=r"Sorted\.sk cannot also be a key"):
 
-        class Sorted(DynamoModel, table="t"):
+        class Sorted(DynamoModel, table="things"):
             pk: Annotated[str, PartitionKey]
             sk: Annotated[int, SortKey, Version]
 
@@ -495,20 +496,20 @@ def test_a_key_cannot_be_the_version() -> None:
 def test_ttl_must_be_a_datetime() -> None:
     with pytest.raises(ModelDefinitionError, match=r"Bad\.expires.*TTL.*datetime"):
 
-        class Bad(DynamoModel, table="t"):
+        class Bad(DynamoModel, table="things"):
             pk: Annotated[str, PartitionKey]
             expires: Annotated[int, TTL]
 
     with pytest.raises(ModelDefinitionError, match="at most one field is the TTL"):
 
-        class Twice(DynamoModel, table="t"):
+        class Twice(DynamoModel, table="things"):
             pk: Annotated[str, PartitionKey]
             a: Annotated[dt.datetime, TTL]
             b: Annotated[dt.datetime, TTL]
 
     with pytest.raises(ModelDefinitionError, match=r"Decorated\.expires.*TTL"):
 
-        @dynamo_table("t", partition_key="pk")
+        @dynamo_table("things", partition_key="pk")
         class Decorated(BaseModel):
             pk: str
             expires: Annotated[dt.date, TTL]
@@ -518,7 +519,7 @@ def test_ttl_must_be_a_datetime() -> None:
 
 
 def test_ttl_is_stored_as_whole_epoch_seconds() -> None:
-    Session = session_model("t")
+    Session = session_model("sessions")
     plus_two = dt.timezone(dt.timedelta(hours=2))
     local = dt.datetime(2024, 1, 1, 12, 0, 0, 999_999, tzinfo=plus_two)
     utc = dt.datetime(2024, 1, 1, 10, 0, 0, 999_999, tzinfo=dt.UTC)

@@ -9,6 +9,7 @@ and jitter, for up to `timeout` seconds; whatever is still not done then is rais
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -16,13 +17,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from ._calls import Call, Steps
+from ._calls import Call, Steps, warn_if_blocking_a_loop
 from ._client import BATCH_TIMEOUT
 from ._expressions import ExpressionBuilder
-from ._reads import Projection, Shape, projection_paths, read_shape
-from ._table import CallCost, Table, TableStats, table_of
+from ._reads import Projection, Shape, projection_paths, read_shape, unread_fields
+from ._table import CallCost, Table, TableStats, record_units, table_of
 from ._types import Item
-from .exceptions import BatchIncompleteError
+from .exceptions import BatchIncompleteError, InvalidKeyError
 
 if TYPE_CHECKING:
     from ._client import DynamoClient
@@ -39,17 +40,24 @@ WRITE_LIMIT = 25
 """Writes in one BatchWriteItem."""
 
 
-def key_values(table: Table[Any], key: KeyInput) -> dict[str, Any]:
-    """The key fields' values of `key`, in any of the `KeyInput` forms."""
+def key_values(table: Table[Any], key: KeyInput, call: str) -> dict[str, Any]:
+    """The key fields' values of `key`, in any of the `KeyInput` forms, checked to be the
+    key fields (the error names the model's keys)."""
     fields = table.key_fields
     if isinstance(key, Mapping):
-        return dict(key)
+        return table.key_values(key, call)
     if isinstance(key, tuple):
         if len(key) != len(fields):
-            raise TypeError(f"{table!r}: a key tuple holds {', '.join(fields)}, got {key!r}")
+            raise InvalidKeyError(
+                f"{table.model.__name__}.{call}: a key tuple holds {', '.join(fields)}, not "
+                f"{len(key)} values"
+            )
         return dict(zip(fields, key, strict=True))
     if len(fields) > 1:
-        raise TypeError(f"{table!r} has a sort key: give keys as dicts or (partition, sort) tuples")
+        raise InvalidKeyError(
+            f"{table.model.__name__}.{call}: the table has a sort key, so a key is a dict or a "
+            f"({', '.join(fields)}) tuple"
+        )
     return {fields[0]: key}
 
 
@@ -66,6 +74,8 @@ class TableRead:
     keys: list[Item]
     consistent_read: bool
     projection: tuple[str, dict[str, str], dict[str, Any]] | None
+    unread: frozenset[str] | None = None
+    """The fields the projection leaves out, recorded on the models read."""
 
     @classmethod
     def of(
@@ -83,8 +93,9 @@ class TableRead:
             builder = ExpressionBuilder()
             expression = (builder.projection(paths), builder.names, builder.values)
         consistent = table.consistent_read if consistent_read is None else consistent_read
-        encoded = [table.codec.key(key_values(table, key)) for key in keys]
-        return cls(table, encoded, consistent, expression), shape
+        encoded = [table.codec.key(key_values(table, key, "batch_get")) for key in keys]
+        unread = unread_fields(table, None, paths) if shape == "models" else None
+        return cls(table, encoded, consistent, expression, unread), shape
 
 
 def batch_get(
@@ -101,7 +112,12 @@ def batch_get(
     for batch in _rounds(reads):
         args = [(r.table.name, r.keys, r.consistent_read, r.projection) for _, r in batch]
         codecs = [r.table.codec._native for _, r in batch]
-        output = yield Call(native.batch_get, (args, codecs, shape, timeout))
+        # Only a one-table read takes a projection, so one record of what it left out serves.
+        unread = batch[0][1].unread
+        output = yield Call(native.batch_get, (args, codecs, shape, unread, timeout))
+        record_units(
+            Counter({r.table: len(r.keys) for _, r in batch}), output, client.table_prefix, False
+        )
         cost = CallCost(
             cost.read_units + output["read"],
             cost.write_units + output["write"],
@@ -155,8 +171,9 @@ class BatchGetResults:
         return f"BatchGetResults({counts})"
 
 
-_Write = tuple[str, bool, Item]
-"""(table, is_put, item or key): one write as the native client takes it."""
+_Write = tuple[Table[Any], bool, Item]
+"""(table, is_put, item or key): one write, as the native client takes it once the table is
+its name."""
 
 _Identity = tuple[str, tuple[tuple[str, Any], ...]]
 """(table, key values): which item a write is to."""
@@ -178,7 +195,9 @@ class BatchWrite(Generic[M]):
     out as they filled stay written).
 
     Every request goes through the client the batch was made from (`Order.batch_write()`:
-    `Order`'s; `client.batch_write()`: that one), whatever client the models name.
+    `Order`'s; `client.batch_write()`: that one), whatever client the models name. A batch made
+    from a table (`table.batch_write()`, `Order.batch_write()`) writes its model's instances to
+    that table; instances of other models go to their own tables.
 
     Batch writes carry no conditions (DynamoDB's BatchWriteItem has none): a `Version` field is
     written as the instance holds it, neither checked nor bumped, and no hooks run. Costs 1 WCU
@@ -189,15 +208,17 @@ class BatchWrite(Generic[M]):
         self,
         client: DynamoClient,
         *,
+        table: Table[Any] | None = None,
         discard_on_error: bool = False,
         timeout: float = BATCH_TIMEOUT,
     ) -> None:
         self._client = client
+        self._table = table
         self._discard_on_error = discard_on_error
         self._timeout = timeout
         self._blocking: bool | None = None
         self._queued: dict[_Identity, _Write] = {}
-        self._sent: list[asyncio.Future[Any]] = []
+        self._sent: list[tuple[asyncio.Future[Any], Counter[Table[Any]]]] = []
         self._in_flight: dict[_Identity, asyncio.Future[Any]] = {}
         self._unprocessed: list[tuple[str, str, dict[str, Any]]] = []
         self._gave_up: str | None = None
@@ -206,36 +227,44 @@ class BatchWrite(Generic[M]):
 
     def put(self, instance: M) -> None:
         """Queue a PutItem of the whole item (unknown attributes it was loaded with included);
-        the item is encoded now, so a value DynamoDB cannot store raises here."""
-        table = mapped(type(instance))
+        the item is encoded now, so a value DynamoDB cannot store raises here, and so does an
+        instance a projection read only in part (`PartialInstanceError`)."""
+        table = self._table_of(instance)
+        table.check_whole(instance, "batch_write().put")
         self._queue(table, True, table.codec.to_item(instance))
 
     def delete(self, instance: M) -> None:
         """Queue a DeleteItem of the instance's key."""
-        table = mapped(type(instance))
+        table = self._table_of(instance)
         self._queue(table, False, table._key_of(instance))
 
     def delete_by_key(self, target: type[M] | Table[M], key: KeyInput) -> None:
         """Queue a DeleteItem of `key` (a dict, a `(partition, sort)` tuple, or the partition
         key's value) in the table of `target`, a mapped model or a `Table`."""
         table = mapped(target)
-        self._queue(table, False, table.codec.key(key_values(table, key)))
+        self._queue(table, False, table.codec.key(key_values(table, key, "delete_by_key")))
+
+    def _table_of(self, instance: BaseModel) -> Table[Any]:
+        if self._table is not None and type(instance) is self._table.model:
+            return self._table
+        return mapped(type(instance))
 
     def _queue(self, table: Table[Any], put: bool, item: Item) -> None:
         if self._blocking is None:
             raise RuntimeError("use the batch as `with` / `async with` block")
         identity = (table.name, table._identity(item))
         self._queued.pop(identity, None)
-        self._queued[identity] = (table.name, put, item)
+        self._queued[identity] = (table, put, item)
         if len(self._queued) >= WRITE_LIMIT:
             self._send()
 
     def _send(self) -> None:
         queued, self._queued = self._queued, {}
-        writes = list(queued.values())
+        writes = [(table.name, put, item) for table, put, item in queued.values()]
+        counts = Counter(table for table, _, _ in queued.values())
         native = self._client._native
         if self._blocking:
-            self._settle(native.batch_write(writes, self._timeout, True))
+            self._settle(native.batch_write(writes, self._timeout, True), counts)
             return
         earlier = {
             future
@@ -248,15 +277,18 @@ class BatchWrite(Generic[M]):
             future = native.batch_write(writes, self._timeout, False)
         for identity in queued:
             self._in_flight[identity] = future
-        self._sent.append(future)
+        self._sent.append((future, counts))
 
-    async def _after(self, earlier: set[asyncio.Future[Any]], writes: list[_Write]) -> Any:
+    async def _after(
+        self, earlier: set[asyncio.Future[Any]], writes: list[tuple[str, bool, Item]]
+    ) -> Any:
         # Their failures are reported on exit, with everyone else's.
         await asyncio.wait(earlier)
         return await self._client._native.batch_write(writes, self._timeout, False)
 
-    def _settle(self, output: Mapping[str, Any]) -> None:
+    def _settle(self, output: Mapping[str, Any], counts: Counter[Table[Any]]) -> None:
         self.stats._record(output)
+        record_units(counts, output, self._client.table_prefix, True)
         self._unprocessed += [
             (table, "put" if put else "delete", item) for table, put, item in output["unprocessed"]
         ]
@@ -276,6 +308,7 @@ class BatchWrite(Generic[M]):
             )
 
     def __enter__(self) -> BatchWrite[M]:
+        warn_if_blocking_a_loop("with ...sync_batch_write()", "async with ...batch_write()")
         self._blocking = True
         return self
 
@@ -299,11 +332,11 @@ class BatchWrite(Generic[M]):
         tb: TracebackType | None,
     ) -> None:
         self._flush_on_exit(exc_type is not None)
-        outcomes = await asyncio.gather(*self._sent, return_exceptions=True)
+        outcomes = await asyncio.gather(*(f for f, _ in self._sent), return_exceptions=True)
         failures = [o for o in outcomes if isinstance(o, BaseException)]
-        for outcome in outcomes:
+        for outcome, (_, counts) in zip(outcomes, self._sent, strict=True):
             if not isinstance(outcome, BaseException):
-                self._settle(outcome)
+                self._settle(outcome, counts)
         if failures:
             raise failures[0]
         self._raise_unprocessed()

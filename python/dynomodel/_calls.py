@@ -12,10 +12,20 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import sys
+import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any, NamedTuple, TypeVar
 
-__all__ = ["Call", "Hook", "Steps", "resolve", "run_async", "run_sync"]
+__all__ = [
+    "Call",
+    "Hook",
+    "Steps",
+    "resolve",
+    "run_async",
+    "run_sync",
+    "warn_if_blocking_a_loop",
+]
 
 T = TypeVar("T")
 
@@ -61,8 +71,11 @@ def run_async(steps: Steps[T]) -> Coroutine[Any, Any, T]:
     return _drive(steps)
 
 
-def run_sync(steps: Steps[T]) -> T:
-    """Run `steps` blocking: each native call waits with the GIL released."""
+def run_sync(steps: Steps[T], call: str | None = None, twin: str | None = None) -> T:
+    """Run `steps` blocking: each native call waits with the GIL released. `call` and `twin`
+    name the blocking call and its async twin in the warning given inside an event loop (by
+    default the `sync_` method running it)."""
+    warn_if_blocking_a_loop(call, twin)
     try:
         step = next(steps)
         while True:
@@ -79,6 +92,43 @@ def run_sync(steps: Steps[T]) -> T:
                 step = steps.send(result)
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
+
+
+_warned: set[str] = set()
+
+
+def warn_if_blocking_a_loop(call: str | None = None, twin: str | None = None) -> None:
+    """Warn, once per operation, that a blocking call is made from a running event loop: it
+    blocks every task of the loop until it returns. The warning names the call and its async
+    twin (by default the `sync_` method's name, and it without the prefix) and points at the
+    caller's line."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    frame = sys._getframe(1)
+    level = 2
+    operation = None
+    while frame.f_back is not None and _inside(frame.f_globals.get("__name__", "")):
+        if frame.f_code.co_name.startswith("sync_"):
+            operation = frame.f_code.co_name
+        frame = frame.f_back
+        level += 1
+    if twin is None:
+        twin = f"await ...{operation.removeprefix('sync_')}()" if operation else "the async API"
+    if twin in _warned:
+        return
+    _warned.add(twin)
+    what = call or (f"{operation}()" if operation else "this blocking call")
+    warnings.warn(
+        f"{what} blocks the running event loop until DynamoDB answers: use {twin} instead",
+        RuntimeWarning,
+        stacklevel=level,
+    )
+
+
+def _inside(module: str) -> bool:
+    return module == "dynomodel" or module.startswith("dynomodel.")
 
 
 def _finish(awaitable: Awaitable[Any]) -> Any:

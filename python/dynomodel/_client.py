@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import atexit
+import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
 from . import _native
 from ._calls import Call, Steps, run_async, run_sync
+from .exceptions import ConfigurationError, InvalidExpressionError, TableExistsError
 
 if TYPE_CHECKING:
     from ._batches import BatchGetResults, BatchWrite, KeyInput
@@ -23,6 +26,7 @@ __all__ = [
     "DynamoClient",
     "KeyDefinition",
     "TableDescription",
+    "checked_capacity",
     "get_default_client",
     "set_default_client",
 ]
@@ -31,6 +35,8 @@ KeyDefinition = tuple[str, Literal["S", "N", "B"]]
 """A key attribute: its name and DynamoDB type."""
 
 BillingMode = Literal["PAY_PER_REQUEST", "PROVISIONED"]
+
+_PREFIX = re.compile(r"[A-Za-z0-9_.-]{0,200}")
 
 BATCH_TIMEOUT = 60.0
 """Seconds a batch keeps sending again what DynamoDB leaves unprocessed, by default."""
@@ -51,6 +57,10 @@ class TableDescription:
     arn: str | None
     indexes: tuple[str, ...] = ()
     """The names of the secondary indexes, global then local."""
+    capacity: tuple[int, int] | None = None
+    """`(read, write)` units per second of a provisioned table; None on demand."""
+    index_capacity: Mapping[str, tuple[int, int]] = field(default_factory=dict[str, Any])
+    """`(read, write)` units of each global index of a provisioned table, by name."""
 
     @classmethod
     def _from_native(cls, raw: dict[str, Any]) -> TableDescription:
@@ -65,6 +75,8 @@ class TableDescription:
             billing_mode=raw["billing_mode"],
             arn=raw["arn"],
             indexes=tuple(raw["indexes"]),
+            capacity=raw["capacity"],
+            index_capacity={name: (read, write) for name, read, write in raw["index_capacity"]},
         )
 
 
@@ -82,8 +94,20 @@ class DynamoClient:
         profile: a profile from the shared AWS config files.
         access_key_id, secret_access_key, session_token: static credentials.
         connect_timeout: seconds allowed to open a connection.
-        read_timeout: seconds allowed for a response.
+        read_timeout: seconds allowed for the first byte of a response.
         max_retries: retries after the first attempt, with the SDK's standard backoff.
+        table_prefix: put before every table name this client sends (`"dev-"`: the model's
+            `orders` table is `dev-orders`), in every call, batches and transactions included;
+            by default `DYNOMODEL_TABLE_PREFIX`, else none.
+
+    Calls time out unless told otherwise: 5 seconds to connect, 30 seconds for the first byte of
+    a response. A blocking call stops at Ctrl-C (`KeyboardInterrupt`), and cancelling the asyncio
+    task of an async call stops it: a request not yet sent is not sent, but a write already sent
+    may have been applied, as with any request whose answer never arrived.
+
+    Raises:
+        ConfigurationError: no region is configured (nothing was sent), or `table_prefix` holds
+            characters a table name cannot.
     """
 
     def __init__(
@@ -98,8 +122,18 @@ class DynamoClient:
         connect_timeout: float | None = None,
         read_timeout: float | None = None,
         max_retries: int | None = None,
+        table_prefix: str | None = None,
     ) -> None:
+        if table_prefix is None:
+            table_prefix = os.environ.get("DYNOMODEL_TABLE_PREFIX", "")
+        if not _PREFIX.fullmatch(table_prefix):
+            raise ConfigurationError(
+                f"table_prefix {table_prefix!r} holds characters DynamoDB table names cannot: "
+                "use A-Z, a-z, 0-9, '_', '.' and '-'"
+            )
         self.endpoint_url = endpoint_url
+        self.table_prefix = table_prefix
+        """Put before every table name this client sends."""
         self._native = _native.Client(
             region=region,
             endpoint_url=endpoint_url,
@@ -110,10 +144,12 @@ class DynamoClient:
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
             max_retries=max_retries,
+            table_prefix=table_prefix,
         )
 
     def __repr__(self) -> str:
-        return f"DynamoClient(endpoint_url={self.endpoint_url!r})"
+        prefix = f", table_prefix={self.table_prefix!r}" if self.table_prefix else ""
+        return f"DynamoClient(endpoint_url={self.endpoint_url!r}{prefix})"
 
     async def create_table(
         self,
@@ -122,19 +158,21 @@ class DynamoClient:
         sort_key: KeyDefinition | None = None,
         *,
         billing_mode: BillingMode = "PAY_PER_REQUEST",
-        read_capacity: int = 1,
-        write_capacity: int = 1,
+        read_capacity: int | None = None,
+        write_capacity: int | None = None,
         wait: bool = True,
         indexes: Sequence[Any] = (),
         time_to_live: str | None = None,
+        exist_ok: bool = False,
     ) -> TableDescription:
         """CreateTable, then (with `wait`) DescribeTable until it is ACTIVE.
 
-        Costs nothing per call; a provisioned table bills its capacity from creation (each
-        global index the same again). `indexes` is what `Table` derives from a model's
-        `GlobalIndex`/`LocalIndex` declarations. With `time_to_live` (an attribute name), it
-        waits for the table whatever `wait` says, then enables TTL on that attribute
-        (UpdateTimeToLive). Raises `TableExistsError` if the table exists.
+        Costs nothing per call. A `PROVISIONED` table needs `read_capacity` and
+        `write_capacity` (billed from creation); `indexes` is what `Table` derives from a
+        model's `GlobalIndex`/`LocalIndex` declarations, each with its own capacity. With
+        `time_to_live` (an attribute name), it waits for the table whatever `wait` says, then
+        enables TTL on that attribute (UpdateTimeToLive). Raises `TableExistsError` if the table
+        exists, unless `exist_ok` (then it describes the table).
         """
         return await run_async(
             self._create_table(
@@ -142,10 +180,11 @@ class DynamoClient:
                 partition_key,
                 sort_key,
                 billing_mode,
-                (read_capacity, write_capacity),
+                checked_capacity(billing_mode, read_capacity, write_capacity),
                 wait,
                 indexes,
                 time_to_live,
+                exist_ok,
             )
         )
 
@@ -156,11 +195,12 @@ class DynamoClient:
         sort_key: KeyDefinition | None = None,
         *,
         billing_mode: BillingMode = "PAY_PER_REQUEST",
-        read_capacity: int = 1,
-        write_capacity: int = 1,
+        read_capacity: int | None = None,
+        write_capacity: int | None = None,
         wait: bool = True,
         indexes: Sequence[Any] = (),
         time_to_live: str | None = None,
+        exist_ok: bool = False,
     ) -> TableDescription:
         """Blocking twin of `create_table`."""
         return run_sync(
@@ -169,10 +209,11 @@ class DynamoClient:
                 partition_key,
                 sort_key,
                 billing_mode,
-                (read_capacity, write_capacity),
+                checked_capacity(billing_mode, read_capacity, write_capacity),
                 wait,
                 indexes,
                 time_to_live,
+                exist_ok,
             )
         )
 
@@ -294,15 +335,23 @@ class DynamoClient:
         partition_key: KeyDefinition,
         sort_key: KeyDefinition | None,
         billing_mode: BillingMode,
-        capacity: tuple[int, int],
+        capacity: tuple[int, int] | None,
         wait: bool,
         indexes: Sequence[Any],
         time_to_live: str | None,
+        exist_ok: bool = False,
     ) -> Steps[TableDescription]:
-        provisioned = capacity if billing_mode == "PROVISIONED" else None
-        raw = yield Call(
-            self._native.create_table, (name, partition_key, sort_key, provisioned, list(indexes))
-        )
+        try:
+            raw = yield Call(
+                self._native.create_table, (name, partition_key, sort_key, capacity, list(indexes))
+            )
+        except TableExistsError:
+            if not exist_ok:
+                raise
+            if wait:
+                yield Call(self._native.wait_for_table, (name, True, 120.0))
+            raw = yield Call(self._native.describe_table, (name,))
+            return TableDescription._from_native(raw)
         if wait or time_to_live:
             yield Call(self._native.wait_for_table, (name, True, 120.0))
             if time_to_live:
@@ -322,6 +371,32 @@ class DynamoClient:
     @staticmethod
     def _one(call: Call) -> Steps[Any]:
         return (yield call)
+
+
+def checked_capacity(
+    billing_mode: BillingMode, read: int | None, write: int | None
+) -> tuple[int, int] | None:
+    """The `(read, write)` units of a provisioned table or index, checked; None on demand."""
+    if billing_mode == "PAY_PER_REQUEST":
+        if read is not None or write is not None:
+            raise InvalidExpressionError(
+                "read_capacity and write_capacity apply to PROVISIONED tables only; an "
+                "on-demand (PAY_PER_REQUEST) table has no capacity to set"
+            )
+        return None
+    if billing_mode != "PROVISIONED":
+        raise InvalidExpressionError(
+            f"billing_mode is 'PAY_PER_REQUEST' or 'PROVISIONED', not {billing_mode!r}"
+        )
+    for name, units in (("read_capacity", read), ("write_capacity", write)):
+        if units is None:
+            raise InvalidExpressionError(
+                f"a PROVISIONED table needs {name}: the units per second to reserve (and pay "
+                "for); or use billing_mode='PAY_PER_REQUEST'"
+            )
+        if isinstance(units, bool) or not isinstance(units, int) or units < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise InvalidExpressionError(f"{name} must be a positive int, not {units!r}")
+    return read, write  # type: ignore[return-value]
 
 
 # Let in-flight operations hand their results back before the interpreter finalizes.

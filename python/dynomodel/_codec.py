@@ -33,20 +33,26 @@ class ModelCodec(Generic[M]):
 
     __slots__ = ("_attributes", "_key_types", "_native", "model")
 
-    def __init__(self, model: type[M], keys: Sequence[str] = (), epoch: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        model: type[M],
+        keys: Sequence[str] = (),
+        epoch: Sequence[str] = (),
+        computed: Sequence[str] = (),
+    ) -> None:
         self.model = model
-        spec, by_name = describe(model, keys, epoch)
+        spec, by_name = describe(model, keys, epoch, computed)
         options = _BY_NAME if by_name else _LAX
         validate = partial(model.__pydantic_validator__.validate_python, **options)
         dump = model.__pydantic_serializer__.to_python
         self._native = _native.Codec(spec, validate, dump)
-        root_fields = spec[0][0][3]
+        root_fields = spec[0][0][4]
         self._attributes: dict[str, str] = {name: attr for name, attr, *_ in root_fields}
         # An optional field can key an index (items without it are left out of the index); the
         # plan refuses optional table keys. Floats key nothing: they are not exact.
         self._key_types: dict[str, Literal["S", "N", "B"] | None] = {
             name: _key_type(kind[1] if kind[0] == "nullable" else kind)
-            for name, _, _, _, kind in root_fields
+            for name, _, _, _, kind, *_ in root_fields
         }
 
     def to_item(self, instance: M) -> Item:
@@ -56,6 +62,12 @@ class ModelCodec(Generic[M]):
     def key(self, values: Mapping[str, Any]) -> Item:
         """The primary key in wire form from the key fields' values (all of them, nothing else)."""
         return self._native.encode_key(dict(values))
+
+    def instance_key(self, instance: M) -> Item:
+        """The primary key of an instance, as the item it was read from stores it (a key
+        attribute another library wrote in another form keeps that form while its field holds
+        the value it was read with)."""
+        return self._native.instance_key(instance)
 
     def fields(self, values: Mapping[str, Any]) -> dict[str, AttributeValue | None]:
         """Field values in wire form by stored name; None where an item leaves the value out."""

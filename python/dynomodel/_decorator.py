@@ -24,6 +24,7 @@ def dynamo_table(
     sort_key: str | None = None,
     indexes: Sequence[SecondaryIndex] = (),
     skip_hooks: bool = False,
+    store_computed: bool | Sequence[str] = False,
 ) -> Callable[[type[M]], type[M]]:
     """Map a pydantic model to the DynamoDB table `name`, leaving the class as it is.
 
@@ -33,8 +34,9 @@ def dynamo_table(
 
     Keys are named here or declared on the fields with `Annotated[..., PartitionKey]` /
     `Annotated[..., SortKey]`; `indexes` lists `GlobalIndex`/`LocalIndex` declarations, reached
-    as `table_of(User).index("name")`. The fields become typed paths on the class
-    (`attr(User.email)`); instances, validation and dumps are unchanged.
+    as `table_of(User).index("name")`; `store_computed` stores the `@computed_field`s too (True,
+    or their names). The fields become typed paths on the class (`attr(User.email)`);
+    instances, validation and dumps are unchanged.
 
     Raises:
         ModelDefinitionError: the keys are missing, unknown, optional or of a non-key type.
@@ -58,6 +60,7 @@ def dynamo_table(
             sort_key=sort_key or declared_sort,
             indexes=indexes,
             skip_hooks=skip_hooks,
+            store_computed=store_computed,
         )
         attach(model, table)
         model.__dynamo_codec__ = table.codec  # type: ignore[attr-defined]

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, overload
 
 from pydantic import BaseModel
 
+from .exceptions import ModelDefinitionError
+
 if TYPE_CHECKING:
     from ._reads import Index
 
-__all__ = ["GlobalIndex", "IndexProjection", "LocalIndex", "SecondaryIndex"]
+__all__ = ["GlobalIndex", "IndexProjection", "LocalIndex", "SecondaryIndex", "check_name"]
+
+_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
+
+
+def check_name(what: str, name: str) -> None:
+    """Refuse a table or index name DynamoDB would refuse: 3 to 255 characters of
+    `A-Z a-z 0-9 _ . -`."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ModelDefinitionError(
+            f"{what} {name!r} is not a DynamoDB name: use 3 to 255 characters of "
+            "A-Z, a-z, 0-9, '_', '.' and '-'"
+        )
+
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -38,8 +54,7 @@ class SecondaryIndex:
         sort_key: str | None,
         projection: IndexProjection,
     ) -> None:
-        if not name:
-            raise ValueError("an index needs a name")
+        check_name("the index name", name)
         if isinstance(projection, str) and projection not in ("ALL", "KEYS_ONLY"):
             raise ValueError(
                 f"index {name!r}: projection is 'ALL', 'KEYS_ONLY' or a list of field names, "

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from ._batches import BatchWrite, KeyInput
 from ._calls import run_async, run_sync
-from ._client import BATCH_TIMEOUT, DynamoClient, TableDescription
+from ._client import BATCH_TIMEOUT, BillingMode, DynamoClient, TableDescription
 from ._codec import ModelCodec
 from ._expressions import Condition, UpdateAction
 from ._hooks import default_hook
@@ -40,8 +40,10 @@ class DynamoModel(BaseModel):
 
     Class keywords: `table` (the table name), `client` (a `DynamoClient`; by default the default
     client at call time), `consistent_read` (the default of `get`), `skip_hooks` (never run the
-    hooks below). Every I/O method is async with a blocking `sync_` twin;
-    `table_of(Order).stats` holds the consumed capacity and time.
+    hooks below), `store_computed` (store the `@computed_field`s too: True, or their names).
+    A base class may declare the keys (and indexes) without a table, for subclasses that name
+    one. Every I/O method is async with a blocking `sync_` twin; `table_of(Order).stats` holds
+    the consumed capacity and time.
 
     Hooks: override `before_save`, `after_save`, `before_update`, `after_update`,
     `before_delete`, `after_delete` or `after_load`, as plain methods or `async def` (a `sync_`
@@ -60,6 +62,7 @@ class DynamoModel(BaseModel):
         client: DynamoClient | None = None,
         consistent_read: bool | None = None,
         skip_hooks: bool | None = None,
+        store_computed: bool | Sequence[str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init_subclass__(**kwargs)
@@ -72,6 +75,7 @@ class DynamoModel(BaseModel):
         client: DynamoClient | None = None,
         consistent_read: bool | None = None,
         skip_hooks: bool | None = None,
+        store_computed: bool | Sequence[str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__pydantic_init_subclass__(**kwargs)
@@ -84,14 +88,13 @@ class DynamoModel(BaseModel):
             settings["consistent_read"] = consistent_read
         if skip_hooks is not None:
             settings["skip_hooks"] = skip_hooks
+        if store_computed is not None:
+            settings["store_computed"] = store_computed
         cls.__dynamo_settings__ = settings
         partition_key, sort_key = declared_keys(cls)
         if name is None:
-            if partition_key or sort_key:
-                raise ModelDefinitionError(
-                    f"{cls.__name__} declares keys but no table: class {cls.__name__}"
-                    "(DynamoModel, table=...)"
-                )
+            # A base for models of several tables (the keys may be declared here, for
+            # subclasses that name their table), or a nested value.
             cls.__dynamo_codec__ = ModelCodec(cls)
             install_paths(cls)
             return
@@ -174,21 +177,74 @@ class DynamoModel(BaseModel):
     async def create_table(
         cls,
         *,
-        billing_mode: Literal["PAY_PER_REQUEST", "PROVISIONED"] = "PAY_PER_REQUEST",
+        billing_mode: BillingMode = "PAY_PER_REQUEST",
+        read_capacity: int | None = None,
+        write_capacity: int | None = None,
+        index_capacity: Mapping[str, tuple[int, int]] | None = None,
         wait: bool = True,
+        exist_ok: bool = False,
     ) -> TableDescription:
-        """CreateTable with the key schema from the annotations; with `wait`, until ACTIVE."""
-        return await table_of(cls).create_table(billing_mode=billing_mode, wait=wait)
+        """CreateTable with the key schema and indexes from the class; a PROVISIONED table
+        needs its capacity. See `Table.create_table`."""
+        return await table_of(cls).create_table(
+            billing_mode=billing_mode,
+            read_capacity=read_capacity,
+            write_capacity=write_capacity,
+            index_capacity=index_capacity,
+            wait=wait,
+            exist_ok=exist_ok,
+        )
 
     @classmethod
     def sync_create_table(
         cls,
         *,
-        billing_mode: Literal["PAY_PER_REQUEST", "PROVISIONED"] = "PAY_PER_REQUEST",
+        billing_mode: BillingMode = "PAY_PER_REQUEST",
+        read_capacity: int | None = None,
+        write_capacity: int | None = None,
+        index_capacity: Mapping[str, tuple[int, int]] | None = None,
         wait: bool = True,
+        exist_ok: bool = False,
     ) -> TableDescription:
         """Blocking twin of `create_table`."""
-        return table_of(cls).sync_create_table(billing_mode=billing_mode, wait=wait)
+        return table_of(cls).sync_create_table(
+            billing_mode=billing_mode,
+            read_capacity=read_capacity,
+            write_capacity=write_capacity,
+            index_capacity=index_capacity,
+            wait=wait,
+            exist_ok=exist_ok,
+        )
+
+    @classmethod
+    async def describe_table(cls) -> TableDescription:
+        """DescribeTable of the model's table."""
+        return await table_of(cls).describe_table()
+
+    @classmethod
+    def sync_describe_table(cls) -> TableDescription:
+        """Blocking twin of `describe_table`."""
+        return table_of(cls).sync_describe_table()
+
+    @classmethod
+    async def table_exists(cls) -> bool:
+        """Whether the model's table exists (one DescribeTable)."""
+        return await table_of(cls).table_exists()
+
+    @classmethod
+    def sync_table_exists(cls) -> bool:
+        """Blocking twin of `table_exists`."""
+        return table_of(cls).sync_table_exists()
+
+    @classmethod
+    async def delete_table(cls, *, wait: bool = True) -> None:
+        """DeleteTable of the model's table, every item with it."""
+        await table_of(cls).delete_table(wait=wait)
+
+    @classmethod
+    def sync_delete_table(cls, *, wait: bool = True) -> None:
+        """Blocking twin of `delete_table`."""
+        table_of(cls).sync_delete_table(wait=wait)
 
     async def save(self, *, condition: Condition | None = None, skip_hooks: bool = False) -> None:
         """PutItem of the whole item (1 WCU per KB), version-checked. See `Table.save`."""

@@ -3,15 +3,32 @@
 from collections.abc import Callable, Iterable
 from typing import Any, final
 
-__all__ = ["UNKNOWN_ATTRIBUTES", "Client", "Codec", "__version__", "quiesce"]
+__all__ = [
+    "STORED_KEY",
+    "UNKNOWN_ATTRIBUTES",
+    "UNREAD_FIELDS",
+    "Client",
+    "Codec",
+    "__version__",
+    "quiesce",
+]
 
 _Expression = tuple[str, dict[str, str], dict[str, Any]]
 # (filter, projection, limit, start_key, consistent_read, count_only)
 _Read = tuple[_Expression | None, _Expression | None, int | None, dict[str, Any] | None, bool, bool]
-# (name, global, partition_key, sort_key, (projection, included attributes))
-_Index = tuple[str, bool, tuple[str, str], tuple[str, str] | None, tuple[str, list[str]]]
+# (name, global, partition_key, sort_key, (projection, included attributes), provisioned)
+_Index = tuple[
+    str,
+    bool,
+    tuple[str, str],
+    tuple[str, str] | None,
+    tuple[str, list[str]],
+    tuple[int, int] | None,
+]
 __version__: str
 UNKNOWN_ATTRIBUTES: str
+STORED_KEY: str
+UNREAD_FIELDS: str
 
 @final
 class Codec:
@@ -29,6 +46,9 @@ class Codec:
         out)."""
     def encode_key(self, values: dict[str, Any]) -> dict[str, Any]:
         """The primary key from the key fields' values, checked like an item's keys."""
+    def instance_key(self, instance: Any) -> dict[str, Any]:
+        """The primary key of an instance: the stored form of key attributes it was loaded with,
+        while their fields hold the loaded values; the codec's form otherwise."""
     def locate(self, steps: list[str | int]) -> list[str | int]:
         """The stored path of `steps` (field names, dict keys, list positions from the root), field
         names replaced by their stored attribute names; LookupError if it leads nowhere."""
@@ -61,6 +81,7 @@ class Client:
         connect_timeout: float | None = None,
         read_timeout: float | None = None,
         max_retries: int | None = None,
+        table_prefix: str | None = None,
     ) -> Client: ...
     def put_item(
         self, table: str, item: dict[str, Any], condition: _Expression | None, blocking: bool
@@ -92,9 +113,11 @@ class Client:
         forward: bool,
         codec: Codec | None,
         shape: str,
+        unread: frozenset[str] | None,
         blocking: bool,
     ) -> Any:
-        """Query: one page, its items decoded by `codec` in `shape` (wire form without a codec)."""
+        """Query: one page, its items decoded by `codec` in `shape` (wire form without a codec);
+        `unread` (the fields a projection leaves out) is recorded on each model."""
     def scan(
         self,
         table: str,
@@ -104,6 +127,7 @@ class Client:
         total: int,
         codec: Codec | None,
         shape: str,
+        unread: frozenset[str] | None,
         blocking: bool,
     ) -> Any:
         """Scan: one page of each of `segments` (`(segment, start_key)` pairs of a scan split in
@@ -114,6 +138,7 @@ class Client:
         tables: list[tuple[str, list[dict[str, Any]], bool, _Expression | None]],
         codecs: list[Codec | None],
         shape: str,
+        unread: frozenset[str] | None,
         timeout: float,
         blocking: bool,
     ) -> Any:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import builtins
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
-from typing import Any, Generic, NoReturn, TypeAlias, TypeVar, overload
+from typing import Any, Generic, NoReturn, TypeAlias, TypeVar, cast, overload
 
 from pydantic import BaseModel
 
@@ -232,11 +232,21 @@ class Path(Generic[T]):
         return Between(self, self._operand(low), self._operand(high))
 
     @overload
+    def is_in(
+        self: Path[Decimal] | Path[Decimal | None], values: Iterable[Decimal | int], /
+    ) -> Condition: ...
+    @overload
     def is_in(self: Path[Decimal] | Path[Decimal | None], *values: Decimal | int) -> Condition: ...
+    @overload
+    def is_in(self: Path[T], values: Iterable[T], /) -> Condition: ...
     @overload
     def is_in(self: Path[T], *values: T) -> Condition: ...
     def is_in(self, *values: object) -> Condition:
-        """`path IN (:v0, :v1, ...)`; DynamoDB takes 1 to 100 values (else ValueError)."""
+        """`path IN (:v0, :v1, ...)`: `is_in("a", "b")` or `is_in(["a", "b"])` (any iterable
+        but a str, bytes or dict, which is one value); DynamoDB takes 1 to 100 values (else
+        ValueError). To compare with one list value, wrap it: `is_in([[1, 2]])`."""
+        if len(values) == 1 and _collection(values[0]):
+            values = tuple(cast("Iterable[object]", values[0]))
         if not 1 <= len(values) <= 100:
             raise ValueError(f"is_in takes 1 to 100 values, not {len(values)}")
         return In(self, tuple(Value(self._encode(value)) for value in values))
@@ -429,19 +439,57 @@ def size(path: Path[Any]) -> Size:
     return Size(path)
 
 
-def attr(field: T) -> Path[T]:
+@overload
+def attr(field: Path[T | None], then: Callable[[T], E], /) -> Path[E]: ...
+@overload
+def attr(field: T | None, then: Callable[[T], E], /) -> Path[E]: ...
+@overload
+def attr(field: T, /) -> Path[T]: ...
+def attr(field: Any, then: Callable[[Any], Any] | None = None, /) -> Path[Any]:
     """The typed path of a field accessed on its class: `attr(Order.total)` is a
     `Path[Decimal]`.
 
     Type checkers see `Order.total` as the field's value type (that is how pydantic declares
     models); at run time it already is the path, which this returns unchanged.
+
+    Through a nested model, `Order.address.city` is typed too, but not through an optional one
+    (`address: Address | None`), where checkers flag `.city` on None: there the rest of the path
+    is a lambda over the nested model, `attr(Order.address, lambda a: a.city)`, a `Path[str]`
+    (the lambda is only read for the attributes and items it takes, never run on data).
     """
     if not isinstance(field, Path):
         raise TypeError(
             f"attr() takes a field accessed on its class, not {field!r}: use attr(Order.total), "
             "a field accessed on the class (not on an instance)"
         )
-    return field  # pyright: ignore[reportUnknownVariableType]
+    path: Path[Any] = field  # pyright: ignore[reportUnknownVariableType]
+    if then is None:
+        return path
+    recorder = _Steps()
+    if then(recorder) is not recorder:
+        raise TypeError(
+            "attr(path, then): `then` reads attributes and items only, like `lambda a: a.city`"
+        )
+    for step in recorder.steps:
+        path = path._child(step)
+    return path
+
+
+class _Steps:
+    """Records the attributes and items a lambda reads, for `attr(path, lambda a: a.city)`."""
+
+    __slots__ = ("steps",)
+
+    def __init__(self) -> None:
+        self.steps: list[Step] = []
+
+    def __getattr__(self, name: str) -> _Steps:
+        self.steps.append(name)
+        return self
+
+    def __getitem__(self, step: Step) -> _Steps:
+        self.steps.append(step)
+        return self
 
 
 class _FieldPath:
@@ -500,6 +548,11 @@ def _rebuild(model: type[BaseModel] | None, steps: tuple[Step, ...]) -> Path[Any
 def located(model: type[BaseModel], codec: ModelCodec[Any], steps: tuple[Step, ...]) -> Path[Any]:
     """The path of `steps` from `model`'s root, its stored names found by the codec."""
     return Path(model, steps, codec.locate(steps), codec)
+
+
+def _collection(value: object) -> bool:
+    """Whether `value` holds the values of an `is_in`, rather than being one."""
+    return isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping | Path)
 
 
 def _render(root: str, steps: tuple[Step, ...]) -> str:

@@ -14,7 +14,7 @@ from ._expressions import BeginsWith, Between, Comparison, Condition, Expression
 from ._indexes import SecondaryIndex
 from ._paths import Path
 from ._types import Item
-from .exceptions import InvalidExpressionError
+from .exceptions import InvalidExpressionError, ResultsConsumedError
 
 if TYPE_CHECKING:
     from ._table import Table
@@ -31,6 +31,7 @@ __all__ = [
     "plan_scan",
     "projection_paths",
     "read_shape",
+    "unread_fields",
 ]
 
 R = TypeVar("R")
@@ -65,6 +66,9 @@ class ReadPlan:
     """Parallel scan segments; 0 for one sequential read."""
     key_fields: tuple[str, ...]
     """The fields a LastEvaluatedKey holds: the table's keys, then the index's."""
+    unread: frozenset[str] | None = None
+    """The fields a projection (or the index) leaves out of models, recorded on each one so
+    that it is never saved whole over the stored values."""
 
     def read_args(self, limit: int | None, start_key: Item | None, count_only: bool) -> Any:
         if count_only:
@@ -159,6 +163,7 @@ def _plan(
     paths = projection_paths(table, projection)
     projection_text = None if paths is None else builder.projection(paths)
     shape = read_shape(table, index, paths, as_dict)
+    unread = unread_fields(table, index, paths) if shape == "models" else None
     reading = _with_placeholders(builder, [key_text, filter_text, projection_text])
     key_condition, filter_expression, projection_expression = reading
     keys = list(table.key_fields)
@@ -177,6 +182,7 @@ def _plan(
         shape=shape,
         segments=segments,
         key_fields=tuple(keys),
+        unread=unread,
     )
 
 
@@ -203,6 +209,18 @@ def read_shape(
             "models; project them too, or pass as_dict=True for partial dicts"
         )
     return "partial"
+
+
+def unread_fields(
+    table: Table[Any], index: SecondaryIndex | None, paths: list[Path[Any]] | None
+) -> frozenset[str] | None:
+    """The fields of the model a read leaves out (they get their defaults), or None when it
+    reads whole items."""
+    projected = _projected_fields(table, index, paths)
+    if projected is None:
+        return None
+    unread = frozenset(table.model.model_fields) - projected
+    return unread or None
 
 
 def projection_paths(table: Table[Any], projection: Projection | None) -> list[Path[Any]] | None:
@@ -300,6 +318,7 @@ class _Pages(Generic[R]):
         self._page_end: Item | None = start
         self._last_handed: R | None = None
         """The last item handed out of the current page; None before the first."""
+        self._iterated = False
         self.scanned_count = 0
         """Items DynamoDB read so far (before the filter): what the reads paid for."""
 
@@ -316,18 +335,42 @@ class _Pages(Generic[R]):
         return self._page_end
 
     @property
+    def _limit_reached(self) -> bool:
+        return self._limit is not None and self._returned >= self._limit
+
+    @property
     def _done(self) -> bool:
-        return not self._pending or (self._limit is not None and self._returned >= self._limit)
+        return not self._pending or self._limit_reached
+
+    @property
+    def _ready(self) -> bool:
+        """Whether an item read is waiting to be handed out."""
+        return bool(self._buffer) and not self._limit_reached
 
     def _take(self) -> R:
         item = self._buffer.popleft()
         self._last_handed = item
+        self._returned += 1
         return item
 
     def _request_limit(self, hint: int | None) -> int | None:
+        """The request's `Limit`: an explicit `page_size`; else what is left of `limit` (and
+        one item when one is all the caller wants)."""
+        if self._page_size is not None:
+            return self._page_size
         remaining = None if self._limit is None else self._limit - self._returned
-        sizes = [s for s in (self._page_size, remaining, hint) if s is not None]
+        sizes = [s for s in (remaining, hint) if s is not None]
         return min(sizes) if sizes else None
+
+    def _start_iteration(self) -> None:
+        """A result reads its pages once: iterating again after the end would silently yield
+        nothing, so it raises instead (after a `break`, iterating again goes on from there)."""
+        if self._iterated and self._done and not self._ready:
+            raise ResultsConsumedError(
+                "this result was read to its end already: run the query or scan again for a "
+                "fresh read, or keep the items (`list(...)`) to go over them twice"
+            )
+        self._iterated = True
 
     def _pages(
         self, pending: list[tuple[int, Item | None]], limit: int | None, count_only: bool
@@ -342,11 +385,11 @@ class _Pages(Generic[R]):
             args = plan.read_args(limit, pending[0][1], count_only)
             key_condition = plan.counting[0] if count_only else plan.key_condition
             query = (table.name, plan.index, key_condition, args, plan.forward)
-            outputs = [(yield Call(native.query, (*query, codec, plan.shape)))]
+            outputs = [(yield Call(native.query, (*query, codec, plan.shape, plan.unread)))]
         else:
             args = plan.read_args(limit, None, count_only)
             scan = (table.name, plan.index, args, pending, plan.segments)
-            outputs = yield Call(native.scan, (*scan, codec, plan.shape))
+            outputs = yield Call(native.scan, (*scan, codec, plan.shape, plan.unread))
         for output in outputs:
             table.stats._record(output)
         return [(segment, output) for (segment, _), output in zip(pending, outputs, strict=True)]
@@ -362,12 +405,12 @@ class _Pages(Generic[R]):
             items.extend(output["items"])
         self._pending = [(s, out["last_key"]) for s, out in pages if out["last_key"] is not None]
         self._page_end = self._pending[0][1] if self._pending and not segmented else None
-        if self._limit is not None:
-            # Only a parallel scan can overshoot: each segment read up to the limit.
-            items = items[: self._limit - self._returned]
+        # A page may hold more than `limit` leaves to hand out (an explicit page_size, the
+        # segments of a parallel scan): they stay unhanded, and the resume key is the last
+        # item handed out, so nothing is skipped.
+        handed = items if self._limit is None else items[: self._limit - self._returned]
         if self._plan.shape == "models":
-            items = yield from self._plan.table._loaded(items, self._skip_hooks)
-        self._returned += len(items)
+            yield from self._plan.table._loaded(handed, self._skip_hooks)
         self._buffer.extend(items)
         self._last_handed = None
 
@@ -376,18 +419,23 @@ class _Pages(Generic[R]):
         hint = 1 if self._plan.filter is None else None
         while not self._buffer and not self._done:
             yield from self._fetch(hint)
-        return self._take() if self._buffer else None
+        return self._take() if self._ready else None
 
     def _count(self) -> Steps[int]:
-        """Select=COUNT pages from where this result starts, following LastEvaluatedKey."""
+        """Select=COUNT pages from where this result starts, following LastEvaluatedKey, up
+        to `limit` items."""
         segments = range(self._plan.segments) if self._plan.segments else range(1)
         pending: list[tuple[int, Item | None]] = [(s, self._start) for s in segments]
         total = 0
-        while pending:
-            pages = yield from self._pages(pending, self._page_size, True)
+        limit = self._limit
+        while pending and (limit is None or total < limit):
+            size = self._page_size
+            if size is None and limit is not None and not self._plan.segments:
+                size = limit - total
+            pages = yield from self._pages(pending, size, True)
             total += sum(output["count"] for _, output in pages)
             pending = [(s, out["last_key"]) for s, out in pages if out["last_key"] is not None]
-        return total
+        return total if limit is None else min(total, limit)
 
     def _key_of(self, item: R) -> Item:
         if isinstance(item, BaseModel):
@@ -409,8 +457,9 @@ class Results(_Pages[R]):
     """
 
     async def __aiter__(self) -> AsyncIterator[R]:
+        self._start_iteration()
         while True:
-            while self._buffer:
+            while self._ready:
                 yield self._take()
             if self._done:
                 return
@@ -430,20 +479,24 @@ class SyncResults(_Pages[R]):
     """Blocking twin of `Results`: iterate it with `for`."""
 
     def __iter__(self) -> Iterator[R]:
+        self._start_iteration()
         while True:
-            while self._buffer:
+            while self._ready:
                 yield self._take()
             if self._done:
                 return
-            run_sync(self._fetch())
+            run_sync(self._fetch(), _SYNC_READ, "async for over query() or scan()")
 
     def first(self) -> R | None:
         """The first item (or None), reading no more pages than it takes to find it."""
-        return run_sync(self._first())
+        return run_sync(self._first(), _SYNC_READ, "await ....first()")
 
     def count(self) -> int:
-        """How many items match (Select=COUNT, every page)."""
-        return run_sync(self._count())
+        """How many items match (Select=COUNT, every page, up to `limit`)."""
+        return run_sync(self._count(), _SYNC_READ, "await ....count()")
+
+
+_SYNC_READ = "a sync_query() or sync_scan() result"
 
 
 M = TypeVar("M", bound=BaseModel)

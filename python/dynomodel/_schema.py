@@ -8,7 +8,7 @@ once per class; nothing here is on the per-item path.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeAlias, cast
+from typing import Any, Literal, TypeAlias, cast
 
 from pydantic import BaseModel
 from pydantic_core import SchemaSerializer
@@ -17,12 +17,20 @@ from .exceptions import ModelDefinitionError
 
 __all__ = ["Spec", "describe"]
 
+Absent: TypeAlias = Literal["null", "empty_set", "other"]
+"""What reading an item back makes of an attribute it leaves out: None, an empty set, or
+anything else (a default that is neither). A None or an empty set is left out of an item only
+where it reads back as itself."""
 KindSpec: TypeAlias = tuple[Any, ...]
-FieldSpec: TypeAlias = tuple[str, str, str, bool, KindSpec]
-"""(field name, stored attribute, key of the decoded data for validation, required, kind)"""
-RecordSpec: TypeAlias = tuple[Any, str, bool, list[FieldSpec]]
+FieldSpec: TypeAlias = tuple[str, str, str, bool, KindSpec, Absent, bool]
+"""(field name, stored attribute, key of the decoded data for validation, required, kind,
+absent, computed)"""
+RecordSpec: TypeAlias = tuple[Any, str, bool, bool, list[FieldSpec]]
+"""(class, name, is a model, keeps extras, fields)"""
 Spec: TypeAlias = tuple[list[RecordSpec], list[int]]
 """(records, key field indexes): what `_native.Codec` compiles."""
+
+_FUNCTION_SERIALIZERS = {"function-plain", "function-wrap"}
 
 _SCALARS = {
     "str": "str",
@@ -44,31 +52,100 @@ _RECORDS = {"model", "dataclass", "typed-dict"}
 
 
 def describe(
-    model: type[BaseModel], keys: Sequence[str], epoch: Sequence[str] = ()
+    model: type[BaseModel],
+    keys: Sequence[str],
+    epoch: Sequence[str] = (),
+    computed: Sequence[str] = (),
 ) -> tuple[Spec, bool]:
-    """The plan description of `model`, with the named fields as its keys (partition key first)
-    and the `epoch` datetime fields stored as epoch seconds, and whether decoded data must be
-    validated with `by_name=True` (see `_Walker.by_name`)."""
+    """The plan description of `model`, with the named fields as its keys (partition key first),
+    the `epoch` datetime fields stored as epoch seconds and the `computed` fields
+    (`@computed_field`s) stored beside the others, and whether decoded data must be validated
+    with `by_name=True` (see `_Walker.by_name`)."""
     walker = _Walker(model)
+    if _custom_serializer(walker.root):
+        raise ModelDefinitionError(
+            f"{model.__name__}: a @model_serializer decides the whole dump, while DynamoDB "
+            "stores each field as an attribute; serialize fields with @field_serializer or "
+            "PlainSerializer instead"
+        )
     root = walker.record(walker.root)
     if root != 0:  # pragma: no cover - the root is always the first record walked
         raise AssertionError("the model's own record must come first")
-    cls, name, is_model, fields = walker.records[0]
-    walker.records[0] = (
-        cls,
-        name,
-        is_model,
-        [_as_epoch(f) if f[0] in epoch else f for f in fields],
-    )
+    cls, name, is_model, extra, fields = walker.records[0]
+    fields = [_as_epoch(f) if f[0] in epoch else f for f in fields]
+    fields += walker.computed(computed)
+    walker.records[0] = (cls, name, is_model, extra, fields)
     names = [f[0] for f in fields]
     return (walker.records, [names.index(key) for key in keys]), walker.by_name
 
 
 def _as_epoch(field: FieldSpec) -> FieldSpec:
     """A datetime field (or optional one) stored as epoch seconds instead of ISO text."""
-    name, attr, key, required, kind = field
+    name, attr, key, required, kind, absent, computed = field
     epoch = ("nullable", ("epoch",)) if kind[0] == "nullable" else ("epoch",)
-    return (name, attr, key, required, epoch)
+    return (name, attr, key, required, epoch, absent, computed)
+
+
+class _Serialized:
+    """How a field whose type or annotation carries its own serializer is stored: what that
+    serializer returns (Python mode, or JSON mode where Python mode leaves a type DynamoDB
+    cannot hold, such as a URL). Validation reads it back."""
+
+    __slots__ = ("_serializer",)
+
+    def __init__(self, serializer: SchemaSerializer) -> None:
+        self._serializer = serializer
+
+    def __call__(self, value: Any, owner: Any, json: bool) -> Any:
+        return self._serializer.to_python(value, mode="json" if json else "python")
+
+
+class _FieldSerialized:
+    """A field with a `@field_serializer`: the model's serializer runs it on the instance that
+    holds the value (a value in an expression gets an instance holding just that value)."""
+
+    __slots__ = ("_model", "_name")
+
+    def __init__(self, model: type[Any], name: str) -> None:
+        self._model = model
+        self._name = name
+
+    def __call__(self, value: Any, owner: Any, json: bool) -> Any:
+        if owner is None:
+            owner = object.__new__(self._model)
+            object.__setattr__(owner, "__dict__", {self._name: value})
+            object.__setattr__(owner, "__pydantic_fields_set__", {self._name})
+            object.__setattr__(owner, "__pydantic_extra__", None)
+            object.__setattr__(owner, "__pydantic_private__", None)
+        dumped = self._model.__pydantic_serializer__.to_python(
+            owner, include={self._name}, mode="json" if json else "python"
+        )
+        return dumped[self._name]
+
+
+class _JsonText:
+    """A `Json[...]` field: stored as its JSON text, which is what validation parses."""
+
+    __slots__ = ("_serializer",)
+
+    def __init__(self, serializer: SchemaSerializer) -> None:
+        self._serializer = serializer
+
+    def __call__(self, value: Any, owner: Any, json: bool) -> Any:
+        if isinstance(value, str):
+            return value
+        return self._serializer.to_python(value, round_trip=True)
+
+
+class _SecretValue:
+    """`SecretStr`, `SecretBytes`, `Secret[T]`: the secret itself is stored (pydantic's own
+    dumps mask it), as any other value would be."""
+
+    __slots__ = ()
+
+    def __call__(self, value: Any, owner: Any, json: bool) -> Any:
+        reveal = getattr(value, "get_secret_value", None)
+        return value if reveal is None else reveal()
 
 
 class _Walker:
@@ -85,6 +162,8 @@ class _Walker:
         self.by_name = False
         """Set when a field's validation alias is not a plain string (AliasPath, AliasChoices):
         decoded data is then keyed by field name and validated with by_name=True."""
+        self._owner: tuple[Any, str] | None = None
+        """The record class and field whose kind is being walked, for field serializers."""
 
     def _register(self, definitions: Sequence[Mapping[str, Any]]) -> None:
         for definition in definitions:
@@ -93,6 +172,8 @@ class _Walker:
     def _resolve(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
         """Follow references and validator wrappers down to the schema that holds the type."""
         while True:
+            if _custom_serializer(schema):
+                return schema
             kind = schema["type"]
             if kind == "definition-ref":
                 schema = self.definitions[schema["schema_ref"]]
@@ -118,14 +199,35 @@ class _Walker:
         self._record_ids[identity] = record_id
         cls = schema.get("cls")
         name = getattr(cls, "__name__", "TypedDict")
-        self.records.append((cls, name, False, []))  # filled below; recursion finds the id
+        self.records.append((cls, name, False, False, []))  # filled below; recursion finds it
         is_model, fields = self._fields(schema)
-        self.records[record_id] = (cls, name, is_model, fields)
+        config: Mapping[str, Any] = schema.get("config") or {}
+        extra = config.get("extra_fields_behavior") == "allow"
+        self.records[record_id] = (cls, name, is_model, extra and is_model, fields)
         return record_id
+
+    def computed(self, names: Sequence[str]) -> list[FieldSpec]:
+        """The `@computed_field`s named, as fields stored with the item and never validated."""
+        schema = self._resolve(self.root["schema"])
+        found = {c["property_name"]: c for c in schema.get("computed_fields", ())}
+        fields: list[FieldSpec] = []
+        for name in names:
+            if name not in found:
+                raise ModelDefinitionError(
+                    f"{self.model.__name__}: {name!r} is not a @computed_field of the model"
+                )
+            computed = found[name]
+            self._owner = (self.model, name)
+            kind = self.kind(computed["return_schema"])
+            attr = computed.get("alias") or name
+            # Never read back, so leaving a None out loses nothing (and keeps indexes sparse).
+            fields.append((name, attr, name, False, kind, "null", True))
+        return fields
 
     def _fields(self, schema: Mapping[str, Any]) -> tuple[bool, list[FieldSpec]]:
         kind = schema["type"]
         config: Mapping[str, Any] = schema.get("config") or {}
+        cls = schema.get("cls")
         if kind == "typed-dict":
             total = schema.get("total", True)
             entries = [
@@ -133,7 +235,7 @@ class _Walker:
                 for name, field in schema["fields"].items()
             ]
             return False, [
-                self._field(name, field, required, config) for name, field, required in entries
+                self._field(cls, name, field, required, config) for name, field, required in entries
             ]
         inner = self._resolve(schema["schema"])
         if kind == "dataclass":
@@ -141,11 +243,17 @@ class _Walker:
         else:
             pairs = list(inner["fields"].items())
         return True, [
-            self._field(name, field, _required(field["schema"]), config) for name, field in pairs
+            self._field(cls, name, field, _required(field["schema"]), config)
+            for name, field in pairs
         ]
 
     def _field(
-        self, name: str, field: Mapping[str, Any], required: bool, config: Mapping[str, Any]
+        self,
+        cls: Any,
+        name: str,
+        field: Mapping[str, Any],
+        required: bool,
+        config: Mapping[str, Any],
     ) -> FieldSpec:
         attr = field.get("serialization_alias") or name
         alias = field.get("validation_alias")
@@ -155,10 +263,20 @@ class _Walker:
                 key = alias
             else:
                 self.by_name = True
-        return (name, attr, key, required, self.kind(field["schema"]))
+        self._owner = (cls, name)
+        kind = self.kind(field["schema"])
+        return (name, attr, key, required, kind, _absent(field["schema"], required, kind), False)
 
     def kind(self, schema: Mapping[str, Any]) -> KindSpec:
+        if _is_secret(schema):
+            return ("custom", _SecretValue())
+        original = schema
         schema = self._resolve(schema)
+        serialization = _custom_serializer(schema)
+        if serialization is not None:
+            if serialization.get("is_field_serializer") and self._owner is not None:
+                return ("custom", _FieldSerialized(*self._owner))
+            return ("custom", _Serialized(self._serializer(original)))
         kind = schema["type"]
         if kind in _SCALARS:
             return (_SCALARS[kind],)
@@ -190,7 +308,9 @@ class _Walker:
             return self._union([self.kind(c) for c in schema["choices"].values()])
         if kind in _RECORDS and not schema.get("root_model"):
             return ("record", self.record(schema))
-        return ("custom", self._serializer(schema))
+        if kind == "json":
+            return ("custom", _JsonText(self._serializer(schema)))
+        return ("custom", _Serialized(self._serializer(original)))
 
     def _items(self, schema: Mapping[str, Any]) -> KindSpec:
         return self.kind(schema["items_schema"]) if "items_schema" in schema else ("any",)
@@ -203,8 +323,8 @@ class _Walker:
         return kinds[0] if len(kinds) == 1 else ("union", kinds)
 
     def _serializer(self, schema: Mapping[str, Any]) -> SchemaSerializer:
-        """A type the plan cannot see into (a URL, a RootModel): pydantic serializes it to JSON
-        data first, and validation turns that data back into the type on the way out."""
+        """pydantic's serializer for `schema` (a type the plan cannot see into, or one with a
+        serializer function), resolving the model's definitions."""
         wrapped: Any = schema
         if self.definitions:
             wrapped = {
@@ -223,6 +343,54 @@ def _required(schema: Mapping[str, Any]) -> bool:
     while schema["type"] in ("function-before", "function-after", "function-wrap"):
         schema = schema["schema"]
     return bool(schema["type"] != "default")
+
+
+def _absent(schema: Mapping[str, Any], required: bool, kind: KindSpec) -> Absent:
+    """What a field reads back as when the item leaves its attribute out: the decoder fills a
+    required optional field with None and a required set with an empty set; a default reads
+    back as itself."""
+    while schema["type"] in ("function-before", "function-after", "function-wrap"):
+        schema = schema["schema"]
+    if schema["type"] != "default":
+        if not required:  # a TypedDict key that may be missing: it then reads back missing
+            return "other"
+        if kind[0] == "nullable":
+            return "null"
+        return "empty_set" if kind[0] == "set" else "other"
+    if "default" in schema:
+        default = schema["default"]
+        if default is None:
+            return "null"
+        if isinstance(default, set | frozenset) and not default:
+            return "empty_set"
+        return "other"
+    if schema.get("default_factory") in (set, frozenset):
+        return "empty_set"
+    return "other"
+
+
+def _custom_serializer(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The serializer function a schema carries (`@field_serializer`, `PlainSerializer`, a
+    type's own, such as a URL's), if any."""
+    serialization = schema.get("serialization")
+    if serialization is not None and serialization.get("type") in _FUNCTION_SERIALIZERS:
+        return cast("Mapping[str, Any]", serialization)
+    return None
+
+
+def _is_secret(schema: Mapping[str, Any]) -> bool:
+    """Whether `schema` is that of a pydantic secret type (`SecretStr`, `SecretBytes`,
+    `Secret[T]`): an instance check on a class with `get_secret_value`."""
+    while schema["type"] in ("lax-or-strict", "json-or-python", "default", "nullable"):
+        if schema["type"] == "nullable":
+            return False  # `SecretStr | None`: the nullable wraps it, the inner schema decides
+        schema = schema.get("lax_schema") or schema.get("python_schema") or schema["schema"]
+    choices: list[Any] = schema.get("choices", []) if schema["type"] == "union" else [schema]
+    return any(
+        _choice(choice).get("type") == "is-instance"
+        and hasattr(_choice(choice).get("cls"), "get_secret_value")
+        for choice in choices
+    )
 
 
 def _is_string(schema: Mapping[str, Any]) -> bool:

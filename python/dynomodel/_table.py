@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, cast, overload
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from . import _native
 from ._calls import Call, Hook, Steps, run_async, run_sync
 from ._client import (
     BATCH_TIMEOUT,
+    BillingMode,
     DynamoClient,
     KeyDefinition,
     TableDescription,
+    checked_capacity,
     get_default_client,
 )
 from ._codec import ModelCodec
 from ._expressions import Condition, ExpressionBuilder, UpdateAction, Value
 from ._hooks import active_hooks
-from ._indexes import SecondaryIndex
+from ._indexes import SecondaryIndex, check_name
 from ._keys import KeyRole, PartitionKey, SortKey
 from ._markers import TTL, Version, marked_field
 from ._paths import Path, located
 from ._reads import Index, Projection, Reader
 from ._types import AttributeValue, Item
-from .exceptions import InvalidExpressionError, ItemNotFoundError, ModelDefinitionError
+from .exceptions import (
+    ConditionalCheckFailedError,
+    DynamoError,
+    DynamoValidationError,
+    InvalidExpressionError,
+    InvalidKeyError,
+    ItemNotFoundError,
+    ModelDefinitionError,
+    PartialInstanceError,
+)
 
 if TYPE_CHECKING:
     from ._batches import BatchWrite, KeyInput
@@ -89,6 +102,10 @@ class Table(Reader[M]):
         indexes: the table's secondary indexes (`GlobalIndex`, `LocalIndex`).
         skip_hooks: never run the model's hooks (`before_save`, ..., `after_load`) through this
             table; each operation also takes `skip_hooks=True` for itself.
+        store_computed: store the model's `@computed_field`s with each item (True: all of them,
+            or their names), where indexes and filters can use them; reading an item computes
+            them again, from the other fields. `update_by_key` has no instance to compute them
+            from, so it leaves the stored ones as they were.
 
     Hooks run around the operations on instances: `save` (before/after_save), `update`
     (before/after_update), `delete` (before/after_delete); `after_load` on every model an
@@ -96,15 +113,17 @@ class Table(Reader[M]):
     `*_by_key` writes and batch writes have no instance to run write hooks on and run none.
 
     Raises:
-        ModelDefinitionError: a key field is missing, optional, or of a type DynamoDB keys cannot
-            have, the model has a field the codec cannot store, an index names a field that
-            is not there or cannot be a key, or a `Version`/`TTL` field is not an int/datetime.
+        ModelDefinitionError: the table name is not one DynamoDB allows, a key field is
+            missing, optional, or of a type DynamoDB keys cannot have, the model has a field the
+            codec cannot store, an index names a field that is not there or cannot be a key, or
+            a `Version`/`TTL` field is not an int/datetime.
     """
 
     __slots__ = (
         "_client",
         "_hooks",
         "codec",
+        "computed_fields",
         "consistent_read",
         "indexes",
         "key_attributes",
@@ -130,9 +149,12 @@ class Table(Reader[M]):
         consistent_read: bool = False,
         indexes: Sequence[SecondaryIndex] = (),
         skip_hooks: bool = False,
+        store_computed: bool | Sequence[str] = False,
     ) -> None:
-        if not name:
-            raise ModelDefinitionError(f"{model.__name__}: the table name is empty")
+        check_name(f"{model.__name__}: the table name", name)
+        self.computed_fields: tuple[str, ...] = _computed(model, store_computed)
+        """The `@computed_field`s stored with each item."""
+        stored = (*model.model_fields, *self.computed_fields)
         for role, key_field in (("partition", partition_key), ("sort", sort_key)):
             if key_field is not None and key_field not in model.model_fields:
                 raise ModelDefinitionError(
@@ -157,7 +179,7 @@ class Table(Reader[M]):
             if special in keys:
                 raise ModelDefinitionError(f"{model.__name__}.{special} cannot also be a key")
         epoch = [] if self.ttl_field is None else [self.ttl_field]
-        self.codec: ModelCodec[M] = ModelCodec(model, keys, epoch)
+        self.codec: ModelCodec[M] = ModelCodec(model, keys, epoch, self.computed_fields)
         """The model's compiled codec (its plan, keys included)."""
         self.key_attributes = tuple(self.codec.attribute(k) for k in keys)
         """The key fields' stored attribute names."""
@@ -171,7 +193,7 @@ class Table(Reader[M]):
         self.indexes: dict[str, SecondaryIndex] = {}
         """The secondary indexes by name."""
         for index in indexes:
-            self._check_index(index)
+            self._check_index(index, stored)
             self.indexes[index.name] = index
 
     def _target(self) -> tuple[Table[M], SecondaryIndex | None]:
@@ -185,7 +207,7 @@ class Table(Reader[M]):
             known = ", ".join(self.indexes) or "none"
             raise KeyError(f"{self!r} has no index {name!r} (indexes: {known})") from None
 
-    def _check_index(self, index: SecondaryIndex) -> None:
+    def _check_index(self, index: SecondaryIndex, stored: Sequence[str]) -> None:
         where = f"{self.model.__name__}: index {index.name!r}"
         if index.name in self.indexes:
             raise ModelDefinitionError(f"{where} is declared twice")
@@ -194,8 +216,10 @@ class Table(Reader[M]):
         for role, key in (("partition", index.partition_key), ("sort", index.sort_key)):
             if key is None:
                 continue
-            if key not in self.model.model_fields:
-                raise ModelDefinitionError(f"{where}: the {role} key {key!r} is not a field")
+            if key not in stored:
+                raise ModelDefinitionError(
+                    f"{where}: the {role} key {key!r} is not a field (nor a stored computed field)"
+                )
             if self.codec.key_type(key) is None:
                 raise ModelDefinitionError(
                     f"{where}: the {role} key {key!r} must be a str, number or bytes field"
@@ -242,37 +266,68 @@ class Table(Reader[M]):
     async def create_table(
         self,
         *,
-        billing_mode: Literal["PAY_PER_REQUEST", "PROVISIONED"] = "PAY_PER_REQUEST",
+        billing_mode: BillingMode = "PAY_PER_REQUEST",
+        read_capacity: int | None = None,
+        write_capacity: int | None = None,
+        index_capacity: Mapping[str, tuple[int, int]] | None = None,
         wait: bool = True,
+        exist_ok: bool = False,
     ) -> TableDescription:
         """CreateTable with the key schema of the model's annotations and its secondary indexes;
         with `wait`, DescribeTable until ACTIVE. With a `TTL` field, it waits for the table
-        whatever `wait` says and then enables time to live on it (UpdateTimeToLive). Costs
-        nothing per call."""
-        return await self.client.create_table(
-            self.name,
-            *self._key_schema(),
-            billing_mode=billing_mode,
-            wait=wait,
-            indexes=self._index_schema(),
-            time_to_live=self._ttl_attribute(),
+        whatever `wait` says and then enables time to live on it (UpdateTimeToLive).
+
+        On-demand (`PAY_PER_REQUEST`) tables cost nothing until used. A `PROVISIONED` table
+        needs `read_capacity` and `write_capacity` (units per second, billed from creation), and
+        each global index its own `(read, write)` in `index_capacity` by index name (by default
+        the table's). With `exist_ok`, an existing table is described instead of refused.
+        """
+        return await run_async(
+            self._create_table(
+                billing_mode, read_capacity, write_capacity, index_capacity, wait, exist_ok
+            )
         )
 
     def sync_create_table(
         self,
         *,
-        billing_mode: Literal["PAY_PER_REQUEST", "PROVISIONED"] = "PAY_PER_REQUEST",
+        billing_mode: BillingMode = "PAY_PER_REQUEST",
+        read_capacity: int | None = None,
+        write_capacity: int | None = None,
+        index_capacity: Mapping[str, tuple[int, int]] | None = None,
         wait: bool = True,
+        exist_ok: bool = False,
     ) -> TableDescription:
         """Blocking twin of `create_table`."""
-        return self.client.sync_create_table(
-            self.name,
-            *self._key_schema(),
-            billing_mode=billing_mode,
-            wait=wait,
-            indexes=self._index_schema(),
-            time_to_live=self._ttl_attribute(),
+        return run_sync(
+            self._create_table(
+                billing_mode, read_capacity, write_capacity, index_capacity, wait, exist_ok
+            )
         )
+
+    async def describe_table(self) -> TableDescription:
+        """DescribeTable. Raises `TableNotFoundError` if the table does not exist."""
+        return await self.client.describe_table(self.name)
+
+    def sync_describe_table(self) -> TableDescription:
+        """Blocking twin of `describe_table`."""
+        return self.client.sync_describe_table(self.name)
+
+    async def table_exists(self) -> bool:
+        """Whether the table exists (one DescribeTable)."""
+        return await self.client.table_exists(self.name)
+
+    def sync_table_exists(self) -> bool:
+        """Blocking twin of `table_exists`."""
+        return self.client.sync_table_exists(self.name)
+
+    async def delete_table(self, *, wait: bool = True) -> None:
+        """DeleteTable, every item with it; with `wait`, DescribeTable until it is gone."""
+        await self.client.delete_table(self.name, wait=wait)
+
+    def sync_delete_table(self, *, wait: bool = True) -> None:
+        """Blocking twin of `delete_table`."""
+        self.client.sync_delete_table(self.name, wait=wait)
 
     async def save(
         self, instance: M, *, condition: Condition | None = None, skip_hooks: bool = False
@@ -384,11 +439,13 @@ class Table(Reader[M]):
 
     async def delete_by_key(self, *, condition: Condition | None = None, **key: Any) -> None:
         """DeleteItem by the key fields' values: no version check, no hooks (no instance)."""
-        await run_async(self._delete(self.codec.key(key), condition))
+        await run_async(
+            self._delete(self.encoded_key(key, "delete_by_key", ("condition",)), condition)
+        )
 
     def sync_delete_by_key(self, *, condition: Condition | None = None, **key: Any) -> None:
         """Blocking twin of `delete_by_key`."""
-        run_sync(self._delete(self.codec.key(key), condition))
+        run_sync(self._delete(self.encoded_key(key, "delete_by_key", ("condition",)), condition))
 
     async def refresh(self, instance: M, *, skip_hooks: bool = False) -> None:
         """Strongly consistent GetItem of the instance's key, loaded into the instance in place.
@@ -494,7 +551,9 @@ class Table(Reader[M]):
         (see `BatchWrite`)."""
         from ._batches import BatchWrite
 
-        return BatchWrite(self.client, discard_on_error=discard_on_error, timeout=timeout)
+        return BatchWrite(
+            self.client, table=self, discard_on_error=discard_on_error, timeout=timeout
+        )
 
     def sync_batch_write(
         self, *, discard_on_error: bool = False, timeout: float = BATCH_TIMEOUT
@@ -515,11 +574,47 @@ class Table(Reader[M]):
         from ._batches import TableRead, batch_get
 
         read, shape = TableRead.of(self, keys, consistent_read, projection, as_dict)
-        found, cost = yield from batch_get(self.client, [read], shape, timeout, skip_hooks)
-        self.stats._add(cost)
+        found, _ = yield from batch_get(self.client, [read], shape, timeout, skip_hooks)
         return found[0]
 
     # -- the operations, written once
+
+    def _create_table(
+        self,
+        billing_mode: BillingMode,
+        read_capacity: int | None,
+        write_capacity: int | None,
+        index_capacity: Mapping[str, tuple[int, int]] | None,
+        wait: bool,
+        exist_ok: bool,
+    ) -> Steps[TableDescription]:
+        capacities = dict(index_capacity or {})
+        unknown = [n for n in capacities if not getattr(self.indexes.get(n), "is_global", False)]
+        if unknown:
+            raise InvalidExpressionError(
+                f"{self.model.__name__}.create_table: index_capacity names {unknown}, which are "
+                f"not global indexes of the table (global indexes: "
+                f"{', '.join(n for n, i in self.indexes.items() if i.is_global) or 'none'})"
+            )
+        if billing_mode != "PROVISIONED" and capacities:
+            raise InvalidExpressionError(
+                f"{self.model.__name__}.create_table: index_capacity applies to PROVISIONED "
+                "tables only"
+            )
+        table_capacity = checked_capacity(billing_mode, read_capacity, write_capacity)
+        indexes = self._index_schema(table_capacity, capacities)
+        return (
+            yield from self.client._create_table(
+                self.name,
+                *self._key_schema(),
+                billing_mode,
+                table_capacity,
+                wait,
+                indexes,
+                self._ttl_attribute(),
+                exist_ok,
+            )
+        )
 
     def _runs(self, hook: str, skip_hooks: bool) -> bool:
         """Whether the model has `hook` and this call runs it."""
@@ -541,7 +636,10 @@ class Table(Reader[M]):
         yield from self._hook("before_save", instance, skip_hooks)
         native = self.client._native
         item, condition, version = self._put_request(instance, condition)
-        output = yield Call(native.put_item, (self.name, item, _condition(condition)))
+        key = {attribute: item[attribute] for attribute in self.key_attributes}
+        output = yield from self._write(
+            native.put_item, (self.name, item, _condition(condition)), key
+        )
         self.stats._record(output)
         self._set_version(instance, version)
         yield from self._hook("after_save", instance, skip_hooks)
@@ -551,6 +649,7 @@ class Table(Reader[M]):
     ) -> tuple[Item, Condition | None, int | None]:
         """The item a put writes and its condition: with a `Version` field, the next version
         and a guard on the instance's; the next version is returned to set once it is stored."""
+        self.check_whole(instance, "save")
         item = self.codec.to_item(instance)
         if self.version_field is None:
             return item, condition, None
@@ -558,6 +657,33 @@ class Table(Reader[M]):
         following = (current or 0) + 1
         item.update(self.codec.fields({self.version_field: following}))  # type: ignore[arg-type]
         return item, _both(self._version_guard(current), condition), following
+
+    def check_whole(self, instance: M, call: str) -> None:
+        """Refuse to write whole an instance a projection read without some fields: they hold
+        defaults, and a put would store those over the real values."""
+        unread: frozenset[str] | None = vars(instance).get(_native.UNREAD_FIELDS)
+        if unread:
+            raise PartialInstanceError(
+                f"{self.model.__name__}.{call}: this instance was read with a projection, "
+                f"without {', '.join(sorted(unread))}; writing it whole would store their "
+                "defaults over the stored values. update(...) writes only the fields you change "
+                "(or refresh() reads the whole item first)",
+                unread=unread,
+            )
+
+    def _expected_version(self, instance: M, call: str) -> int | None:
+        """The instance's version, which its writes are conditioned on; refused when a
+        projection did not read it."""
+        if self.version_field is None:
+            return None
+        unread: frozenset[str] = vars(instance).get(_native.UNREAD_FIELDS, frozenset())
+        if self.version_field in unread:
+            raise PartialInstanceError(
+                f"{self.model.__name__}.{call}: this instance was read without its Version field "
+                f"{self.version_field!r}, so the stored version is unknown; refresh() it first",
+                unread=unread,
+            )
+        return cast("int | None", getattr(instance, self.version_field))
 
     def _version_guard(self, current: int | None) -> Condition:
         """The stored version is `current`; a never-saved instance (0 or None) finds no item, an
@@ -596,12 +722,118 @@ class Table(Reader[M]):
         bump = path.set(following)
         return [*actions, bump], _both(self._version_guard(expected), condition), following
 
+    def _write(
+        self, method: Any, args: tuple[Any, ...], key: Item, own_condition: bool = True
+    ) -> Steps[Any]:
+        """One PutItem, UpdateItem or DeleteItem of the item under `key`, its failures explained:
+        a false condition names the model, table and key and holds the stored item as a model;
+        an update (guarded by the item's existence) of an item that is not there, when the
+        caller gave no condition of its own, is `ItemNotFoundError`; a key the table's schema
+        does not match says what the table's keys are."""
+        try:
+            return (yield Call(method, args))
+        except ConditionalCheckFailedError as error:
+            if error.raw_item is None and not own_condition:
+                raise ItemNotFoundError(
+                    f"{self.model.__name__}: no item in {self.name!r} has the key "
+                    f"{self.show_key(key)}"
+                ) from None
+            raise self._condition_failed(error, key) from None
+        except DynamoValidationError as error:
+            raise (yield from self._explained(error)) from None
+
+    def _condition_failed(
+        self, error: ConditionalCheckFailedError, key: Item
+    ) -> ConditionalCheckFailedError:
+        stored: M | None = None
+        if error.raw_item is not None:
+            try:
+                stored = self.codec.from_item(error.raw_item)
+            except (ValidationError, DynamoError):
+                stored = None  # another entity, or an item the model cannot read: raw only
+        return ConditionalCheckFailedError(
+            f"{self.model.__name__} in {self.name!r} with the key {self.show_key(key)}: the "
+            "condition was not met"
+            + ("" if error.raw_item is not None else " (there is no such item)"),
+            item=stored,
+            raw_item=error.raw_item,
+            model=self.model,
+            table=self.name,
+            key=key,
+        )
+
+    def _explained(self, error: DynamoValidationError) -> Steps[DynamoError]:
+        """A refused key explained by the table's key schema (one DescribeTable), when the
+        model's keys do not match it; otherwise the error as it was."""
+        if "key" not in str(error).lower():
+            return error
+        try:
+            raw = yield Call(self.client._native.describe_table, (self.name,))
+        except DynamoError:
+            return error
+        table = TableDescription._from_native(raw)
+        declared = [k for k in self._key_schema() if k is not None]
+        actual = [k for k in (table.partition_key, table.sort_key) if k is not None]
+        if declared == actual:
+            return error
+        return DynamoValidationError(
+            f"{self.model.__name__}'s keys are {_keys_text(declared)}, but table "
+            f"{table.name!r} has the keys {_keys_text(actual)}: declare the model's keys as the "
+            "table has them (names, order and types), or map the model to another table"
+        )
+
+    def show_key(self, key: Item) -> str:
+        """A key in wire form as the key fields' values, for messages about one item."""
+        return "{" + ", ".join(f"{a}: {v!r}" for a, v in self._identity(key)) + "}"
+
+    def key_values(
+        self, values: Mapping[str, Any], call: str, options: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        """`values` checked to name every key field and nothing else; the error names the
+        unknown and missing fields, the model's keys and, for names that look like a mistyped
+        option of `call`, the options."""
+        unknown = [name for name in values if name not in self.key_fields]
+        missing = [name for name in self.key_fields if name not in values]
+        if unknown or missing:
+            raise InvalidKeyError(self._key_problem(call, unknown, missing, options))
+        return dict(values)
+
+    def encoded_key(
+        self, values: Mapping[str, Any], call: str, options: Sequence[str] = ()
+    ) -> Item:
+        """The primary key in wire form from the key fields' values, checked by `key_values`."""
+        return self.codec.key(self.key_values(values, call, options))
+
+    def _key_problem(
+        self, call: str, unknown: Sequence[str], missing: Sequence[str], options: Sequence[str]
+    ) -> str:
+        name = self.model.__name__
+        parts: list[str] = []
+        for field in unknown:
+            close = difflib.get_close_matches(field, [*options, *self.key_fields], n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            what = "option or key field" if options else "key field"
+            parts.append(f"unknown {what} {field!r}{hint}")
+        if missing:
+            parts.append(
+                f"missing key field{'s' if len(missing) > 1 else ''} "
+                + ", ".join(repr(m) for m in missing)
+            )
+        text = f"{name}.{call}: {'; '.join(parts)}; {name}'s keys are {', '.join(self.key_fields)}"
+        if options and unknown:
+            text += f"; {call} also takes {', '.join(options)}"
+        return text
+
     def _get(
         self, key: Mapping[str, Any], consistent_read: bool | None, skip_hooks: bool
     ) -> Steps[M | None]:
         native = self.client._native
         consistent = self.consistent_read if consistent_read is None else consistent_read
-        output = yield Call(native.get_item, (self.name, self.codec.key(key), consistent))
+        encoded = self.encoded_key(key, "get", _GET_OPTIONS)
+        try:
+            output = yield Call(native.get_item, (self.name, encoded, consistent))
+        except DynamoValidationError as error:
+            raise (yield from self._explained(error)) from None
         self.stats._record(output)
         item = output["item"]
         if item is None:
@@ -611,10 +843,13 @@ class Table(Reader[M]):
 
     def _refresh(self, instance: M, skip_hooks: bool) -> Steps[None]:
         native = self.client._native
-        output = yield Call(native.get_item, (self.name, self._key_of(instance), True))
+        key = self._key_of(instance)
+        output = yield Call(native.get_item, (self.name, key, True))
         self.stats._record(output)
         if output["item"] is None:
-            raise ItemNotFoundError(f"{self.model.__name__}: no item in {self.name!r} has this key")
+            raise ItemNotFoundError(
+                f"{self.model.__name__}: no item in {self.name!r} has the key {self.show_key(key)}"
+            )
         _replace(instance, self.codec.from_item(output["item"]))
         yield from self._loaded([instance], skip_hooks)
 
@@ -628,11 +863,13 @@ class Table(Reader[M]):
     def _delete_condition(self, instance: M, condition: Condition | None) -> Condition | None:
         if self.version_field is None:
             return condition
-        return _both(self._version_guard(getattr(instance, self.version_field)), condition)
+        return _both(self._version_guard(self._expected_version(instance, "delete")), condition)
 
     def _delete(self, key: Item, condition: Condition | None) -> Steps[None]:
         native = self.client._native
-        output = yield Call(native.delete_item, (self.name, key, _condition(condition)))
+        output = yield from self._write(
+            native.delete_item, (self.name, key, _condition(condition)), key
+        )
         self.stats._record(output)
 
     def _update_instance(
@@ -644,12 +881,13 @@ class Table(Reader[M]):
         skip_hooks: bool,
     ) -> Steps[None]:
         yield from self._hook("before_update", instance, skip_hooks)
-        values = self._validated(instance, changes)
-        expected = None if self.version_field is None else getattr(instance, self.version_field)
-        every, condition, _ = self._versioned(
-            [*actions, *self._field_actions(values)], condition, expected, known=True
+        values, computed = self._validated(instance, changes)
+        expected = self._expected_version(instance, "update")
+        every, guarded, _ = self._versioned(
+            [*actions, *self._field_actions({**values, **computed})], condition, expected, True
         )
-        fresh = yield from self._update(self._key_of(instance), every, condition)
+        key = self._key_of(instance)
+        fresh = yield from self._update(key, every, guarded, own_condition=condition is not None)
         _replace(instance, fresh)
         yield from self._hook("after_update", instance, skip_hooks)
 
@@ -661,18 +899,19 @@ class Table(Reader[M]):
         skip_hooks: bool,
     ) -> Steps[M]:
         keys = self.key_fields
-        missing = [k for k in keys if k not in values]
-        if missing:
-            raise TypeError(f"{self.model.__name__}.update_by_key needs the key fields {missing}")
         changes = {k: v for k, v in values.items() if k not in keys}
+        self._check_fields(changes, "update_by_key", keys, _UPDATE_OPTIONS)
+        key_values = self.key_values(
+            {k: v for k, v in values.items() if k in keys}, "update_by_key", _UPDATE_OPTIONS
+        )
         known = self.version_field in changes
         expected = changes.pop(self.version_field) if known else None  # type: ignore[arg-type]
         validated = self._validated_values(changes)
-        every, condition, _ = self._versioned(
+        every, guarded, _ = self._versioned(
             [*actions, *self._field_actions(validated)], condition, expected, known
         )
-        key = self.codec.key({k: values[k] for k in keys})
-        fresh = yield from self._update(key, every, condition)
+        key = self.codec.key(key_values)
+        fresh = yield from self._update(key, every, guarded, own_condition=condition is not None)
         (loaded,) = yield from self._loaded([fresh], skip_hooks)
         return loaded
 
@@ -698,16 +937,23 @@ class Table(Reader[M]):
         return (update_text, builder.names, builder.values), (condition_text, {}, {})
 
     def _update(
-        self, key: Item, every: Sequence[UpdateAction], condition: Condition | None
+        self,
+        key: Item,
+        every: Sequence[UpdateAction],
+        condition: Condition | None,
+        own_condition: bool,
     ) -> Steps[M]:
         update, guarded = self._update_request(every, condition)
         native = self.client._native
-        output = yield Call(native.update_item, (self.name, key, update, guarded))
+        output = yield from self._write(
+            native.update_item, (self.name, key, update, guarded), key, own_condition
+        )
         self.stats._record(output)
         return self.codec.from_item(output["item"])
 
     def _field_actions(self, values: Mapping[str, Any]) -> list[UpdateAction]:
-        """SET each value, or REMOVE it where an item leaves the value out (None, empty set)."""
+        """SET each value, or REMOVE it where the item leaves the value out (a None or an empty
+        set that reads back as itself)."""
         encoded = self.codec.fields(values)
         actions: list[UpdateAction] = []
         for field in values:
@@ -723,38 +969,60 @@ class Table(Reader[M]):
     def _path(self, field: str) -> Path[Any]:
         return located(self.model, self.codec, (field,))
 
-    def _validated(self, instance: M, changes: Mapping[str, Any]) -> dict[str, Any]:
+    def _check_fields(
+        self, changes: Mapping[str, Any], call: str, also: Sequence[str], options: Sequence[str]
+    ) -> None:
+        unknown = [n for n in changes if n not in self.model.model_fields and n not in also]
+        if unknown:
+            close = {
+                n: difflib.get_close_matches(n, [*options, *self.model.model_fields], n=1)
+                for n in unknown
+            }
+            hints = ", ".join(
+                f"{n!r}" + (f" (did you mean {c[0]}?)" if c else "") for n, c in close.items()
+            )
+            raise InvalidKeyError(
+                f"{self.model.__name__}.{call}: {hints} is not a field of "
+                f"{self.model.__name__} nor an option of {call} ({', '.join(options)})"
+            )
+
+    def _validated(
+        self, instance: M, changes: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The changed fields' values, validated as assignments, and the stored computed fields
+        computed again with the changes applied."""
+        self._check_fields(changes, "update", (), _UPDATE_OPTIONS)
         copy = instance.model_copy()
         validator = self.model.__pydantic_validator__
         for name, value in changes.items():
-            if name not in self.model.model_fields:
-                raise TypeError(f"{self.model.__name__} has no field {name!r}")
             if name == self.version_field:
                 raise InvalidExpressionError(
                     f"{self.model.__name__}.{name} is the Version: dynomodel sets it"
                 )
             validator.validate_assignment(copy, name, value)
-        return {name: getattr(copy, name) for name in changes}
+        computed = {name: getattr(copy, name) for name in self.computed_fields}
+        return {name: getattr(copy, name) for name in changes}, computed
 
     def _validated_values(self, changes: Mapping[str, Any]) -> dict[str, Any]:
-        validated: dict[str, Any] = {}
-        for name, value in changes.items():
-            info = self.model.model_fields.get(name)
-            if info is None:
-                raise TypeError(f"{self.model.__name__} has no field {name!r}")
-            validated[name] = _adapter(self.model, name).validate_python(value)
-        return validated
+        return {
+            name: _adapter(self.model, name).validate_python(value)
+            for name, value in changes.items()
+        }
 
     def _key_of(self, instance: M) -> Item:
-        return self.codec.key({name: getattr(instance, name) for name in self.key_fields})
+        """The instance's key, as the item it was read from stores it."""
+        return self.codec.instance_key(instance)
 
     def _identity(self, item: Item) -> tuple[tuple[str, Any], ...]:
         """What makes an item (or key) in wire form this item: its key attributes' values, as
         hashable `(attribute, value)` pairs."""
         return tuple((a, next(iter(item[a].values()))) for a in self.key_attributes)
 
-    def _index_schema(self) -> list[Any]:
-        """The indexes as the native CreateTable takes them."""
+    def _index_schema(
+        self, capacity: tuple[int, int] | None, index_capacity: Mapping[str, tuple[int, int]]
+    ) -> list[Any]:
+        """The indexes as the native CreateTable takes them; global indexes of a provisioned
+        table (`capacity` given) get theirs from `index_capacity`, or the table's."""
         schema: list[Any] = []
         for index in self.indexes.values():
             partition = index.partition_key or self.partition_key
@@ -765,7 +1033,10 @@ class Table(Reader[M]):
                 included = [self.codec.attribute(f) for f in index.projection]
                 projection = ("INCLUDE", included)
             key = self.codec.key_definition(partition)
-            schema.append((index.name, index.is_global, key, sort, projection))
+            units = None
+            if capacity is not None and index.is_global:
+                units = checked_capacity("PROVISIONED", *index_capacity.get(index.name, capacity))
+            schema.append((index.name, index.is_global, key, sort, projection, units))
         return schema
 
     def _ttl_attribute(self) -> str | None:
@@ -778,6 +1049,30 @@ class Table(Reader[M]):
 
 
 _Expression = tuple[str, dict[str, str], dict[str, Any]]
+
+_GET_OPTIONS = ("consistent_read", "skip_hooks")
+_UPDATE_OPTIONS = ("actions", "condition", "skip_hooks")
+
+
+def _keys_text(keys: Sequence[KeyDefinition]) -> str:
+    return ", ".join(f"{name} ({kind})" for name, kind in keys)
+
+
+def record_units(
+    counts: Mapping[Table[Any], int], output: Mapping[str, Any], prefix: str, write: bool
+) -> None:
+    """Charge each table's stats with its part of one batch call: the units DynamoDB reported
+    for its table (`prefix` + name), shared by request count between models of one table."""
+    sharing: dict[str, list[tuple[Table[Any], int]]] = {}
+    for table, count in counts.items():
+        sharing.setdefault(prefix + table.name, []).append((table, count))
+    for name, tables in sharing.items():
+        units = output["units_by_table"].get(name, 0.0)
+        total = sum(count for _, count in tables)
+        for table, count in tables:
+            share = units * count / total if total else 0.0
+            read, write_units = (0.0, share) if write else (share, 0.0)
+            table.stats._add(CallCost(read, write_units, output["duration"]))
 
 
 def _both(first: Condition, second: Condition | None) -> Condition:
@@ -814,6 +1109,23 @@ def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
         adapter = TypeAdapter[Any](form)
         _ADAPTERS[(model, name)] = adapter
     return adapter
+
+
+def _computed(model: type[BaseModel], store: bool | Sequence[str]) -> tuple[str, ...]:
+    """The `@computed_field`s to store: all of them (True), none (False), or those named."""
+    available = tuple(model.__pydantic_computed_fields__)
+    if store is True:
+        return available
+    if store is False:
+        return ()
+    names = (store,) if isinstance(store, str) else tuple(store)
+    unknown = [name for name in names if name not in available]
+    if unknown:
+        raise ModelDefinitionError(
+            f"{model.__name__}: store_computed names {unknown}, which are not @computed_fields "
+            f"of the model (it has {', '.join(available) or 'none'})"
+        )
+    return names
 
 
 def declared_keys(model: type[BaseModel]) -> tuple[str | None, str | None]:

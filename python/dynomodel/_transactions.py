@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
 
 from pydantic import BaseModel
 
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 __all__ = ["MAX_ACTIONS", "Transaction", "sync_transact_get", "transact_get", "transaction"]
 
 M = TypeVar("M", bound=BaseModel)
+A = TypeVar("A", bound=BaseModel)
+B = TypeVar("B", bound=BaseModel)
+C = TypeVar("C", bound=BaseModel)
 
 MAX_ACTIONS = 100
 """Actions in one TransactWriteItems (and gets in one TransactGetItems)."""
@@ -90,16 +93,23 @@ class Transaction:
         self._actions: list[_Action] = []
         self._items: set[tuple[str, tuple[tuple[str, Any], ...]]] = set()
 
-    def put(self, instance: BaseModel, *, condition: Condition | None = None) -> None:
-        """Put the whole item, if `condition` (and its version) holds."""
+    def put(
+        self,
+        instance: BaseModel,
+        *,
+        condition: Condition | None = None,
+        table: Table[Any] | None = None,
+    ) -> None:
+        """Put the whole item, if `condition` (and its version) holds; into `table` (a `Table`
+        of the instance's model) rather than the model's own table, if given."""
 
         def build() -> _Action:
-            table = mapped(type(instance))
-            item, guarded, version = table._put_request(instance, condition)
+            target = table or mapped(type(instance))
+            item, guarded, version = target._put_request(instance, condition)  # checks it is whole
             return _Action(
                 "put",
-                table,
-                table._key_of(instance),
+                target,
+                target._key_of(instance),
                 item,
                 condition=_condition(guarded),
                 instance=instance,
@@ -125,17 +135,21 @@ class Transaction:
 
         def build() -> _Action:
             fields = dict(changes)
+            computed: dict[str, Any] = {}
             if instance is not None:
-                values = table._validated(instance, fields)
-                version_field = table.version_field
-                expected = None if version_field is None else getattr(instance, version_field)
+                values, computed = table._validated(instance, fields)
+                expected = table._expected_version(instance, "update")
                 known = True
             else:
+                table._check_fields(fields, "update", (), ("actions", "condition"))
                 known = table.version_field in fields
                 expected = fields.pop(table.version_field) if known else None  # type: ignore[arg-type]
                 values = table._validated_values(fields)
             every, guarded, version = table._versioned(
-                [*actions, *table._field_actions(values)], condition, expected, known
+                [*actions, *table._field_actions({**values, **computed})],
+                condition,
+                expected,
+                known,
             )
             update, condition_expression = table._update_request(every, guarded)
             return _Action(
@@ -218,7 +232,7 @@ class Transaction:
         if key is None:
             raise TypeError(f"{target!r}: give the key of the item")
         table = mapped(target)
-        return table, None, table.codec.key(key_values(table, key))
+        return table, None, table.codec.key(key_values(table, key, "transaction"))
 
     def _add(self, action: _Action) -> None:
         if len(self._actions) >= MAX_ACTIONS:
@@ -306,51 +320,113 @@ def transaction(
     return Transaction(client, client_request_token=client_request_token, skip_hooks=skip_hooks)
 
 
+Get: TypeAlias = tuple[type[M] | Table[M], KeyInput]
+"""One read of `transact_get`: a mapped model (or `Table`) and a key."""
+
+
+@overload
 async def transact_get(
-    gets: Sequence[tuple[type[M] | Table[M], KeyInput]],
+    gets: tuple[Get[A]], *, client: DynamoClient | None = None, skip_hooks: bool = False
+) -> tuple[A | None]: ...
+@overload
+async def transact_get(
+    gets: tuple[Get[A], Get[B]], *, client: DynamoClient | None = None, skip_hooks: bool = False
+) -> tuple[A | None, B | None]: ...
+@overload
+async def transact_get(
+    gets: tuple[Get[A], Get[B], Get[C]],
     *,
     client: DynamoClient | None = None,
     skip_hooks: bool = False,
-) -> list[M | None]:
+) -> tuple[A | None, B | None, C | None]: ...
+@overload
+async def transact_get(
+    gets: Sequence[Get[M]], *, client: DynamoClient | None = None, skip_hooks: bool = False
+) -> Sequence[M | None]: ...
+@overload
+async def transact_get(
+    gets: Sequence[tuple[type | Table[Any], KeyInput]],
+    *,
+    client: DynamoClient | None = None,
+    skip_hooks: bool = False,
+) -> Sequence[BaseModel | None]: ...
+async def transact_get(
+    gets: Sequence[tuple[Any, KeyInput]],
+    *,
+    client: DynamoClient | None = None,
+    skip_hooks: bool = False,
+) -> Sequence[Any]:
     """TransactGetItems: the items of `gets` (`(Model, key)` pairs, a key as a dict, a
     `(partition, sort)` tuple or the partition value) read as one consistent snapshot, in order,
     None where there is no item; `after_load` runs on each model. At most 100 gets. Without
-    `client`, the first model's. Costs 2 RCU per 4 KB of each item."""
+    `client`, the first model's. Costs 2 RCU per 4 KB of each item.
+
+    A tuple of gets gives a tuple, each item typed by its model for mypy and pyright
+    (`cart, order = await transact_get(((Cart, key), (Order, key)))`); a list gives a list,
+    typed by the model of its gets (or as `BaseModel` where they mix models, for mypy).
+    """
     return await run_async(_transact_get(gets, client, skip_hooks))
 
 
+@overload
 def sync_transact_get(
-    gets: Sequence[tuple[type[M] | Table[M], KeyInput]],
+    gets: tuple[Get[A]], *, client: DynamoClient | None = None, skip_hooks: bool = False
+) -> tuple[A | None]: ...
+@overload
+def sync_transact_get(
+    gets: tuple[Get[A], Get[B]], *, client: DynamoClient | None = None, skip_hooks: bool = False
+) -> tuple[A | None, B | None]: ...
+@overload
+def sync_transact_get(
+    gets: tuple[Get[A], Get[B], Get[C]],
     *,
     client: DynamoClient | None = None,
     skip_hooks: bool = False,
-) -> list[M | None]:
+) -> tuple[A | None, B | None, C | None]: ...
+@overload
+def sync_transact_get(
+    gets: Sequence[Get[M]], *, client: DynamoClient | None = None, skip_hooks: bool = False
+) -> Sequence[M | None]: ...
+@overload
+def sync_transact_get(
+    gets: Sequence[tuple[type | Table[Any], KeyInput]],
+    *,
+    client: DynamoClient | None = None,
+    skip_hooks: bool = False,
+) -> Sequence[BaseModel | None]: ...
+def sync_transact_get(
+    gets: Sequence[tuple[Any, KeyInput]],
+    *,
+    client: DynamoClient | None = None,
+    skip_hooks: bool = False,
+) -> Sequence[Any]:
     """Blocking twin of `transact_get`."""
     return run_sync(_transact_get(gets, client, skip_hooks))
 
 
 def _transact_get(
-    gets: Sequence[tuple[type[M] | Table[M], KeyInput]],
-    client: DynamoClient | None,
-    skip_hooks: bool,
-) -> Steps[list[M | None]]:
+    gets: Sequence[tuple[Any, KeyInput]], client: DynamoClient | None, skip_hooks: bool
+) -> Steps[Sequence[Any]]:
     if not gets:
-        return []
+        return () if isinstance(gets, tuple) else []
     if len(gets) > MAX_ACTIONS:
         raise InvalidExpressionError(
             f"a transactional read holds at most {MAX_ACTIONS} gets, not {len(gets)}"
         )
     tables = [mapped(target) for target, _ in gets]
-    keys = [t.codec.key(key_values(t, key)) for t, (_, key) in zip(tables, gets, strict=True)]
+    keys = [
+        t.codec.key(key_values(t, key, "transact_get"))
+        for t, (_, key) in zip(tables, gets, strict=True)
+    ]
     chosen = client or tables[0].client
     args = [(t.name, key) for t, key in zip(tables, keys, strict=True)]
     codecs = [t.codec._native for t in tables]
     output = yield Call(chosen._native.transact_get, (args, codecs))
-    items: list[M | None] = output["items"]
+    items: list[Any] = output["items"]
     for table, item in zip(tables, items, strict=True):
         if item is not None:
             yield from table._loaded([item], skip_hooks)
-    return items
+    return tuple(items) if isinstance(gets, tuple) else items
 
 
 def _explained(error: TransactionCanceledError, actions: list[_Action]) -> TransactionCanceledError:

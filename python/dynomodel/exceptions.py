@@ -3,22 +3,27 @@
 ```
 DynamoError
 ├── ModelDefinitionError            a model dynomodel cannot serve (raised at class creation)
+├── ConfigurationError              a client that cannot work as configured (no region, ...)
 ├── InvalidItemError                input that is not DynamoDB's wire form ({"S": "..."} and so on)
+├── InvalidKeyError                 a key naming unknown fields or missing key fields
 ├── InvalidExpressionError          a read or expression DynamoDB or the model cannot serve, found
 │                                   before sending (a key condition off the sort key, a projection
 │                                   that leaves out required fields, a limit of 0, ...)
+├── PartialInstanceError            saving whole an instance a projection read only in part
+├── ResultsConsumedError            iterating again a query or scan result already read to its end
 ├── EncodeError                     a value that cannot be stored; raised before anything is sent
 │   ├── InvalidNumberError          NaN, infinity, over 38 digits, outside 1E-130..9.99E+125
 │   ├── EmptyKeyError               a key attribute that is missing, "" or b""
 │   ├── ItemTooLargeError           over 400 KB (also raised when the server refuses an item)
 │   ├── InvalidSetError             a set of mixed types, or an empty set inside a list or map
+│   ├── InvalidStringError          a string with a lone surrogate (it has no UTF-8 form)
 │   ├── NaiveDatetimeError          a datetime without tzinfo
 │   └── UnexpectedTypeError         a value of a type its field's plan does not accept
 └── RequestError                    DynamoDB, or the way to it, refused a call
     ├── TableNotFoundError          the table does not exist (or is not active yet)
     ├── TableExistsError            CreateTable named an existing table
-    ├── ConditionalCheckFailedError a condition was false; `.item` is the stored item if any
-    ├── ItemNotFoundError           refresh() found no item under the instance's key
+    ├── ConditionalCheckFailedError a condition was false; `.item` is the stored item as a model
+    ├── ItemNotFoundError           an update or refresh found no item under the key
     ├── ThrottlingError             throughput exceeded, after the SDK's retries
     ├── DynamoValidationError       the server refused the request; the message is DynamoDB's
     ├── TransactionCanceledError    a transaction was canceled; `.reasons` says why, per action
@@ -30,8 +35,11 @@ DynamoError
 
 A `TransactionCanceledError` holds one `CancellationReason` per action of the transaction.
 
-`EncodeError` and its subclasses are also `ValueError`s, and `ModelDefinitionError` is a
-`TypeError`, so code that catches the builtin classes keeps working.
+`EncodeError` and its subclasses are also `ValueError`s, and `ModelDefinitionError` and
+`InvalidKeyError` are `TypeError`s, so code that catches the builtin classes keeps working.
+
+Messages about configuration never hold a credential, and no message holds an attribute value
+except those about one item (a failed condition names its key).
 
 Every `EncodeError` names the model, the path to the value (`lines[2].price`) and the rule, both in
 its message and as the attributes `model`, `field` and `rule`.
@@ -47,6 +55,7 @@ __all__ = [
     "BatchIncompleteError",
     "CancellationReason",
     "ConditionalCheckFailedError",
+    "ConfigurationError",
     "CredentialsError",
     "DynamoError",
     "DynamoServiceError",
@@ -56,13 +65,17 @@ __all__ = [
     "EndpointError",
     "InvalidExpressionError",
     "InvalidItemError",
+    "InvalidKeyError",
     "InvalidNumberError",
     "InvalidSetError",
+    "InvalidStringError",
     "ItemNotFoundError",
     "ItemTooLargeError",
     "ModelDefinitionError",
     "NaiveDatetimeError",
+    "PartialInstanceError",
     "RequestError",
+    "ResultsConsumedError",
     "TableExistsError",
     "TableNotFoundError",
     "ThrottlingError",
@@ -79,12 +92,38 @@ class ModelDefinitionError(DynamoError, TypeError):
     """The model cannot be mapped to DynamoDB: bad keys, a set of mixed element types, and so on."""
 
 
+class ConfigurationError(DynamoError):
+    """The client cannot work as configured: no region, an invalid table prefix. The message
+    says what to set; it never holds a credential."""
+
+
 class InvalidItemError(DynamoError, ValueError):
     """The input is not an item in DynamoDB's wire form."""
 
 
+class InvalidKeyError(DynamoError, TypeError):
+    """A key (or the keyword arguments of `get`, `delete_by_key`, ...) names fields that are
+    not the model's keys, or leaves a key field out; nothing was sent. The message lists the
+    model's key fields, and the options the call takes where a name looks like a mistyped one."""
+
+
 class InvalidExpressionError(DynamoError, ValueError):
     """A query, scan, condition or update that cannot be sent as written; nothing was sent."""
+
+
+class PartialInstanceError(DynamoError, ValueError):
+    """The instance was read with a projection: the fields it was read without hold their
+    defaults, not what is stored, so saving it whole would overwrite them. Nothing was sent;
+    `update()` writes only what changed. Attributes: `unread`, the fields left out."""
+
+    def __init__(self, message: str, *, unread: frozenset[str] = frozenset()) -> None:
+        super().__init__(message)
+        self.unread = unread
+
+
+class ResultsConsumedError(DynamoError, RuntimeError):
+    """A query or scan result was iterated again after it had handed out every item: a result
+    reads its pages once. Run the query again for a fresh read (or keep the items in a list)."""
 
 
 class EncodeError(DynamoError, ValueError):
@@ -126,6 +165,11 @@ class InvalidSetError(EncodeError):
     """A set mixes element types, or an empty set stands where it cannot be omitted."""
 
 
+class InvalidStringError(EncodeError):
+    """A string holds a lone surrogate (`"\\ud800"`): it has no UTF-8 form, so DynamoDB cannot
+    store it."""
+
+
 class NaiveDatetimeError(EncodeError):
     """A datetime has no tzinfo, so the instant it names is unknown."""
 
@@ -147,19 +191,37 @@ class TableExistsError(RequestError):
 
 
 class ConditionalCheckFailedError(RequestError):
-    """A condition expression was false.
+    """A condition expression was false. The message names the model, the table and the key.
 
     Attributes:
-        item: the item as stored, in wire form, when DynamoDB returned it (None if there is none).
+        item: the item as stored, as an instance of the model, when DynamoDB returned it (None
+            if there is no item, or it does not validate as the model).
+        raw_item: the same item in wire form (None if there is no item).
+        model: the model of the write (None for a call made without one).
+        table: the table name.
+        key: the item's key, in wire form.
     """
 
-    def __init__(self, message: str, *, item: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        item: Any = None,
+        raw_item: dict[str, Any] | None = None,
+        model: type[Any] | None = None,
+        table: str | None = None,
+        key: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.item = item
+        self.raw_item = raw_item
+        self.model = model
+        self.table = table
+        self.key = key
 
 
 class ItemNotFoundError(RequestError):
-    """`refresh()` found no item under the instance's key."""
+    """An update (without a condition of its own) or `refresh()` found no item under the key."""
 
 
 class ThrottlingError(RequestError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, assert_type
@@ -69,6 +70,15 @@ async def transactions(order: Order) -> None:
         tx.update(Order, ("c", "o"), total=Decimal(2))
         tx.delete(table_of(User), "u1")
         tx.condition_check(Order, {"pk": "c", "sk": "o"}, condition=attr(Order.total) > 0)
-    assert_type(await dynomodel.transact_get([(Order, ("c", "o"))]), list[Order | None])
-    assert_type(dynomodel.sync_transact_get([(table_of(User), "u1")]), list[User | None])
+    assert_type(await dynomodel.transact_get([(Order, ("c", "o"))]), Sequence[Order | None])
+    assert_type(dynomodel.sync_transact_get([(table_of(User), "u1")]), Sequence[User | None])
+    # The README's form: models mixed in a list type-check in both checkers (mypy joins them
+    # to BaseModel); a tuple of gets types each item by its model.
+    cart, customer = await dynomodel.transact_get([(Order, ("c", "o")), (User, "u1")])
+    print(cart, customer)
+    pair = await dynomodel.transact_get(((Order, ("c", "o")), (table_of(User), "u1")))
+    assert_type(pair, tuple[Order | None, User | None])
+    assert_type(
+        dynomodel.sync_transact_get(((Order, {"pk": "c", "sk": "o"}),)), tuple[Order | None]
+    )
     assert_type(expires_in(timedelta(days=1)), datetime)

@@ -29,6 +29,11 @@ class Line(BaseModel):
     qty: int
 
 
+class Address(BaseModel):
+    city: str
+    zips: list[str] = []
+
+
 class Order(DynamoModel, table="orders"):
     pk: Annotated[str, PartitionKey]
     sk: Annotated[str, SortKey]
@@ -46,6 +51,7 @@ class Order(DynamoModel, table="orders"):
     created_at: datetime
     data: bytes = b""
     blob: bytes | None = None
+    address: Address | None = None
 
 
 def paths() -> None:
@@ -59,6 +65,13 @@ def paths() -> None:
     assert_type(Attr("status"), Attr)
     assert_type(Attr("meta")["k"][0], Path[Any])
     assert_type(size(attr(Order.tags)), Size)
+    # Through an optional nested model the rest of the path is a lambda (`Order.address.city`
+    # is `.city` on `Address | None` to checkers), or untyped after attr().
+    assert_type(attr(Order.address, lambda a: a.city), Path[str])
+    assert_type(attr(Order.address, lambda a: a.zips[0]), Path[str])
+    assert_type(attr(Order.lines, lambda lines: lines[0].qty), Path[int])
+    assert_type(attr(Order.address).city, Path[Any])
+    assert_type(attr(Order.address, lambda a: a.city) == "Paris", Condition)
 
 
 def conditions() -> None:
@@ -84,6 +97,8 @@ def conditions() -> None:
     assert_type(attr(Order.status).between("a", "m"), Condition)
     assert_type(attr(Order.status).is_in("open", "shipped"), Condition)
     assert_type(attr(Order.total).is_in(1, Decimal(2)), Condition)
+    assert_type(attr(Order.status).is_in(["open", "shipped"]), Condition)
+    assert_type(attr(Order.total).is_in({1, Decimal(2)}), Condition)
     assert_type(attr(Order.status).contains("pen"), Condition)
     assert_type(attr(Order.tags).contains("gift"), Condition)
     assert_type(attr(Order.codes).contains(3), Condition)

@@ -44,6 +44,7 @@ def misuse() -> None:
     use(attr(Order.status).begins_with(b"x"))  # error
     use(attr(Order.total).between("a", "b"))  # error
     use(attr(Order.status).is_in("a", 2))  # error
+    use(attr(Order.status).is_in([1, 2]))  # error
     use(attr(Order.quantity).contains(1))  # error
     use(attr(Order.tags).contains(1))  # error
     use(attr(Order.note).attribute_type("STRING"))  # error

@@ -78,6 +78,12 @@ fn add(total: &mut Capacity, more: Capacity) {
     total.write += more.write;
 }
 
+fn add_units(total: &mut HashMap<String, f64>, more: HashMap<String, f64>) {
+    for (table, units) in more {
+        *total.entry(table).or_insert(0.0) += units;
+    }
+}
+
 /// A batch request: sent as one call, answering with what it leaves to send again.
 trait Request: Sized + Clone + Send + 'static {
     /// What the attempts gather, the leftovers included once they stop.
@@ -106,6 +112,7 @@ impl Request for Vec<TableKeys> {
             let out = backend.batch_get(self).await?;
             into.items.extend(out.items);
             add(&mut into.capacity, out.capacity);
+            add_units(&mut into.units_by_table, out.units_by_table);
             Ok(out.unprocessed)
         })
     }
@@ -131,6 +138,7 @@ impl Request for Vec<TableWrite> {
         Box::pin(async move {
             let out = backend.batch_write(self).await?;
             add(&mut into.capacity, out.capacity);
+            add_units(&mut into.units_by_table, out.units_by_table);
             Ok(out.unprocessed)
         })
     }
@@ -272,6 +280,7 @@ pub async fn get_all(
         }
         output.unprocessed.extend(got.unprocessed);
         add(&mut output.capacity, got.capacity);
+        add_units(&mut output.units_by_table, got.units_by_table);
         output.gave_up = output.gave_up.or(got.gave_up);
     }
     output.items = unique
@@ -303,6 +312,7 @@ pub async fn write_all(
     for done in outputs {
         output.unprocessed.extend(done.unprocessed);
         add(&mut output.capacity, done.capacity);
+        add_units(&mut output.units_by_table, done.units_by_table);
         output.gave_up = output.gave_up.or(done.gave_up);
     }
     output.capacity.duration = start.elapsed();

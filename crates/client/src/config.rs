@@ -1,6 +1,8 @@
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
+
+use crate::Error;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_dynamodb::config::Credentials;
@@ -21,17 +23,31 @@ pub struct ClientConfig {
     pub secret_access_key: Option<String>,
     /// Static credentials: the session token, for temporary credentials.
     pub session_token: Option<String>,
-    /// Time allowed to open a connection.
+    /// Time allowed to open a connection ([`DEFAULT_CONNECT_TIMEOUT`] when unset).
     pub connect_timeout: Option<Duration>,
-    /// Time allowed for a response once the request is sent.
+    /// Time allowed for the first byte of a response once the request is sent
+    /// ([`DEFAULT_READ_TIMEOUT`] when unset).
     pub read_timeout: Option<Duration>,
     /// Attempts after the first one, with the SDK's standard backoff.
     pub max_retries: Option<u32>,
 }
 
+/// How long a connection may take to open unless configured: an endpoint that does not accept
+/// connections fails the call instead of hanging it.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long the first byte of a response may take unless configured: an endpoint that accepts a
+/// request and never answers fails the call instead of hanging it. A full 1 MB page or a batch
+/// of 100 items starts answering well within it.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 impl ClientConfig {
     /// Resolve the configuration into an SDK client (reads profiles and the environment).
-    pub async fn connect(&self) -> aws_sdk_dynamodb::Client {
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when no region is configured anywhere: DynamoDB requests are
+    /// signed for a region, and the SDK would only say so when the first call fails.
+    pub async fn connect(&self) -> Result<aws_sdk_dynamodb::Client, Error> {
         let mut loader = aws_config::defaults(BehaviorVersion::latest());
         if let Some(profile) = &self.profile {
             loader = loader.profile_name(profile);
@@ -47,18 +63,22 @@ impl ClientConfig {
                 Credentials::new(id, secret, self.session_token.clone(), None, "dynomodel");
             loader = loader.credentials_provider(credentials);
         }
-        let mut timeouts = TimeoutConfig::builder();
-        if let Some(connect) = self.connect_timeout {
-            timeouts = timeouts.connect_timeout(connect);
-        }
-        if let Some(read) = self.read_timeout {
-            timeouts = timeouts.read_timeout(read);
-        }
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT));
         loader = loader.timeout_config(timeouts.build());
         if let Some(retries) = self.max_retries {
             loader = loader.retry_config(RetryConfig::standard().with_max_attempts(retries + 1));
         }
-        aws_sdk_dynamodb::Client::new(&loader.load().await)
+        let sdk = loader.load().await;
+        if sdk.region().is_none() {
+            return Err(Error::Configuration {
+                message: "no AWS region is configured: pass DynamoClient(region=...), or set \
+                          AWS_REGION (or a region in the AWS profile in use)"
+                    .into(),
+            });
+        }
+        Ok(aws_sdk_dynamodb::Client::new(&sdk))
     }
 
     /// The endpoint to name in connection errors.
@@ -101,9 +121,14 @@ mod tests {
             max_retries: Some(0),
             ..Default::default()
         };
-        let client = crate::runtime().block_on(config.connect());
+        let client = crate::runtime()
+            .block_on(config.connect())
+            .expect("configured");
         let sdk = client.config();
         assert_eq!(sdk.region().map(|r| r.as_ref()), Some("us-east-1"));
         assert_eq!(sdk.retry_config().map(|r| r.max_attempts()), Some(1));
+        let timeouts = sdk.timeout_config().expect("timeouts");
+        assert_eq!(timeouts.connect_timeout(), Some(DEFAULT_CONNECT_TIMEOUT));
+        assert_eq!(timeouts.read_timeout(), Some(DEFAULT_READ_TIMEOUT));
     }
 }

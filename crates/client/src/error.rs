@@ -1,5 +1,4 @@
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_smithy_types::error::display::DisplayErrorContext;
 
 use crate::{CancellationReason, Item};
 
@@ -62,6 +61,12 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// The client cannot be set up as configured (no region, say); nothing was sent.
+    #[error("{message}")]
+    Configuration {
+        /// What is missing and how to give it.
+        message: String,
+    },
     /// The endpoint could not be reached or did not answer in time.
     #[error("cannot reach {endpoint}: {message}")]
     Endpoint {
@@ -78,6 +83,27 @@ pub enum Error {
         /// DynamoDB's message.
         message: String,
     },
+}
+
+/// An error and its causes in one line: each cause's message once (the credential chain's
+/// spans lines), without the SDK's generic wrappers ("dispatch failure", "other") or the debug
+/// dumps its own display appends.
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(cause) = next {
+        let text = cause
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let generic = matches!(text.as_str(), "dispatch failure" | "other" | "io error");
+        if !text.is_empty() && !generic && !parts.iter().any(|part| part.contains(&text)) {
+            parts.push(text);
+        }
+        next = cause.source();
+    }
+    parts.join(": ")
 }
 
 impl Error {
@@ -103,7 +129,7 @@ impl Error {
     ) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
+        R: std::fmt::Debug + 'static,
     {
         let service = match err {
             SdkError::ServiceError(service) => service.into_err(),
@@ -114,9 +140,15 @@ impl Error {
                 };
             }
             other => {
-                let message = DisplayErrorContext(&other).to_string();
+                let message = causes(&other);
                 return if message.to_ascii_lowercase().contains("credential") {
-                    Self::Credentials { message }
+                    Self::Credentials {
+                        message: format!(
+                            "{message} (give DynamoClient(access_key_id=..., \
+                             secret_access_key=...), set AWS_ACCESS_KEY_ID and \
+                             AWS_SECRET_ACCESS_KEY, or name a profile with AWS_PROFILE)"
+                        ),
+                    }
                 } else {
                     Self::Endpoint {
                         endpoint: endpoint.into(),

@@ -112,8 +112,7 @@ pub struct CreateTable {
     pub partition_key: KeyAttribute,
     /// The sort (range) key, if any.
     pub sort_key: Option<KeyAttribute>,
-    /// `(read, write)` units for provisioned billing (each global index gets the same);
-    /// `None` is on-demand (PAY_PER_REQUEST).
+    /// `(read, write)` units for provisioned billing; `None` is on-demand (PAY_PER_REQUEST).
     pub provisioned: Option<(i64, i64)>,
     /// Secondary indexes created with the table.
     pub indexes: Vec<SecondaryIndex>,
@@ -132,6 +131,9 @@ pub struct SecondaryIndex {
     pub sort_key: Option<KeyAttribute>,
     /// Which attributes the index holds besides the keys.
     pub projection: IndexProjection,
+    /// `(read, write)` units of a global index of a provisioned table (local indexes share the
+    /// table's).
+    pub provisioned: Option<(i64, i64)>,
 }
 
 /// The attributes a secondary index copies from the table.
@@ -224,6 +226,10 @@ pub struct TableDescription {
     pub arn: Option<String>,
     /// The names of its secondary indexes, global then local.
     pub indexes: Vec<String>,
+    /// `(read, write)` units of a provisioned table; `None` on demand.
+    pub capacity: Option<(i64, i64)>,
+    /// `(index, read, write)` units of each global index of a provisioned table.
+    pub index_capacity: Vec<(String, i64, i64)>,
 }
 
 /// The keys one BatchGetItem reads from one table, with that table's read options.
@@ -248,6 +254,8 @@ pub struct BatchGetOutput {
     pub unprocessed: Vec<TableKeys>,
     /// Consumed capacity and duration, summed over requests.
     pub capacity: Capacity,
+    /// The capacity units each table consumed, summed over requests.
+    pub units_by_table: HashMap<String, f64>,
     /// Why the retries gave up, when they did.
     pub gave_up: Option<String>,
 }
@@ -277,6 +285,8 @@ pub struct BatchWriteOutput {
     pub unprocessed: Vec<TableWrite>,
     /// Consumed capacity and duration, summed over requests.
     pub capacity: Capacity,
+    /// The capacity units each table consumed, summed over requests.
+    pub units_by_table: HashMap<String, f64>,
     /// Why the retries gave up, when they did.
     pub gave_up: Option<String>,
 }

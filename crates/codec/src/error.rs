@@ -36,6 +36,8 @@ pub enum Rule {
     EmptySet,
     /// A naive `datetime` (no tzinfo): its instant is unknown.
     NaiveDatetime,
+    /// A string that is not valid Unicode (a lone surrogate): it has no UTF-8 form to store.
+    InvalidString,
     /// A value of a Python type the field's plan does not accept.
     TypeMismatch {
         /// What the plan expected.
@@ -68,6 +70,9 @@ impl fmt::Display for Rule {
             ),
             Self::NaiveDatetime => f.write_str(
                 "a naive datetime has no time zone; give it a tzinfo (for example timezone.utc)",
+            ),
+            Self::InvalidString => f.write_str(
+                "the string holds a lone surrogate, which has no UTF-8 form for DynamoDB to store",
             ),
             Self::TypeMismatch { expected, found } => {
                 write!(f, "expected {expected}, found {found}")

@@ -16,4 +16,6 @@ pub mod size;
 pub mod temporal;
 
 pub use error::{CodecError, PathSegment, Rule};
-pub use plan::{Field, Kind, LocateError, Plan, PlanError, Record, RecordId, Step, WireType};
+pub use plan::{
+    Absent, Field, Kind, LocateError, Plan, PlanError, Record, RecordId, Step, WireType,
+};

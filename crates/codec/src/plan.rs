@@ -99,6 +99,47 @@ pub struct Field<H> {
     pub kind: Kind<H>,
     /// Whether validation needs a value (the field has no default).
     pub required: bool,
+    /// What reading the item back makes of the attribute when the item leaves it out: a `None`
+    /// or an empty set may be left out only where it comes back as itself.
+    pub absent: Absent,
+    /// A `@computed_field` stored with the item: read from the instance's property when
+    /// encoding, and never handed to validation when decoding.
+    pub computed: bool,
+}
+
+impl<H> Field<H> {
+    /// A declared field that leaves nothing out: `None` is written as `NULL` and an empty set as
+    /// an empty list (see [`Absent`]).
+    pub fn new(
+        name: impl Into<String>,
+        attr: impl Into<String>,
+        kind: Kind<H>,
+        required: bool,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            attr: attr.into(),
+            kind,
+            required,
+            absent: Absent::Other,
+            computed: false,
+        }
+    }
+}
+
+/// What a missing attribute becomes when an item is read back: the field's default, or what
+/// the decoder fills in for a required field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Absent {
+    /// `None` (the default is `None`, or the field is required and nullable): a `None` value is
+    /// left out of the item, which keeps sparse indexes sparse.
+    Null,
+    /// An empty set (the default is empty, or the field is a required set): an empty set is left
+    /// out, since DynamoDB has no empty set.
+    EmptySet,
+    /// Anything else (a non-empty default): `None` is written as `NULL` and an empty set as an
+    /// empty list, so that what was saved is what is read.
+    Other,
 }
 
 /// A model or `TypedDict`: the fields, in declaration order.
@@ -112,12 +153,15 @@ pub struct Record<H> {
     pub is_model: bool,
     /// The fields in declaration order.
     pub fields: Vec<Field<H>>,
+    /// The model keeps attributes it does not declare as pydantic extras (`extra="allow"`):
+    /// they are stored, and read back into the extras.
+    pub extra: bool,
     by_attr: HashMap<String, usize>,
 }
 
 impl<H> Record<H> {
     /// A record over `fields`.
-    pub fn new(class: H, name: String, is_model: bool, fields: Vec<Field<H>>) -> Self {
+    pub fn new(class: H, name: String, is_model: bool, extra: bool, fields: Vec<Field<H>>) -> Self {
         let by_attr = fields
             .iter()
             .enumerate()
@@ -128,6 +172,7 @@ impl<H> Record<H> {
             name,
             is_model,
             fields,
+            extra,
             by_attr,
         }
     }
@@ -365,16 +410,11 @@ mod tests {
     use super::*;
 
     fn field(name: &str, kind: Kind<()>) -> Field<()> {
-        Field {
-            name: name.into(),
-            attr: name.into(),
-            kind,
-            required: true,
-        }
+        Field::new(name, name, kind, true)
     }
 
     fn plan(fields: Vec<Field<()>>, keys: Vec<usize>) -> Result<Plan<()>, PlanError> {
-        Plan::new(vec![Record::new((), "M".into(), true, fields)], keys)
+        Plan::new(vec![Record::new((), "M".into(), true, false, fields)], keys)
     }
 
     #[test]
@@ -419,17 +459,14 @@ mod tests {
             (),
             "Line".into(),
             true,
-            vec![Field {
-                name: "sku".into(),
-                attr: "SKU".into(),
-                kind: Kind::Str,
-                required: true,
-            }],
+            false,
+            vec![Field::new("sku", "SKU", Kind::Str, true)],
         );
         let order = Record::new(
             (),
             "Order".into(),
             true,
+            false,
             vec![
                 field(
                     "lines",
@@ -467,12 +504,8 @@ mod tests {
             (),
             "M".into(),
             true,
-            vec![Field {
-                name: "total".into(),
-                attr: "Total".into(),
-                kind: Kind::Decimal,
-                required: true,
-            }],
+            false,
+            vec![Field::new("total", "Total", Kind::Decimal, true)],
         );
         assert_eq!(record.field_index_by_attr("Total"), Some(0));
         assert!(record.field_index_by_attr("total").is_none());

@@ -115,9 +115,10 @@ fn loaded<'py>(
     items: &[Item],
     codec: Option<&Py<Codec>>,
     shape: Shape,
+    unread: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
     match codec {
-        Some(codec) => codec.get().load_page(py, items, shape),
+        Some(codec) => codec.get().load_page(py, items, shape, unread),
         None => PyList::new(
             py,
             items
@@ -133,14 +134,17 @@ pub struct DecodedBatch {
     pub output: BatchGetOutput,
     pub codecs: Vec<Option<Py<Codec>>>,
     pub shape: Shape,
+    /// The fields a projection left out, recorded on each model.
+    pub unread: Option<Py<PyAny>>,
 }
 
 impl ToPython for DecodedBatch {
     fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
         let out = PyDict::new(py);
         let items = PyList::empty(py);
+        let unread = self.unread.as_ref().map(|unread| unread.bind(py));
         for ((_, found), codec) in self.output.items.iter().zip(&self.codecs) {
-            items.append(loaded(py, found, codec.as_ref(), self.shape)?)?;
+            items.append(loaded(py, found, codec.as_ref(), self.shape, unread)?)?;
         }
         out.set_item("items", items)?;
         let unprocessed = PyList::empty(py);
@@ -154,6 +158,7 @@ impl ToPython for DecodedBatch {
         }
         out.set_item("unprocessed", unprocessed)?;
         out.set_item("gave_up", self.output.gave_up)?;
+        out.set_item("units_by_table", self.output.units_by_table)?;
         costs(&out, self.output.capacity)?;
         Ok(out.into_any())
     }
@@ -172,6 +177,7 @@ impl ToPython for BatchWriteOutput {
         }
         out.set_item("unprocessed", unprocessed)?;
         out.set_item("gave_up", self.gave_up)?;
+        out.set_item("units_by_table", self.units_by_table)?;
         costs(&out, self.capacity)?;
         Ok(out.into_any())
     }
@@ -203,6 +209,7 @@ impl ToPython for DecodedGets {
                         std::slice::from_ref(item),
                         codec.as_ref(),
                         Shape::Models,
+                        None,
                     )?;
                     items.append(one.get_item(0)?)?;
                 }

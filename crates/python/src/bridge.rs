@@ -6,7 +6,12 @@
 //! let go of Python entirely, and [`quiesce`] (run at exit) waits for the count to reach zero, so
 //! no runtime thread touches the interpreter while it finalizes. (pyo3-async-runtimes resolves
 //! futures from a blocking-pool thread that nothing tracks, which raced finalization: the process
-//! aborted at exit in 2 of 3 runs of the quickstart.)
+//! aborted at exit in 2 of 3 runs of the quickstart.) Cancelling the asyncio future aborts the
+//! task, which drops the operation at its next await: a request not yet sent is never sent.
+//!
+//! A blocking call waits with the GIL released but wakes every [`SIGNAL_CHECK`] to let Python
+//! run its signal handlers: Ctrl-C raises `KeyboardInterrupt` at once and drops the operation,
+//! instead of being seen only when the call returns.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,11 +21,48 @@ use dynomodel_client::{runtime, Error};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use tokio::task::AbortHandle;
 
 use crate::errors;
 
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 static RESOLVE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// How often a blocking call lets Python handle signals while it waits.
+const SIGNAL_CHECK: Duration = Duration::from_millis(50);
+
+/// One operation counted in flight for as long as it may touch Python, an aborted one included.
+struct InFlight;
+
+impl InFlight {
+    fn enter() -> Self {
+        IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+        Self
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The done-callback of an operation's asyncio future: a cancelled future aborts its task.
+#[pyclass(frozen, module = "dynomodel._native")]
+struct AbortOnCancel(AbortHandle);
+
+#[pymethods]
+impl AbortOnCancel {
+    fn __call__(&self, future: &Bound<'_, PyAny>) -> PyResult<()> {
+        if future
+            .call_method0(intern!(future.py(), "cancelled"))?
+            .is_truthy()?
+        {
+            self.0.abort();
+        }
+        Ok(())
+    }
+}
 
 /// A Python value built from an operation's result once the GIL is held again.
 pub trait ToPython: Send + 'static {
@@ -35,13 +77,35 @@ pub fn run<'py, T: ToPython>(
     operation: impl Future<Output = Result<T, Error>> + Send + 'static,
 ) -> PyResult<Bound<'py, PyAny>> {
     if blocking {
-        match py.detach(|| runtime().block_on(operation)) {
+        match wait(py, operation)? {
             Ok(value) => value.to_python(py),
             Err(err) => Err(errors::client_error(py, err)),
         }
     } else {
         awaitable(py, operation)
     }
+}
+
+/// Block on `operation` with the GIL released; a signal handler that raises (Ctrl-C) ends the
+/// wait with its exception and drops the operation.
+fn wait<T: Send>(
+    py: Python<'_>,
+    operation: impl Future<Output = Result<T, Error>> + Send,
+) -> PyResult<Result<T, Error>> {
+    py.detach(|| {
+        runtime().block_on(async {
+            tokio::pin!(operation);
+            loop {
+                tokio::select! {
+                    biased;
+                    done = &mut operation => return Ok(done),
+                    () = tokio::time::sleep(SIGNAL_CHECK) => {
+                        Python::attach(|py| py.check_signals())?;
+                    }
+                }
+            }
+        })
+    })
 }
 
 fn awaitable<'py, T: ToPython>(
@@ -58,8 +122,9 @@ fn awaitable<'py, T: ToPython>(
         })?
         .clone_ref(py);
     let (event_loop, target) = (event_loop.unbind(), future.clone().unbind());
-    IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
-    runtime().spawn(async move {
+    let in_flight = InFlight::enter();
+    let task = runtime().spawn(async move {
+        let _in_flight = in_flight;
         let result = operation.await;
         Python::attach(move |py| {
             let outcome = match result {
@@ -77,8 +142,11 @@ fn awaitable<'py, T: ToPython>(
                 .call_method1(intern!(py, "call_soon_threadsafe"), args);
             drop((event_loop, target, resolve));
         });
-        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
     });
+    future.call_method1(
+        intern!(py, "add_done_callback"),
+        (AbortOnCancel(task.abort_handle()),),
+    )?;
     Ok(future)
 }
 

@@ -29,13 +29,19 @@ struct DecodedPage {
     page: Page,
     codec: Option<Py<Codec>>,
     shape: Shape,
+    unread: Option<Py<PyAny>>,
 }
 
 impl ToPython for DecodedPage {
     fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
         let out = PyDict::new(py);
         let items = match &self.codec {
-            Some(codec) => codec.get().load_page(py, &self.page.items, self.shape)?,
+            Some(codec) => codec.get().load_page(
+                py,
+                &self.page.items,
+                self.shape,
+                self.unread.as_ref().map(|unread| unread.bind(py)),
+            )?,
             None => PyList::new(
                 py,
                 self.page
@@ -92,17 +98,18 @@ fn read(
     })
 }
 
-/// `(name, global, partition_key, sort_key, (projection, included))` from Python.
+/// `(name, global, partition_key, sort_key, (projection, included), provisioned)` from Python.
 type IndexArgs = (
     String,
     bool,
     (String, String),
     Option<(String, String)>,
     (String, Vec<String>),
+    Option<(i64, i64)>,
 );
 
 fn secondary_index(
-    (name, global, partition_key, sort_key, projection): IndexArgs,
+    (name, global, partition_key, sort_key, projection, provisioned): IndexArgs,
 ) -> PyResult<SecondaryIndex> {
     let projection = match (projection.0.as_str(), projection.1) {
         ("ALL", _) => IndexProjection::All,
@@ -120,6 +127,7 @@ fn secondary_index(
         name,
         global,
         projection,
+        provisioned,
     })
 }
 
@@ -127,11 +135,13 @@ fn decoded(
     page: Result<Page, Error>,
     codec: Option<Py<Codec>>,
     shape: Shape,
+    unread: Option<Py<PyAny>>,
 ) -> Result<DecodedPage, Error> {
     Ok(DecodedPage {
         page: page?,
         codec,
         shape,
+        unread,
     })
 }
 
@@ -164,6 +174,8 @@ impl ToPython for TableDescription {
         out.set_item("billing_mode", self.billing_mode)?;
         out.set_item("arn", self.arn)?;
         out.set_item("indexes", self.indexes)?;
+        out.set_item("capacity", self.capacity)?;
+        out.set_item("index_capacity", self.index_capacity)?;
         Ok(out.into_any())
     }
 }
@@ -226,12 +238,24 @@ pub struct Client {
     backend: Arc<dyn Backend>,
     /// Batch requests in flight at once, over every batch of this client.
     permits: Arc<Semaphore>,
+    /// Put before every table name this client sends (`dev-`), so one code base serves several
+    /// environments in one account. Names come back from DynamoDB with it.
+    prefix: String,
 }
 
 /// Enough concurrent batch requests to hide round trips, few enough not to provoke throttling.
 const BATCH_REQUESTS_IN_FLIGHT: usize = 16;
 
 impl Client {
+    /// The name DynamoDB knows `table` by.
+    fn table(&self, table: String) -> String {
+        if self.prefix.is_empty() {
+            table
+        } else {
+            format!("{}{table}", self.prefix)
+        }
+    }
+
     fn retry(&self, timeout: f64) -> PyResult<Retry> {
         Ok(Retry {
             timeout: Duration::try_from_secs_f64(timeout)
@@ -247,7 +271,7 @@ impl Client {
     #[pyo3(signature = (
         *, region=None, endpoint_url=None, profile=None, access_key_id=None,
         secret_access_key=None, session_token=None, connect_timeout=None, read_timeout=None,
-        max_retries=None,
+        max_retries=None, table_prefix=None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -261,6 +285,7 @@ impl Client {
         connect_timeout: Option<f64>,
         read_timeout: Option<f64>,
         max_retries: Option<u32>,
+        table_prefix: Option<String>,
     ) -> PyResult<Self> {
         let seconds = |s: Option<f64>| -> PyResult<Option<Duration>> {
             s.map(|s| {
@@ -280,10 +305,13 @@ impl Client {
             read_timeout: seconds(read_timeout)?,
             max_retries,
         };
-        let backend = py.detach(|| runtime().block_on(AwsBackend::connect(&config)));
+        let backend = py
+            .detach(|| runtime().block_on(AwsBackend::connect(&config)))
+            .map_err(|err| crate::errors::client_error(py, err))?;
         Ok(Self {
             backend: Arc::new(backend),
             permits: Arc::new(Semaphore::new(BATCH_REQUESTS_IN_FLIGHT)),
+            prefix: table_prefix.unwrap_or_default(),
         })
     }
 
@@ -298,7 +326,7 @@ impl Client {
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = PutItem {
-            table,
+            table: self.table(table),
             item: item_from_py(item)?,
             condition: expression(condition)?,
         };
@@ -317,7 +345,7 @@ impl Client {
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = GetItem {
-            table,
+            table: self.table(table),
             key: item_from_py(key)?,
             consistent_read,
         };
@@ -336,7 +364,7 @@ impl Client {
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = DeleteItem {
-            table,
+            table: self.table(table),
             key: item_from_py(key)?,
             condition: expression(condition)?,
         };
@@ -361,7 +389,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyAny>> {
         let update = expression(Some(update))?.unwrap_or_default();
         let request = UpdateItem {
-            table,
+            table: self.table(table),
             key: item_from_py(key)?,
             update,
             condition: expression(condition)?,
@@ -375,7 +403,9 @@ impl Client {
     }
 
     /// Query: one page, its items decoded by `codec` in `shape` (wire form without a codec).
-    #[pyo3(signature = (table, index, key_condition, read_args, forward, codec, shape, blocking))]
+    #[pyo3(signature = (
+        table, index, key_condition, read_args, forward, codec, shape, unread, blocking
+    ))]
     #[allow(clippy::too_many_arguments)]
     fn query<'py>(
         &self,
@@ -387,10 +417,11 @@ impl Client {
         forward: bool,
         codec: Option<Py<Codec>>,
         shape: &str,
+        unread: Option<Py<PyAny>>,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = Query {
-            table,
+            table: self.table(table),
             index,
             key_condition: expression(Some(key_condition))?.unwrap_or_default(),
             read: read(read_args)?,
@@ -399,14 +430,16 @@ impl Client {
         let shape = Shape::parse(shape)?;
         let backend = Arc::clone(&self.backend);
         run(py, blocking, async move {
-            decoded(backend.query(request).await, codec, shape)
+            decoded(backend.query(request).await, codec, shape, unread)
         })
     }
 
     /// Scan: one page of each of `segments` (`(segment, start_key)` pairs of a scan split in
     /// `total` segments, or one `(0, start_key)` with `total` 0 for a plain scan), the requests
     /// running concurrently; a list of pages in the order of `segments`.
-    #[pyo3(signature = (table, index, read_args, segments, total, codec, shape, blocking))]
+    #[pyo3(signature = (
+        table, index, read_args, segments, total, codec, shape, unread, blocking
+    ))]
     #[allow(clippy::too_many_arguments)]
     fn scan<'py>(
         &self,
@@ -418,9 +451,11 @@ impl Client {
         total: i32,
         codec: Option<Bound<'py, Codec>>,
         shape: &str,
+        unread: Option<Bound<'py, PyAny>>,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let shared = read(read_args)?;
+        let table = self.table(table);
         let requests = segments
             .into_iter()
             .map(|(segment, start_key)| {
@@ -439,7 +474,12 @@ impl Client {
         // One handle per page, taken now: the runtime's threads do not hold the GIL to clone.
         let codecs: Vec<_> = requests
             .iter()
-            .map(|_| codec.as_ref().map(|c| c.clone().unbind()))
+            .map(|_| {
+                (
+                    codec.as_ref().map(|c| c.clone().unbind()),
+                    unread.as_ref().map(|u| u.clone().unbind()),
+                )
+            })
             .collect();
         let backend = Arc::clone(&self.backend);
         run(py, blocking, async move {
@@ -451,12 +491,12 @@ impl Client {
                 })
                 .collect();
             let mut pages = Vec::with_capacity(tasks.len());
-            for (task, codec) in tasks.into_iter().zip(codecs) {
+            for (task, (codec, unread)) in tasks.into_iter().zip(codecs) {
                 let page = task.await.map_err(|err| Error::Service {
                     code: "TaskFailed".into(),
                     message: err.to_string(),
                 })?;
-                pages.push(decoded(page, codec, shape)?);
+                pages.push(decoded(page, codec, shape, unread)?);
             }
             Ok(pages)
         })
@@ -466,19 +506,23 @@ impl Client {
     /// in requests of at most 100, unprocessed keys retried with backoff for up to `timeout`
     /// seconds; each table's items decoded by its codec (in `codecs`) in `shape`, in the order
     /// of its keys.
-    #[pyo3(signature = (tables, codecs, shape, timeout, blocking))]
+    #[pyo3(signature = (tables, codecs, shape, unread, timeout, blocking))]
+    #[allow(clippy::too_many_arguments)]
     fn batch_get<'py>(
         &self,
         py: Python<'py>,
         tables: Vec<TableKeysArgs<'py>>,
         codecs: Vec<Option<Py<Codec>>>,
         shape: &str,
+        unread: Option<Py<PyAny>>,
         timeout: f64,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let tables = tables
             .into_iter()
-            .map(table_keys)
+            .map(|(table, keys, consistent, projection)| {
+                table_keys((self.table(table), keys, consistent, projection))
+            })
             .collect::<PyResult<_>>()?;
         let shape = Shape::parse(shape)?;
         let (backend, retry) = (Arc::clone(&self.backend), self.retry(timeout)?);
@@ -488,6 +532,7 @@ impl Client {
                 output,
                 codecs,
                 shape,
+                unread,
             })
         })
     }
@@ -505,7 +550,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyAny>> {
         let writes = writes
             .into_iter()
-            .map(table_write)
+            .map(|(table, put, item)| table_write((self.table(table), put, item)))
             .collect::<PyResult<_>>()?;
         let (backend, retry) = (Arc::clone(&self.backend), self.retry(timeout)?);
         run(py, blocking, async move {
@@ -525,7 +570,9 @@ impl Client {
         let request = TransactWrite {
             actions: actions
                 .into_iter()
-                .map(transact_action)
+                .map(|(kind, table, item, update, condition)| {
+                    transact_action((kind, self.table(table), item, update, condition))
+                })
                 .collect::<PyResult<_>>()?,
             token,
         };
@@ -546,7 +593,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyAny>> {
         let gets = gets
             .into_iter()
-            .map(transact_get_item)
+            .map(|(table, key)| transact_get_item((self.table(table), key)))
             .collect::<PyResult<_>>()?;
         let backend = Arc::clone(&self.backend);
         run(py, blocking, async move {
@@ -564,7 +611,7 @@ impl Client {
         attribute: String,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let backend = Arc::clone(&self.backend);
+        let (backend, table) = (Arc::clone(&self.backend), self.table(table));
         run(py, blocking, async move {
             backend.enable_time_to_live(table, attribute).await
         })
@@ -578,7 +625,7 @@ impl Client {
         table: String,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let backend = Arc::clone(&self.backend);
+        let (backend, table) = (Arc::clone(&self.backend), self.table(table));
         run(py, blocking, async move {
             backend.describe_time_to_live(table).await
         })
@@ -600,7 +647,7 @@ impl Client {
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = CreateTable {
-            table,
+            table: self.table(table),
             partition_key: key_attribute(partition_key)?,
             sort_key: sort_key.map(key_attribute).transpose()?,
             provisioned,
@@ -625,7 +672,7 @@ impl Client {
         table: String,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let backend = Arc::clone(&self.backend);
+        let (backend, table) = (Arc::clone(&self.backend), self.table(table));
         run(
             py,
             blocking,
@@ -641,7 +688,7 @@ impl Client {
         table: String,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let backend = Arc::clone(&self.backend);
+        let (backend, table) = (Arc::clone(&self.backend), self.table(table));
         run(
             py,
             blocking,
@@ -657,7 +704,7 @@ impl Client {
         table: String,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let backend = Arc::clone(&self.backend);
+        let (backend, table) = (Arc::clone(&self.backend), self.table(table));
         run(py, blocking, async move {
             match backend.describe_table(table).await {
                 Ok(_) => Ok(true),
@@ -677,7 +724,7 @@ impl Client {
         timeout: f64,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let backend = Arc::clone(&self.backend);
+        let (backend, table) = (Arc::clone(&self.backend), self.table(table));
         let deadline =
             Instant::now() + Duration::try_from_secs_f64(timeout).unwrap_or(Duration::MAX);
         run(py, blocking, async move {

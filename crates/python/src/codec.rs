@@ -32,6 +32,17 @@ fn segment(step: &Step) -> PathSegment {
 /// model does not declare, are kept in wire form (pydantic's dumps, equality and repr ignore it).
 pub const UNKNOWN_ATTRIBUTES: &str = "__dynamo_unknown__";
 
+/// The key in an instance's `__dict__` under which key attributes stored in another form than
+/// the codec's (a datetime another library wrote) are kept: `{attribute: (wire value, field
+/// value when loaded)}`. While the field holds the loaded value, writes use the stored form, so
+/// they address the item the instance was read from.
+pub const STORED_KEY: &str = "__dynamo_key__";
+
+/// The key in an instance's `__dict__` under which a read with a projection records the fields
+/// it did not read (a `frozenset` of field names): such an instance holds defaults there, not
+/// the stored values, and must not be saved whole.
+pub const UNREAD_FIELDS: &str = "__dynamo_unread__";
+
 /// A model's plan, compiled once when the class is created and used for every item.
 #[pyclass(frozen, module = "dynomodel._native")]
 pub struct Codec {
@@ -103,6 +114,14 @@ impl Codec {
         Encoder::new(&self.compiled)
             .fields(values)
             .map_err(|e| self.encode_error(values.py(), e))
+    }
+
+    /// The primary key of an instance: the stored form of key attributes it was loaded with,
+    /// while their fields hold the loaded values; the codec's form otherwise.
+    fn instance_key<'py>(&self, instance: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+        Encoder::new(&self.compiled)
+            .instance_key(instance)
+            .map_err(|e| self.encode_error(instance.py(), e))
     }
 
     /// The primary key from the key fields' values, checked like an item's keys.
@@ -180,6 +199,7 @@ impl Codec {
             item.py(),
             &Decoder::new(&self.compiled),
             &PyWire::item(item)?,
+            None,
         )
     }
 
@@ -190,7 +210,7 @@ impl Codec {
         let decoder = Decoder::new(&self.compiled);
         let out = PyList::empty(items.py());
         for item in items.try_iter()? {
-            out.append(self.load_one(items.py(), &decoder, &PyWire::item(&item?)?)?)?;
+            out.append(self.load_one(items.py(), &decoder, &PyWire::item(&item?)?, None)?)?;
         }
         Ok(out)
     }
@@ -211,18 +231,20 @@ impl Codec {
             .map_err(|err| PyLookupError::new_err(err.to_string()))
     }
 
-    /// A page the client fetched, decoded straight from the SDK's values in the given shape.
+    /// A page the client fetched, decoded straight from the SDK's values in the given shape;
+    /// `unread` (the fields a projection left out) is recorded on each model.
     pub fn load_page<'py>(
         &self,
         py: Python<'py>,
         items: &[Item],
         shape: Shape,
+        unread: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
         let _paused = PausedGc::new(py)?;
         let decoder = Decoder::new(&self.compiled);
         let out = PyList::empty(py);
         for item in items {
-            out.append(self.shaped(py, &decoder, &SdkWire::Item(item), shape)?)?;
+            out.append(self.shaped(py, &decoder, &SdkWire::Item(item), shape, unread)?)?;
         }
         Ok(out)
     }
@@ -233,11 +255,12 @@ impl Codec {
         decoder: &Decoder<'_>,
         item: &S,
         shape: Shape,
+        unread: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         match shape {
-            Shape::Models => self.load_one(py, decoder, item),
+            Shape::Models => self.load_one(py, decoder, item, unread),
             Shape::Dicts => {
-                let instance = self.load_one(py, decoder, item)?;
+                let instance = self.load_one(py, decoder, item, None)?;
                 self.dump.bind(py).call1((instance,))
             }
             Shape::Partial => Ok(decoder.item(py, item)?.0.into_any()),
@@ -249,13 +272,27 @@ impl Codec {
         py: Python<'py>,
         decoder: &Decoder<'_>,
         item: &S,
+        unread: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (data, unknown) = decoder.item(py, item)?;
+        let (data, kept) = decoder.item(py, item)?;
         let instance = self.validate.bind(py).call1((data,))?;
-        if let Some(unknown) = unknown {
-            instance
-                .getattr(intern!(py, "__dict__"))?
-                .set_item(UNKNOWN_ATTRIBUTES, unknown)?;
+        if kept.unknown.is_none() && kept.keys.is_empty() && unread.is_none() {
+            return Ok(instance);
+        }
+        let state = instance.getattr(intern!(py, "__dict__"))?;
+        if let Some(unknown) = kept.unknown {
+            state.set_item(UNKNOWN_ATTRIBUTES, unknown)?;
+        }
+        if !kept.keys.is_empty() {
+            let stored = PyDict::new(py);
+            for (position, wire) in kept.keys {
+                let loaded = state.get_item(self.compiled.names[0][position].bind(py))?;
+                stored.set_item(self.compiled.attrs[0][position].bind(py), (wire, loaded))?;
+            }
+            state.set_item(STORED_KEY, stored)?;
+        }
+        if let Some(unread) = unread {
+            state.set_item(UNREAD_FIELDS, unread)?;
         }
         Ok(instance)
     }

@@ -25,16 +25,15 @@ impl<'a> Decoder<'a> {
         Self { compiled }
     }
 
-    /// Decode a whole item: the data to validate, and the attributes the model does not declare
-    /// (kept in wire form, to be written back unchanged).
+    /// Decode a whole item: the data to validate, and what the instance keeps beside its fields.
     pub fn item<'py, S: Source<'py>>(
         &self,
         py: Python<'py>,
         item: &S,
-    ) -> PyResult<(Bound<'py, PyDict>, Option<Bound<'py, PyDict>>)> {
-        let mut unknown = None;
-        let data = self.record(py, 0, item, Some(&mut unknown))?;
-        Ok((data, unknown))
+    ) -> PyResult<(Bound<'py, PyDict>, Kept<'py>)> {
+        let mut kept = Kept::default();
+        let data = self.record(py, 0, item, Some(&mut kept))?;
+        Ok((data, kept))
     }
 
     fn record<'py, S: Source<'py>>(
@@ -42,7 +41,7 @@ impl<'a> Decoder<'a> {
         py: Python<'py>,
         id: RecordId,
         map: &S,
-        mut unknown: Option<&mut Option<Bound<'py, PyDict>>>,
+        mut kept: Option<&mut Kept<'py>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let record = self.compiled.plan.record(id);
         let keys = &self.compiled.data_keys[id];
@@ -50,17 +49,30 @@ impl<'a> Decoder<'a> {
         let mut required_seen = 0;
         map.for_each_entry(|name, value| {
             match name.field_index(self.compiled, id)? {
+                // Computed from the other fields again on validation: never data.
+                Some(position) if record.fields[position].computed => {}
                 Some(position) => {
                     let field = &record.fields[position];
                     required_seen += usize::from(field.required);
+                    if let Some(kept) = kept.as_deref_mut() {
+                        if self.compiled.plan.keys().contains(&position)
+                            && !canonical(&field.kind, &value)?
+                        {
+                            kept.keys.push((position, value.to_wire(py)?));
+                        }
+                    }
                     out.set_item(
                         keys[position].bind(py),
                         self.value(py, &field.kind, &value)?,
                     )?;
                 }
+                // pydantic keeps what the model does not declare as its extras.
+                None if record.extra => {
+                    out.set_item(name.to_py(py), self.value(py, &Kind::Any, &value)?)?;
+                }
                 None => {
-                    if let Some(unknown) = unknown.as_deref_mut() {
-                        unknown
+                    if let Some(kept) = kept.as_deref_mut() {
+                        kept.unknown
                             .get_or_insert_with(|| PyDict::new(py))
                             .set_item(name.to_py(py), value.to_wire(py)?)?;
                     }
@@ -197,6 +209,40 @@ impl<'a> Decoder<'a> {
         }
         Ok(None)
     }
+}
+
+/// What a decoded item keeps outside its validated fields, in wire form as it was stored.
+#[derive(Default)]
+pub struct Kept<'py> {
+    /// The attributes the model does not declare, to be written back unchanged.
+    pub unknown: Option<Bound<'py, PyDict>>,
+    /// Key attributes stored in another form than the codec writes (a datetime written by
+    /// another library), by field position: the instance's writes must address this item.
+    pub keys: Vec<(usize, Bound<'py, PyAny>)>,
+}
+
+/// Whether a stored key value is in the form the codec itself writes for `kind`, so that
+/// encoding the decoded value again addresses the same item. DynamoDB compares numbers by value,
+/// so only text forms can differ.
+fn canonical<'py, S: Source<'py>>(kind: &Kind<Handle>, value: &S) -> PyResult<bool> {
+    Ok(match kind {
+        Kind::DateTime => {
+            value.tag() == Tag::S && temporal::parse_datetime(value.text()?).is_some()
+        }
+        Kind::Date => value.tag() == Tag::S && temporal::parse_date(value.text()?).is_some(),
+        Kind::Uuid => value.tag() == Tag::S && canonical_uuid(value.text()?),
+        Kind::Str | Kind::Bytes | Kind::Int | Kind::Decimal | Kind::Enum { .. } => true,
+        _ => false,
+    })
+}
+
+/// `str(UUID)`: 36 characters, lowercase hex with hyphens at 8, 13, 18 and 23.
+fn canonical_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
+        })
 }
 
 /// A number as the plan's Python type; `Any` and unions get `int` when the text is integral and

@@ -5,7 +5,7 @@
 //! plan's interned strings, and the item's size is added up on the way. Every value is checked
 //! against DynamoDB's rules first, and refused with the path to it.
 
-use dynomodel_codec::{number, size, temporal, CodecError, Kind, PathSegment, Rule};
+use dynomodel_codec::{number, size, temporal, Absent, CodecError, Field, Kind, PathSegment, Rule};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{
@@ -13,7 +13,7 @@ use pyo3::types::{
     PySet, PyString, PyTime, PyTimeAccess, PyTuple, PyTzInfo, PyTzInfoAccess,
 };
 
-use crate::codec::UNKNOWN_ATTRIBUTES;
+use crate::codec::{STORED_KEY, UNKNOWN_ATTRIBUTES};
 use crate::py_types;
 use crate::spec::{Compiled, Handle};
 use crate::wire::{self, Tag};
@@ -125,9 +125,11 @@ impl<'a> Encoder<'a> {
         let (item, map_size) = self.record(0, instance)?;
         // An item is measured like a map minus the map's own overheads: names plus values.
         let mut size = map_size - size::CONTAINER - size::ELEMENT * item.len();
-        self.check_keys(&item)?;
         let fields = instance.getattr(intern!(py, "__dict__"))?;
-        if let Some(unknown) = fields.cast::<PyDict>()?.get_item(UNKNOWN_ATTRIBUTES)? {
+        let fields = fields.cast::<PyDict>()?;
+        size = self.stored_key(fields, &item, size)?;
+        self.check_keys(&item)?;
+        if let Some(unknown) = fields.get_item(UNKNOWN_ATTRIBUTES)? {
             for (name, value) in unknown.cast::<PyDict>()? {
                 if !item.contains(&name)? {
                     size += name.cast::<PyString>()?.to_str()?.len() + wire::size(&value)?;
@@ -141,8 +143,58 @@ impl<'a> Encoder<'a> {
         Ok(Encoded { item, size })
     }
 
-    /// Some root fields by Python name, each as a wire value, or None where the value is one an
-    /// item leaves out (None, an empty set): the values of an update or a key.
+    /// Key attributes the instance was loaded with in another form than the codec's replace
+    /// the encoded ones while their fields still hold the loaded values (see [`STORED_KEY`]);
+    /// returns the item's size after the swap.
+    fn stored_key(
+        &self,
+        fields: &Bound<'_, PyDict>,
+        item: &Bound<'_, PyDict>,
+        mut size: usize,
+    ) -> Result<usize> {
+        let Some(stored) = fields.get_item(STORED_KEY)? else {
+            return Ok(size);
+        };
+        let root = self.compiled.plan.root();
+        for (attr, pair) in stored.cast::<PyDict>()? {
+            let Some(position) = root.field_index_by_attr(attr.cast::<PyString>()?.to_str()?)
+            else {
+                continue;
+            };
+            let (wire, loaded): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair.extract()?;
+            let current = fields.get_item(self.compiled.names[0][position].bind(item.py()))?;
+            if current.is_some_and(|value| value.eq(&loaded).unwrap_or(false)) {
+                if let Some(encoded) = item.get_item(&attr)? {
+                    // A bare key has no size to keep: it saturates at 0.
+                    size = (size + wire::size(&wire)?).saturating_sub(wire::size(&encoded)?);
+                }
+                item.set_item(attr, wire)?;
+            }
+        }
+        Ok(size)
+    }
+
+    /// The primary key of a model instance, in the form its item is stored under.
+    pub fn instance_key<'py>(&self, instance: &Bound<'py, PyAny>) -> Result<Bound<'py, PyDict>> {
+        let py = instance.py();
+        let fields = instance.getattr(intern!(py, "__dict__"))?;
+        let fields = fields.cast::<PyDict>()?;
+        let values = PyDict::new(py);
+        for &position in self.compiled.plan.keys() {
+            let name = self.compiled.names[0][position].bind(py);
+            if let Some(value) = fields.get_item(name)? {
+                values.set_item(name, value)?;
+            }
+        }
+        let key = self.fields(&values)?;
+        self.stored_key(fields, &key, 0)?;
+        self.check_keys(&key)?;
+        Ok(key)
+    }
+
+    /// Some root fields by Python name, each as a wire value, or None where the item leaves the
+    /// value out (a None or an empty set that reads back as itself): the values of an update or
+    /// a key.
     pub fn fields<'py>(&self, values: &Bound<'py, PyDict>) -> Result<Bound<'py, PyDict>> {
         let py = values.py();
         let record = self.compiled.plan.root();
@@ -152,17 +204,51 @@ impl<'a> Encoder<'a> {
             let Some(position) = record.fields.iter().position(|f| f.name == text) else {
                 return mismatch(&format!("a field of {}", record.name), &name);
             };
+            let field = &record.fields[position];
             let attr = self.compiled.attrs[0][position].bind(py);
-            if value.is_none() || is_empty_set(&value) {
-                out.set_item(attr, py.None())?;
-                continue;
+            match self.field_value(field, &value, None) {
+                Ok(Some(payload)) => out.set_item(attr, payload.wrap()?.0)?,
+                Ok(None) => out.set_item(attr, py.None())?,
+                Err(err) => return Err(err.at(PathSegment::Attr(field.attr.clone()))),
             }
-            let (wrapped, _) = self
-                .value(&record.fields[position].kind, &value)
-                .map_err(|err| err.at(PathSegment::Attr(record.fields[position].attr.clone())))?;
-            out.set_item(attr, wrapped)?;
         }
         Ok(out)
+    }
+
+    /// A field's value as an item stores it, or None where the item leaves it out: a None or an
+    /// empty set is left out only where reading the item gives it back, and written as `NULL` or
+    /// an empty list elsewhere, so that what is saved is what is read.
+    fn field_value<'py>(
+        &self,
+        field: &Field<Handle>,
+        value: &Bound<'py, PyAny>,
+        owner: Option<&Bound<'py, PyAny>>,
+    ) -> Result<Option<Payload<'py>>> {
+        let py = value.py();
+        if value.is_none() {
+            if field.absent == Absent::Null {
+                return Ok(None);
+            }
+            return Ok(Some(Payload::new(
+                Tag::Null,
+                PyBool::new(py, true).to_owned(),
+                size::FLAG,
+            )));
+        }
+        if is_empty_set(value) {
+            if field.absent == Absent::EmptySet {
+                return Ok(None);
+            }
+            return Ok(Some(Payload::new(
+                Tag::L,
+                PyList::empty(py),
+                size::CONTAINER,
+            )));
+        }
+        match &field.kind {
+            Kind::Custom(form) => self.custom(form, value, owner).map(Some),
+            kind => self.payload(kind, value).map(Some),
+        }
     }
 
     /// The primary key from key field values by Python name; every key field must be there and
@@ -184,7 +270,7 @@ impl<'a> Encoder<'a> {
             let empty = match item.get_item(attr)? {
                 Some(value) if !value.is_none() => {
                     let (tag, payload) = wire::split(&value)?;
-                    matches!(tag, Tag::S | Tag::B) && payload.len()? == 0
+                    tag == Tag::Null || (matches!(tag, Tag::S | Tag::B) && payload.len()? == 0)
                 }
                 _ => true,
             };
@@ -222,21 +308,57 @@ impl<'a> Encoder<'a> {
         let out = PyDict::new(py);
         let mut total = size::CONTAINER;
         for ((field, name), attr) in record.fields.iter().zip(names).zip(attrs) {
-            let Some(value) = source.get_item(name.bind(py))? else {
-                continue;
+            let field_value = if field.computed {
+                value.getattr(name.bind(py))?
+            } else {
+                match source.get_item(name.bind(py))? {
+                    Some(found) => found,
+                    None => continue,
+                }
             };
-            // None and empty sets are left out: DynamoDB has no empty set, and an absent
-            // attribute keeps sparse indexes sparse.
-            if value.is_none() || is_empty_set(&value) {
+            let owner = record.is_model.then_some(value);
+            let payload = self
+                .field_value(field, &field_value, owner)
+                .map_err(|err| err.at(PathSegment::Attr(field.attr.clone())))?;
+            if let Some(payload) = payload {
+                let (wrapped, value_size) = payload.wrap()?;
+                total += size::entry(&field.attr, value_size);
+                out.set_item(attr.bind(py), wrapped)?;
+            }
+        }
+        if record.extra && record.is_model {
+            total += self.extras(record, value, &out)?;
+        }
+        Ok((out, total))
+    }
+
+    /// A model's pydantic extras (`extra="allow"`), typed by their values, into `out`; returns
+    /// their size.
+    fn extras(
+        &self,
+        record: &dynomodel_codec::Record<Handle>,
+        instance: &Bound<'_, PyAny>,
+        out: &Bound<'_, PyDict>,
+    ) -> Result<usize> {
+        let py = instance.py();
+        let extras = instance.getattr(intern!(py, "__pydantic_extra__"))?;
+        let Ok(extras) = extras.cast::<PyDict>() else {
+            return Ok(0);
+        };
+        let mut total = 0;
+        for (name, value) in extras {
+            let text = string(name.cast::<PyString>()?)?;
+            if record.field_index_by_attr(text).is_some() {
                 continue;
             }
             let (wrapped, value_size) = self
-                .value(&field.kind, &value)
-                .map_err(|err| err.at(PathSegment::Attr(field.attr.clone())))?;
-            total += size::entry(&field.attr, value_size);
-            out.set_item(attr.bind(py), wrapped)?;
+                .dynamic(&value)
+                .and_then(|payload| Ok(payload.wrap()?))
+                .map_err(|err| err.at(PathSegment::Attr(text.to_owned())))?;
+            total += size::entry(text, value_size);
+            out.set_item(&name, wrapped)?;
         }
-        Ok((out, total))
+        Ok(total)
     }
 
     /// One value as a wire value, encoded as `kind` (None as `NULL`): a value in an expression.
@@ -252,7 +374,7 @@ impl<'a> Encoder<'a> {
         let py = value.py();
         match kind {
             Kind::Str => match value.cast::<PyString>() {
-                Ok(s) => Ok(Payload::new(Tag::S, s.clone(), s.to_str()?.len())),
+                Ok(s) => Ok(Payload::new(Tag::S, s.clone(), string(s)?.len())),
                 Err(_) => mismatch("str", value),
             },
             Kind::Bool => match value.cast::<PyBool>() {
@@ -342,17 +464,30 @@ impl<'a> Encoder<'a> {
                 }
             }
             Kind::Any => self.dynamic(value),
-            Kind::Custom(serializer) => {
-                // JSON mode turns the type pydantic knows (a URL, an IP address) into plain data.
-                let kwargs = PyDict::new(py);
-                kwargs.set_item(intern!(py, "mode"), intern!(py, "json"))?;
-                let plain = serializer.bind(py).call_method(
-                    intern!(py, "to_python"),
-                    (value,),
-                    Some(&kwargs),
-                )?;
-                self.dynamic(&plain)
-            }
+            Kind::Custom(form) => self.custom(form, value, None),
+        }
+    }
+
+    /// A value stored in the form a host adapter gives it (`form(value, owner, json)`): a
+    /// field's own serializer, a secret's value, a `Json` field's text. Python mode keeps
+    /// numbers, datetimes and bytes typed; what it leaves as a type DynamoDB cannot hold (a URL)
+    /// is taken in JSON mode. `owner` is the instance holding the value, for field serializers.
+    fn custom<'py>(
+        &self,
+        form: &Handle,
+        value: &Bound<'py, PyAny>,
+        owner: Option<&Bound<'py, PyAny>>,
+    ) -> Result<Payload<'py>> {
+        let py = value.py();
+        let form = form.bind(py);
+        let owner = owner.map_or_else(|| py.None().into_bound(py), Clone::clone);
+        let plain = form.call1((value, &owner, false))?;
+        match self.dynamic(&plain) {
+            Err(EncodeError::Codec(CodecError {
+                rule: Rule::TypeMismatch { .. },
+                ..
+            })) => self.dynamic(&form.call1((value, &owner, true))?),
+            encoded => encoded,
         }
     }
 
@@ -432,7 +567,10 @@ impl<'a> Encoder<'a> {
         if value.is_instance_of::<PyFloat>() {
             return self.float(value);
         }
-        self.int(value)
+        if value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>() {
+            return self.int(value);
+        }
+        mismatch("Decimal", value)
     }
 
     fn epoch_seconds<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
@@ -547,7 +685,7 @@ impl<'a> Encoder<'a> {
             let Ok(name) = key.cast::<PyString>() else {
                 return mismatch("str keys", &key);
             };
-            let text = name.to_str()?;
+            let text = string(name)?;
             let (wrapped, item_size) =
                 encode(&item).map_err(|err| err.at(PathSegment::Attr(text.to_owned())))?;
             total += size::entry(text, item_size);
@@ -610,8 +748,15 @@ fn checked_number(text: Bound<'_, PyString>) -> Result<Payload<'_>> {
 
 /// A `str` result of Python code (`isoformat()`, `str(uuid)`) as an `S` payload.
 fn string_payload(text: Bound<'_, PyAny>) -> Result<Payload<'_>> {
-    let size = text.cast::<PyString>()?.to_str()?.len();
+    let size = string(text.cast::<PyString>()?)?.len();
     Ok(Payload::new(Tag::S, text, size))
+}
+
+/// The UTF-8 text of a `str`; a lone surrogate has none, and breaks a rule rather than raising
+/// Python's bare `UnicodeEncodeError`.
+fn string<'a>(text: &'a Bound<'_, PyString>) -> Result<&'a str> {
+    text.to_str()
+        .map_err(|_| EncodeError::Codec(CodecError::new(Rule::InvalidString)))
 }
 
 fn is_empty_set(value: &Bound<'_, PyAny>) -> bool {

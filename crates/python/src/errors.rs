@@ -46,6 +46,7 @@ pub fn codec_error(py: Python<'_>, model: &str, err: &CodecError) -> PyErr {
         Rule::ItemTooLarge { .. } => "ItemTooLargeError",
         Rule::MixedSet | Rule::EmptySet => "InvalidSetError",
         Rule::NaiveDatetime => "NaiveDatetimeError",
+        Rule::InvalidString => "InvalidStringError",
         Rule::TypeMismatch { .. } => "UnexpectedTypeError",
     };
     let path = err.path_string();
@@ -95,6 +96,7 @@ pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
         ClientError::TransactionCanceled { .. } => "TransactionCanceledError",
         ClientError::Credentials { .. } => "CredentialsError",
         ClientError::Endpoint { .. } => "EndpointError",
+        ClientError::Configuration { .. } => "ConfigurationError",
         ClientError::Service { .. } => "DynamoServiceError",
     };
     build(py, class, message, &attributes)
@@ -109,7 +111,7 @@ fn details<'py>(py: Python<'py>, err: &ClientError) -> PyResult<Vec<Attribute<'p
             .transpose()
     };
     Ok(match err {
-        ClientError::ConditionalCheckFailed { item, .. } => vec![("item", stored(item)?)],
+        ClientError::ConditionalCheckFailed { item, .. } => vec![("raw_item", stored(item)?)],
         ClientError::TransactionCanceled { reasons, .. } => {
             let list = PyList::empty(py);
             for reason in reasons {

@@ -36,6 +36,12 @@ mod _native {
     const UNKNOWN_ATTRIBUTES: &str = super::codec::UNKNOWN_ATTRIBUTES;
 
     #[pymodule_export]
+    const STORED_KEY: &str = super::codec::STORED_KEY;
+
+    #[pymodule_export]
+    const UNREAD_FIELDS: &str = super::codec::UNREAD_FIELDS;
+
+    #[pymodule_export]
     #[allow(non_upper_case_globals)]
     const __version__: &str = env!("CARGO_PKG_VERSION");
 }

@@ -1,10 +1,12 @@
 //! Build a [`Plan`] from the description `dynomodel._schema` derives from pydantic's core schema.
 //!
 //! The description is plain Python data: `(records, keys)`, each record
-//! `(class, name, is_model, fields)`, each field `(name, attr, data_key, required, kind)`, and each
-//! kind a tuple whose first item is its tag: `("str",)`, `("list", kind)`, `("record", id)`, ...
+//! `(class, name, is_model, extra, fields)`, each field
+//! `(name, attr, data_key, required, kind, absent, computed)` with `absent` one of `"null"`,
+//! `"empty_set"` and `"other"`, and each kind a tuple whose first item is its tag: `("str",)`,
+//! `("list", kind)`, `("record", id)`, ...
 
-use dynomodel_codec::{Field, Kind, Plan, Record};
+use dynomodel_codec::{Absent, Field, Kind, Plan, Record};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
@@ -42,15 +44,15 @@ pub fn compile(spec: &Bound<'_, PyAny>) -> PyResult<Compiled> {
     let mut required = Vec::with_capacity(records.len());
     let mut built = Vec::with_capacity(records.len());
     for record in &records {
-        let (class, name, is_model, fields): (Handle, String, bool, Vec<Bound<'_, PyTuple>>) =
-            record.extract()?;
+        let (class, name, is_model, extra, fields): RecordTuple<'_> = record.extract()?;
         let mut record_fields = Vec::with_capacity(fields.len());
         let mut record_names = Vec::with_capacity(fields.len());
         let mut record_keys = Vec::with_capacity(fields.len());
         let mut record_attrs = Vec::with_capacity(fields.len());
         let index = PyDict::new(py);
         for (position, field) in fields.iter().enumerate() {
-            let (name, attr, key, is_required, kind): FieldTuple<'_> = field.extract()?;
+            let (name, attr, key, is_required, kind, absent, computed): FieldTuple<'_> =
+                field.extract()?;
             record_names.push(PyString::intern(py, &name).unbind());
             record_keys.push(PyString::intern(py, &key).unbind());
             let interned = PyString::intern(py, &attr);
@@ -62,6 +64,8 @@ pub fn compile(spec: &Bound<'_, PyAny>) -> PyResult<Compiled> {
                 attr,
                 kind,
                 required: is_required,
+                absent: parse_absent(&absent)?,
+                computed,
             });
         }
         names.push(record_names);
@@ -69,7 +73,7 @@ pub fn compile(spec: &Bound<'_, PyAny>) -> PyResult<Compiled> {
         attrs.push(record_attrs);
         attr_index.push(index.unbind());
         required.push(record_fields.iter().filter(|f| f.required).count());
-        built.push(Record::new(class, name, is_model, record_fields));
+        built.push(Record::new(class, name, is_model, extra, record_fields));
     }
     let model = built
         .first()
@@ -85,7 +89,27 @@ pub fn compile(spec: &Bound<'_, PyAny>) -> PyResult<Compiled> {
     })
 }
 
-type FieldTuple<'py> = (String, String, String, bool, Bound<'py, PyAny>);
+type RecordTuple<'py> = (Handle, String, bool, bool, Vec<Bound<'py, PyTuple>>);
+type FieldTuple<'py> = (
+    String,
+    String,
+    String,
+    bool,
+    Bound<'py, PyAny>,
+    String,
+    bool,
+);
+
+fn parse_absent(name: &str) -> PyResult<Absent> {
+    match name {
+        "null" => Ok(Absent::Null),
+        "empty_set" => Ok(Absent::EmptySet),
+        "other" => Ok(Absent::Other),
+        other => Err(PyValueError::new_err(format!(
+            "unknown absent value {other:?}"
+        ))),
+    }
+}
 
 fn parse_kind(spec: &Bound<'_, PyAny>) -> PyResult<Kind<Handle>> {
     let spec = spec.cast::<PyTuple>()?;

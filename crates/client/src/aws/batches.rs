@@ -25,6 +25,17 @@ fn summed(consumed: Option<&[ConsumedCapacity]>, start: Instant, write: bool) ->
     }
 }
 
+/// The capacity units each table of a batch consumed.
+fn by_table(consumed: Option<&[ConsumedCapacity]>) -> HashMap<String, f64> {
+    let mut units = HashMap::new();
+    for entry in consumed.unwrap_or_default() {
+        if let (Some(table), Some(used)) = (entry.table_name(), entry.capacity_units()) {
+            *units.entry(table.to_owned()).or_insert(0.0) += used;
+        }
+    }
+    units
+}
+
 fn keys_and_attributes(request: TableKeys) -> Result<(String, KeysAndAttributes), Error> {
     let Placeholders {
         texts: [projection],
@@ -111,6 +122,7 @@ impl AwsBackend {
             .await
             .map_err(|err| self.fail(&first, err))?;
         let capacity = summed(out.consumed_capacity.as_deref(), start, false);
+        let units_by_table = by_table(out.consumed_capacity.as_deref());
         let mut responses = out.responses.unwrap_or_default();
         Ok(BatchGetOutput {
             items: order
@@ -128,6 +140,7 @@ impl AwsBackend {
                 .map(|(table, keys)| table_keys(table, keys))
                 .collect(),
             capacity,
+            units_by_table,
             gave_up: None,
         })
     }
@@ -163,6 +176,7 @@ impl AwsBackend {
                 })
                 .collect(),
             capacity: summed(out.consumed_capacity.as_deref(), start, true),
+            units_by_table: by_table(out.consumed_capacity.as_deref()),
             gave_up: None,
         })
     }

@@ -33,17 +33,20 @@ pub struct AwsBackend {
 
 impl AwsBackend {
     /// Resolve `config` (profiles, environment, credential chain) into a backend.
-    pub async fn connect(config: &ClientConfig) -> Self {
-        Self {
-            client: config.connect().await,
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when the configuration lacks what every call needs.
+    pub async fn connect(config: &ClientConfig) -> Result<Self, Error> {
+        Ok(Self {
+            client: config.connect().await?,
             endpoint: config.endpoint_label(),
-        }
+        })
     }
 
     fn fail<E, R>(&self, table: &str, err: aws_sdk_dynamodb::error::SdkError<E, R>) -> Error
     where
         E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
+        R: std::fmt::Debug + 'static,
     {
         Error::from_sdk(err, table, &self.endpoint, |_| None)
     }
@@ -160,6 +163,20 @@ fn sdk_key_type(key_type: KeyType) -> ScalarAttributeType {
     }
 }
 
+/// `(read, write)` units of a provisioned table or index (on-demand ones report none, or 0).
+fn units(
+    throughput: Option<&aws_sdk_dynamodb::types::ProvisionedThroughputDescription>,
+) -> Option<(i64, i64)> {
+    let throughput = throughput?;
+    match (
+        throughput.read_capacity_units(),
+        throughput.write_capacity_units(),
+    ) {
+        (Some(read), Some(write)) if read > 0 || write > 0 => Some((read, write)),
+        _ => None,
+    }
+}
+
 fn describe(table: &aws_sdk_dynamodb::types::TableDescription) -> TableDescription {
     let types: HashMap<&str, KeyType> = table
         .attribute_definitions()
@@ -207,6 +224,15 @@ fn describe(table: &aws_sdk_dynamodb::types::TableDescription) -> TableDescripti
                     .filter_map(|i| i.index_name()),
             )
             .map(str::to_owned)
+            .collect(),
+        capacity: units(table.provisioned_throughput()),
+        index_capacity: table
+            .global_secondary_indexes()
+            .iter()
+            .filter_map(|index| {
+                let (read, write) = units(index.provisioned_throughput())?;
+                Some((index.index_name()?.to_owned(), read, write))
+            })
             .collect(),
     }
 }
@@ -398,9 +424,7 @@ impl Backend for AwsBackend {
                         .index_name(&index.name)
                         .set_key_schema(schema)
                         .projection(projection(&index.projection))
-                        .set_provisioned_throughput(
-                            request.provisioned.map(throughput).transpose()?,
-                        )
+                        .set_provisioned_throughput(index.provisioned.map(throughput).transpose()?)
                         .build()
                         .map_err(invalid)?;
                     call = call.global_secondary_indexes(global);
