@@ -10,6 +10,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,3 +46,14 @@ def client(endpoint: str) -> Iterator[DynamoClient]:
 @pytest.fixture
 def table_name() -> str:
     return f"t-{uuid.uuid4().hex[:12]}"
+
+
+def put_raw(client: DynamoClient, table: str, item: dict[str, Any]) -> None:
+    """Store an item as another writer would, in wire form, bypassing every model."""
+    client.native.put_item(table, item, None, True)
+
+
+def get_raw(client: DynamoClient, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+    """An item as stored, in wire form, read strongly consistent and without a codec."""
+    item: dict[str, Any] | None = client.native.get_item(table, key, True, True)["item"]
+    return item

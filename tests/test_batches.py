@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import pytest
 from pydantic import BaseModel
 
+import dynomodel
 from dynomodel import (
     DynamoClient,
     DynamoModel,
@@ -218,24 +219,25 @@ async def test_client_batches_mix_models_and_tables(client: DynamoClient, table_
     people = table_of(Person)
     await Customer.create_table()
     await people.create_table()
-    async with client.batch_write() as batch:
+    async with dynomodel.batch_write(client=client) as batch:
         batch.put(Customer(pk="C#1", sk="PROFILE", name="Ada"))
         batch.put(Invoice(pk="C#1", sk="INV#1", amount=Decimal("9.5")))
         batch.put(Invoice(pk="C#1", sk="INV#2", amount=Decimal("1")))
         batch.put(Person(id="p1", name="Grace"))
         batch.put(Person(id="p2", name="Alan"))
         batch.delete_by_key(people, "p2")
-    results = await client.batch_get(
+    results = await dynomodel.batch_get(
         {
             Customer: [("C#1", "PROFILE")],
             Invoice: [("C#1", "INV#2"), ("C#1", "INV#1"), ("C#1", "INV#3")],
             people: ["p1", "p2"],
-        }
+        },
+        client=client,
     )
     assert results[Customer] == [Customer(pk="C#1", sk="PROFILE", name="Ada")]
     assert [i.sk for i in results[Invoice]] == ["INV#2", "INV#1"]
     assert results[Person] == [Person(id="p1", name="Grace")]
     assert len(results) == 4
     assert results.cost.read_units > 0
-    sync_results = client.sync_batch_get({people: ["p1"]}, consistent_read=True)
+    sync_results = dynomodel.sync_batch_get({people: ["p1"]}, client=client, consistent_read=True)
     assert sync_results[people] == [Person(id="p1", name="Grace")]

@@ -23,7 +23,7 @@ from dynomodel import (
     table_of,
     transaction,
 )
-from dynomodel import _calls as calls
+from dynomodel._io import driver as calls
 from dynomodel.exceptions import ConfigurationError, CredentialsError, EndpointError
 
 

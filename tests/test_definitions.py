@@ -172,7 +172,7 @@ def test_optional_fields_can_key_a_sparse_index() -> None:
         by_coupon: ClassVar[GlobalIndex] = GlobalIndex("c-index", partition_key="coupon")
         by_coupon_local: ClassVar[LocalIndex] = LocalIndex("l-index", sort_key="coupon")
 
-    assert table_of(Sparse)._index_schema(None, {}) == [
+    assert table_of(Sparse).mapping.index_schema(None, {}) == [
         ("c-index", True, ("coupon", "S"), None, ("ALL", []), None),
         ("l-index", False, ("pk", "S"), ("coupon", "S"), ("ALL", []), None),
     ]

@@ -14,21 +14,21 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dynomodel import DynamoModel, PartitionKey, SortKey, dynamo_table
-from dynomodel._codec import ModelCodec
-from dynomodel._expressions import (
+from dynomodel._expr.builder import ExpressionBuilder
+from dynomodel._expr.nodes import (
     And,
     BeginsWith,
     Between,
     Comparison,
     Condition,
-    ExpressionBuilder,
     Not,
     Or,
     RawCondition,
     UpdateAction,
 )
-from dynomodel._paths import Attr, Path, Size, attr, install_paths, size
-from dynomodel._types import AttributeValue
+from dynomodel._expr.paths import Attr, Path, Size, attr, install_paths, size, stored
+from dynomodel._schema.codec import ModelCodec
+from dynomodel._schema.wire import AttributeValue
 from dynomodel.exceptions import InvalidNumberError, NaiveDatetimeError, UnexpectedTypeError
 
 
@@ -59,8 +59,7 @@ class Order(BaseModel):
 
 
 def with_paths(model: type[BaseModel]) -> None:
-    model.__dynamo_codec__ = ModelCodec(model)
-    install_paths(model)
+    install_paths(model, ModelCodec(model))
 
 
 with_paths(Order)
@@ -432,15 +431,15 @@ def test_conditions_expose_their_parts() -> None:
     ]:
         assert isinstance(condition, Comparison | Between | BeginsWith)
         assert condition.op == op
-        assert condition.path._stored == ("sk",)
+        assert stored(condition.path) == ("sk",)
     comparison = sk == "x"
     assert isinstance(comparison, Comparison)
     assert comparison.path is sk
-    assert list(comparison.value._paths()) == []
+    assert list(comparison.value.__dynamo_paths__()) == []
     paths = list(
         ((sk == "x") & ~attr(Order.lines[0].sku).exists() | (size(Order.tags) > 1)).paths()
     )
-    assert [p._stored for p in paths] == [("sk",), ("lines", 0, "sku"), ("tags",)]
+    assert [stored(p) for p in paths] == [("sk",), ("lines", 0, "sku"), ("tags",)]
     assert list(RawCondition("x = y").paths()) == []
 
 

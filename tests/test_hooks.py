@@ -341,7 +341,7 @@ async def test_after_load_runs_on_each_model_read(client: DynamoClient, notes: A
     assert rows == [{"pk": "a", "text": "ta"}]
     assert notes.calls == []
 
-    results = await client.batch_get({notes: ["a"]}, consistent_read=True)
+    results = await dynomodel.batch_get({notes: ["a"]}, client=client, consistent_read=True)
     assert [n.pk for n in results[notes]] == ["a"]
     assert notes.calls == ["after_load a ta"]
 
@@ -499,7 +499,7 @@ async def test_skip_hooks_per_call(client: DynamoClient, notes: Any) -> None:
     note.sync_refresh(skip_hooks=True)
     assert [n.pk for n in await notes.batch_get(["a"], skip_hooks=True)] == ["a"]
     assert [n.pk for n in notes.sync_batch_get(["a"], skip_hooks=True)] == ["a"]
-    assert len(await client.batch_get({notes: ["a"]}, skip_hooks=True)) == 1
+    assert len(await dynomodel.batch_get({notes: ["a"]}, client=client, skip_hooks=True)) == 1
     assert (await transact_get([(notes, "a")], skip_hooks=True))[0] is not None
     await notes.update_by_key(pk="a", text="four", skip_hooks=True)
     other = notes(pk="b")

@@ -35,7 +35,7 @@ from dynomodel import (
     table_of,
     transaction,
 )
-from dynomodel._expressions import ExpressionBuilder
+from dynomodel._expr.builder import ExpressionBuilder
 from dynomodel.exceptions import (
     InvalidStringError,
     ModelDefinitionError,

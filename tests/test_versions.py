@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 import pytest
+from conftest import get_raw, put_raw
 from pydantic import BaseModel, Field
 
 import dynomodel
@@ -80,9 +81,7 @@ def loose(client: DynamoClient, table_name: str) -> Any:
 def raw(model: Any, **key: Any) -> dict[str, Any] | None:
     """The item as stored, in wire form, read strongly consistent and without the codec."""
     table = table_of(model)
-    output = table.client._native.get_item(table.name, table.codec.key(key), True, True)
-    item: dict[str, Any] | None = output["item"]
-    return item
+    return get_raw(table.client, table.name, table.mapping.codec.key(key))
 
 
 def calls(model: Any) -> int:
@@ -169,10 +168,8 @@ async def test_a_new_instance_may_replace_an_item_without_a_version(
     client: DynamoClient, accounts: Any
 ) -> None:
     name = table_of(accounts).name
-    client._native.put_item(name, {"pk": {"S": "bare"}, "total": {"N": "3"}}, None, True)
-    client._native.put_item(
-        name, {"pk": {"S": "zero"}, "total": {"N": "3"}, "version": {"N": "0"}}, None, True
-    )
+    put_raw(client, name, {"pk": {"S": "bare"}, "total": {"N": "3"}})
+    put_raw(client, name, {"pk": {"S": "zero"}, "total": {"N": "3"}, "version": {"N": "0"}})
     for pk in ("bare", "zero"):
         account = accounts(pk=pk, total=4)
         await account.save()
@@ -239,7 +236,7 @@ async def test_update_by_key_adds_one_or_checks_the_expected_version(accounts: A
 async def test_update_by_key_starts_the_version_of_an_unversioned_item(
     client: DynamoClient, accounts: Any
 ) -> None:
-    client._native.put_item(table_of(accounts).name, {"pk": {"S": "a"}}, None, True)
+    put_raw(client, table_of(accounts).name, {"pk": {"S": "a"}})
     updated = await accounts.update_by_key(pk="a", total=2)
     assert (updated.version, updated.total) == (1, 2)
 

@@ -1,38 +1,60 @@
-"""dynomodel: typed pydantic models for Amazon DynamoDB, with a Rust codec underneath."""
+"""dynomodel: typed pydantic models for Amazon DynamoDB, with a Rust codec underneath.
+
+The package is layered, each layer importing only those below it: `_schema` (markers, the plan
+derived from pydantic's schema, the codec), `_expr` (paths, conditions, the expression
+compiler), `_table` (the model-to-table mapping and the requests it builds), `_io` (the step
+driver, the client, call costs), `_ops` (each operation, written once as steps) and `_api` (the
+typed front doors). This module re-exports the public names.
+"""
 
 from __future__ import annotations
 
 from . import exceptions
-from ._batches import BatchGetResults, BatchWrite, KeyInput
-from ._client import (
+from ._api.decorator import dynamo_table, table_of
+from ._api.index import Index
+from ._api.model import DynamoModel
+from ._api.table import Table
+from ._expr.nodes import Condition, RawCondition, UpdateAction
+from ._expr.paths import Attr, Path, attr, size
+from ._io.client import (
     DynamoClient,
     KeyDefinition,
     TableDescription,
     get_default_client,
     set_default_client,
 )
-from ._codec import unknown_attributes
-from ._decorator import dynamo_table
-from ._expressions import Condition, RawCondition, UpdateAction
-from ._indexes import GlobalIndex, LocalIndex
-from ._keys import PartitionKey, SortKey
-from ._markers import TTL, Version, expires_in
-from ._model import DynamoModel
+from ._io.costs import CallCost, TableStats
 from ._native import __version__
-from ._paths import Attr, Path, attr, size
-from ._reads import Index, Results, SyncResults
-from ._table import CallCost, Table, TableStats, table_of
-from ._transactions import Transaction, sync_transact_get, transact_get, transaction
-from ._types import AttributeValue, Item
+from ._ops.batches import (
+    BatchGetOptions,
+    BatchGetResults,
+    BatchWrite,
+    KeyInput,
+    batch_get,
+    batch_write,
+    sync_batch_get,
+)
+from ._ops.items import CreateOptions
+from ._ops.reads import Results, SyncResults
+from ._ops.transactions import Transaction, sync_transact_get, transact_get, transaction
+from ._schema.codec import unknown_attributes
+from ._schema.keys import PartitionKey, SortKey
+from ._schema.markers import TTL, Version, expires_in
+from ._schema.wire import AttributeValue, Item
+from ._table.indexes import GlobalIndex, LocalIndex
+from ._table.reads import CountOptions, QueryOptions, ReadOptions, ScanOptions
 
 __all__ = [
     "TTL",
     "Attr",
     "AttributeValue",
+    "BatchGetOptions",
     "BatchGetResults",
     "BatchWrite",
     "CallCost",
     "Condition",
+    "CountOptions",
+    "CreateOptions",
     "DynamoClient",
     "DynamoModel",
     "GlobalIndex",
@@ -43,8 +65,11 @@ __all__ = [
     "LocalIndex",
     "PartitionKey",
     "Path",
+    "QueryOptions",
     "RawCondition",
+    "ReadOptions",
     "Results",
+    "ScanOptions",
     "SortKey",
     "SyncResults",
     "Table",
@@ -55,12 +80,15 @@ __all__ = [
     "Version",
     "__version__",
     "attr",
+    "batch_get",
+    "batch_write",
     "dynamo_table",
     "exceptions",
     "expires_in",
     "get_default_client",
     "set_default_client",
     "size",
+    "sync_batch_get",
     "sync_transact_get",
     "table_of",
     "transact_get",

@@ -11,6 +11,7 @@ __all__ = [
     "Codec",
     "__version__",
     "quiesce",
+    "set_resolver",
 ]
 
 _Expression = tuple[str, dict[str, str], dict[str, Any]]
@@ -60,6 +61,9 @@ class Codec:
     def load_many(self, items: Iterable[Any]) -> list[Any]:
         """Decode and validate a page of wire items, in one call: each item is validated as soon as
         it is decoded, so no page-sized intermediate is ever built."""
+
+def set_resolver(resolve: Callable[[Any, bool, Any], None]) -> None:
+    """Register the function that settles asyncio futures, `resolve(future, ok, value)`."""
 
 def quiesce(timeout: float) -> None:
     """Wait, with the GIL released, until no operation holds Python objects any more (or `timeout`

@@ -53,11 +53,11 @@ async def batches(client: DynamoClient) -> None:
         batch.delete_by_key(Order, ("c", "o"))
     with users.sync_batch_write(discard_on_error=True) as user_batch:
         user_batch.put(User(id="u1", name="Ada"))
-    results = await client.batch_get({Order: [("c", "o")], users: ["u1"]})
+    results = await dynomodel.batch_get({Order: [("c", "o")], users: ["u1"]}, client=client)
     assert_type(results, BatchGetResults)
     assert_type(results[Order], list[Order])
     assert_type(results[users], list[User])
-    async with client.batch_write() as mixed:
+    async with dynomodel.batch_write(client=client) as mixed:
         mixed.put(Order(pk="c", sk="o", total=Decimal(1)))
         mixed.put(User(id="u1", name="Ada"))
 

@@ -20,8 +20,8 @@ from dynomodel import (
     attr,
     size,
 )
-from dynomodel._expressions import ExpressionBuilder
-from dynomodel._paths import Size
+from dynomodel._expr.builder import ExpressionBuilder
+from dynomodel._expr.paths import Size
 
 
 class Line(BaseModel):

@@ -7,9 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel
 
-from dynomodel import DynamoModel, PartitionKey
-from dynomodel._expressions import Condition, ExpressionBuilder, UpdateAction
-from dynomodel._paths import attr, size
+from dynomodel import Condition, DynamoModel, PartitionKey, UpdateAction, attr, size
+from dynomodel._expr.builder import ExpressionBuilder
 
 
 class Line(BaseModel):

@@ -117,8 +117,11 @@ fn awaitable<'py, T: ToPython>(
         .call_method0(intern!(py, "get_running_loop"))?;
     let future = event_loop.call_method0(intern!(py, "create_future"))?;
     let resolve = RESOLVE
-        .get_or_try_init(py, || -> PyResult<_> {
-            Ok(py.import("dynomodel._calls")?.getattr("resolve")?.unbind())
+        .get(py)
+        .ok_or_else(|| {
+            pyo3::exceptions::PyRuntimeError::new_err(
+                "no resolver registered: import dynomodel before awaiting its native calls",
+            )
         })?
         .clone_ref(py);
     let (event_loop, target) = (event_loop.unbind(), future.clone().unbind());
@@ -148,6 +151,14 @@ fn awaitable<'py, T: ToPython>(
         (AbortOnCancel(task.abort_handle()),),
     )?;
     Ok(future)
+}
+
+/// Register the function that settles asyncio futures (`resolve(future, ok, value)`), called on
+/// the future's loop; the package's driver registers it when it is imported.
+#[pyfunction]
+pub fn set_resolver(py: Python<'_>, resolve: Py<PyAny>) {
+    // The first registration stays: the driver module is imported once per interpreter.
+    let _ = RESOLVE.set(py, resolve);
 }
 
 /// Wait, with the GIL released, until no operation holds Python objects any more (or `timeout`

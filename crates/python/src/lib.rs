@@ -24,7 +24,7 @@ use pyo3::prelude::*;
 #[pymodule]
 mod _native {
     #[pymodule_export]
-    use super::bridge::quiesce;
+    use super::bridge::{quiesce, set_resolver};
 
     #[pymodule_export]
     use super::client::Client;

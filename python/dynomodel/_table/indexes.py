@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, overload
 
 from pydantic import BaseModel
 
-from .exceptions import ModelDefinitionError
+from ..exceptions import ModelDefinitionError
 
 if TYPE_CHECKING:
-    from ._reads import Index
+    from .._api.index import Index
 
 __all__ = ["GlobalIndex", "IndexProjection", "LocalIndex", "SecondaryIndex", "check_name"]
 

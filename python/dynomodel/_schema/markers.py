@@ -9,7 +9,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
-from .exceptions import ModelDefinitionError
+from ..exceptions import ModelDefinitionError
 
 __all__ = ["TTL", "FieldMarker", "Version", "expires_in", "marked_field"]
 
@@ -17,11 +17,12 @@ __all__ = ["TTL", "FieldMarker", "Version", "expires_in", "marked_field"]
 class FieldMarker:
     """Marks a field inside `Annotated[...]`; see `Version` and `TTL`."""
 
-    __slots__ = ("_name", "_types")
+    __slots__ = ("_name", "types")
 
     def __init__(self, name: str, types_: tuple[type, ...]) -> None:
         self._name = name
-        self._types = types_
+        self.types = types_
+        """The types (besides None) a field it marks may have."""
 
     def __repr__(self) -> str:
         return self._name
@@ -56,8 +57,8 @@ def marked_field(model: type[BaseModel], marker: FieldMarker) -> str | None:
         return None
     name = found[0]
     annotation = model.model_fields[name].annotation
-    if _without_none(annotation) not in marker._types:
-        wanted = " or ".join(t.__name__ for t in marker._types)
+    if _without_none(annotation) not in marker.types:
+        wanted = " or ".join(t.__name__ for t in marker.types)
         raise ModelDefinitionError(
             f"{model.__name__}.{name}: a {marker!r} field is of type {wanted} (or optional), "
             f"not {annotation!r}"

@@ -1,40 +1,45 @@
-"""One code path for async and sync: operations are generators of native calls.
+"""One code path for async and sync: operations are generators of steps.
 
-An operation yields each `Call` it needs and receives the call's result; `run_async` awaits the
-native future, `run_sync` blocks on the same Rust future with the GIL released. Every operation's
-logic is written once; the async method and its `sync_` twin only choose the driver.
-
-An operation also yields the model hooks it runs (`Hook`): a hook may be a plain method or a
-coroutine function, awaited by the async driver and run to completion by the sync one.
+An operation yields each `Call` it needs (a native method and its arguments) and receives the
+call's result; it yields the model hooks it runs as `Hook`s. `run_async` awaits each native
+future and each async hook; `run_sync` blocks on the same Rust future with the GIL released and
+runs an async hook to completion. Every operation's logic is written once; an async method and
+its `sync_` twin only choose the driver. Whichever way a run ends, the generator is closed, so
+an operation's `finally` blocks always run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-import sys
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Generator
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
+
+from .._native import set_resolver
 
 __all__ = [
     "Call",
     "Hook",
     "Steps",
-    "resolve",
     "run_async",
     "run_sync",
     "warn_if_blocking_a_loop",
 ]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
-class Call(NamedTuple):
-    """A native client method and its arguments, less the trailing `blocking` flag."""
+class Call(Generic[R]):
+    """A native client method and its arguments, less the trailing `blocking` flag; the step's
+    result is the method's (`R`)."""
 
-    method: Callable[..., Any]
-    args: tuple[Any, ...]
+    __slots__ = ("args", "method")
+
+    def __init__(self, method: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.method = method
+        self.args = args
 
 
 class Hook(NamedTuple):
@@ -43,7 +48,7 @@ class Hook(NamedTuple):
     function: Callable[[], Any]
 
 
-Steps = Generator[Call | Hook, Any, T]
+Steps = Generator[Call[Any] | Hook, Any, T]
 
 
 async def _drive(steps: Steps[T]) -> T:
@@ -64,6 +69,8 @@ async def _drive(steps: Steps[T]) -> T:
                 step = steps.send(result)
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
+    finally:
+        steps.close()
 
 
 def run_async(steps: Steps[T]) -> Coroutine[Any, Any, T]:
@@ -92,6 +99,8 @@ def run_sync(steps: Steps[T], call: str | None = None, twin: str | None = None) 
                 step = steps.send(result)
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
+    finally:
+        steps.close()
 
 
 _warned: set[str] = set()
@@ -106,7 +115,10 @@ def warn_if_blocking_a_loop(call: str | None = None, twin: str | None = None) ->
         asyncio.get_running_loop()
     except RuntimeError:
         return
-    frame = sys._getframe(1)
+    frame = inspect.currentframe()
+    frame = frame.f_back if frame is not None else None
+    if frame is None:
+        return
     level = 2
     operation = None
     while frame.f_back is not None and _inside(frame.f_globals.get("__name__", "")):
@@ -149,7 +161,7 @@ def _finish(awaitable: Awaitable[Any]) -> Any:
     )
 
 
-def resolve(future: Any, ok: bool, value: Any) -> None:
+def _resolve(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
     """Settle an asyncio future from the native bridge (scheduled on its loop), unless the
     awaiting task was cancelled meanwhile."""
     if future.cancelled():
@@ -158,3 +170,7 @@ def resolve(future: Any, ok: bool, value: Any) -> None:
         future.set_result(value)
     else:
         future.set_exception(value)
+
+
+# The native bridge settles every asyncio future it made through this function.
+set_resolver(_resolve)

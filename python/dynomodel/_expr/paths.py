@@ -10,16 +10,27 @@ the codec's `EncodeError` where the condition or update is written, before any r
 from __future__ import annotations
 
 import builtins
-import sys
+import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
-from typing import Any, Generic, NoReturn, TypeAlias, TypeVar, cast, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    NamedTuple,
+    NoReturn,
+    TypeAlias,
+    TypeVar,
+    cast,
+    overload,
+)
 
 from pydantic import BaseModel
 
-from ._codec import ModelCodec, encode_value
-from ._expressions import (
+from .._schema.codec import ModelCodec, encode_value
+from .._schema.wire import AttributeValue
+from .nodes import (
     AttributeType,
     AttributeTypeName,
     BeginsWith,
@@ -29,21 +40,45 @@ from ._expressions import (
     Condition,
     Contains,
     Exists,
-    ExpressionBuilder,
     In,
     NotExists,
     Operand,
     UpdateAction,
     Value,
 )
-from ._types import AttributeValue
 
-__all__ = ["Attr", "Path", "Size", "attr", "install_paths", "located", "size"]
+if TYPE_CHECKING:
+    from .builder import ExpressionBuilder
+
+__all__ = [
+    "Attr",
+    "Path",
+    "Size",
+    "attr",
+    "codec_of",
+    "install_paths",
+    "located",
+    "owner",
+    "size",
+    "steps",
+    "stored",
+]
 
 T = TypeVar("T")
 E = TypeVar("E")
 
 Step: TypeAlias = str | int
+
+
+class PathInfo(NamedTuple):
+    """What a path is: the model it starts from (None for an `Attr` path), its Python steps
+    (field names, dict keys, list positions), the same with stored attribute names, and the
+    codec that located them. Kept in the one attribute `__dynamo__`, which no field can hide."""
+
+    model: type[BaseModel] | None
+    steps: tuple[Step, ...]
+    stored: tuple[Step, ...]
+    codec: ModelCodec[Any] | None
 
 
 class Path(Generic[T]):
@@ -57,17 +92,13 @@ class Path(Generic[T]):
     update actions; none of them sends anything. Paths hash by identity: `==` builds a
     condition rather than comparing paths, so two paths are never "equal".
 
-    Attributes (private, for the request layer): `_model` (the model the path starts from, None
-    for `Attr` paths), `_steps` (Python field names, dict keys and positions), `_stored` (the
-    same with stored attribute names) and `_codec`.
+    What the request layer reads of a path (`owner`, `steps`, `stored`) are functions of this
+    module, so that no attribute of a path can hide a field of the same name.
     """
 
-    __slots__ = ("_codec", "_model", "_steps", "_stored")
+    __slots__ = ("__dynamo__",)
 
-    _codec: ModelCodec[Any] | None
-    _model: type[BaseModel] | None
-    _steps: tuple[Step, ...]
-    _stored: tuple[Step, ...]
+    __dynamo__: PathInfo
 
     def __init__(
         self,
@@ -76,10 +107,7 @@ class Path(Generic[T]):
         stored: tuple[Step, ...],
         codec: ModelCodec[Any] | None,
     ) -> None:
-        self._model = model
-        self._steps = steps
-        self._stored = stored
-        self._codec = codec
+        self.__dynamo__ = PathInfo(model, steps, stored, codec)
 
     # -- navigation
 
@@ -102,9 +130,10 @@ class Path(Generic[T]):
         return self._child(step)
 
     def _child(self, step: Step) -> Path[Any]:
-        steps = (*self._steps, step)
-        stored = (*self._stored, step) if self._codec is None else self._codec.locate(steps)
-        return Path(self._model, steps, stored, self._codec)
+        info = self.__dynamo__
+        steps = (*info.steps, step)
+        stored = (*info.stored, step) if info.codec is None else info.codec.locate(steps)
+        return Path(info.model, steps, stored, info.codec)
 
     # A path is not a container: without these, Python would iterate it through __getitem__
     # forever, and `x in path` would compare with == (a Condition).
@@ -120,9 +149,10 @@ class Path(Generic[T]):
         return object.__hash__(self)
 
     def __repr__(self) -> str:
-        if self._model is None:
-            return _render(f"Attr({self._steps[0]!r})", self._steps[1:])
-        return f"Path({_render(self._model.__name__, self._steps)})"
+        model, steps = self.__dynamo__.model, self.__dynamo__.steps
+        if model is None:
+            return _render(f"Attr({steps[0]!r})", steps[1:])
+        return f"Path({_render(model.__name__, steps)})"
 
     def __copy__(self) -> Path[T]:
         return self  # immutable
@@ -132,20 +162,21 @@ class Path(Generic[T]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The codec is a compiled plan: rebuild the path from its model instead.
-        return (_rebuild, (self._model, self._steps))
+        return (_rebuild, (self.__dynamo__.model, self.__dynamo__.steps))
 
     # -- operands and values
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
         return builder.path(self)
 
-    def _paths(self) -> Iterator[Path[Any]]:
+    def __dynamo_paths__(self) -> Iterator[Path[Any]]:
         yield self
 
     def _encode(self, value: object, element: bool = False) -> AttributeValue:
-        if self._codec is None:
+        info = self.__dynamo__
+        if info.codec is None:
             return encode_value(value, repr(self))
-        return self._codec.encode_at(self._steps, value, element)
+        return info.codec.encode_at(info.steps, value, element)
 
     def _operand(self, value: object) -> Operand:
         if isinstance(value, Path):
@@ -394,10 +425,10 @@ class Size:
     def __hash__(self) -> int:
         return object.__hash__(self)
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
         return f"size({builder.path(self.path)})"
 
-    def _paths(self) -> Iterator[Path[Any]]:
+    def __dynamo_paths__(self) -> Iterator[Path[Any]]:
         yield self.path
 
     def _compare(self, op: ComparisonOperator, other: int | Size) -> Condition:
@@ -471,7 +502,7 @@ def attr(field: Any, then: Callable[[Any], Any] | None = None, /) -> Path[Any]:
             "attr(path, then): `then` reads attributes and items only, like `lambda a: a.city`"
         )
     for step in recorder.steps:
-        path = path._child(step)
+        path = path[step]
     return path
 
 
@@ -490,6 +521,16 @@ class _Steps:
     def __getitem__(self, step: Step) -> _Steps:
         self.steps.append(step)
         return self
+
+
+_CODEC = "__dynamo_codec__"
+"""The class attribute holding the codec a model's paths are located by."""
+
+
+def codec_of(model: type[BaseModel]) -> ModelCodec[Any]:
+    """The codec of a model whose paths are installed."""
+    codec: ModelCodec[Any] = getattr(model, _CODEC)
+    return codec
 
 
 class _FieldPath:
@@ -520,17 +561,20 @@ class _FieldPath:
         state = owner.__dict__
         if "__pydantic_fields__" not in state or not state.get("__pydantic_complete__"):
             raise AttributeError(self.name)
-        if sys._getframe(1).f_globals.get("__name__", "").startswith("pydantic."):
+        frame = inspect.currentframe()
+        caller = None if frame is None else frame.f_back
+        if caller is not None and caller.f_globals.get("__name__", "").startswith("pydantic."):
             raise AttributeError(self.name)
-        codec: ModelCodec[Any] | None = getattr(owner, "__dynamo_codec__", None)
+        codec: ModelCodec[Any] | None = getattr(owner, _CODEC, None)
         if codec is None:
             raise AttributeError(f"{owner.__name__}.{self.name}: the model has no codec")
         return located(owner, codec, (self.name,))
 
 
-def install_paths(model: type[BaseModel]) -> None:
-    """Make every field of `model` a `Path` on the class (`Order.total`), leaving instances
-    alone. Called once the model's `__dynamo_codec__` is set."""
+def install_paths(model: type[BaseModel], codec: ModelCodec[Any]) -> None:
+    """Make every field of `model` a `Path` on the class (`Order.total`), located by `codec`,
+    leaving instances alone."""
+    setattr(model, _CODEC, codec)
     for name in model.model_fields:
         setattr(model, name, _FieldPath(name))
 
@@ -542,12 +586,27 @@ def _rebuild(model: type[BaseModel] | None, steps: tuple[Step, ...]) -> Path[Any
         for step in steps[1:]:
             path = path[step]
         return path
-    return located(model, getattr(model, "__dynamo_codec__"), steps)  # noqa: B009
+    return located(model, getattr(model, _CODEC), steps)
 
 
 def located(model: type[BaseModel], codec: ModelCodec[Any], steps: tuple[Step, ...]) -> Path[Any]:
     """The path of `steps` from `model`'s root, its stored names found by the codec."""
     return Path(model, steps, codec.locate(steps), codec)
+
+
+def owner(path: Path[Any]) -> type[BaseModel] | None:
+    """The model a path starts from (None for an `Attr` path)."""
+    return path.__dynamo__.model
+
+
+def steps(path: Path[Any]) -> tuple[Step, ...]:
+    """A path's Python steps: field names, dict keys and list positions from the root."""
+    return path.__dynamo__.steps
+
+
+def stored(path: Path[Any]) -> tuple[Step, ...]:
+    """A path's steps with field names replaced by their stored attribute names."""
+    return path.__dynamo__.stored
 
 
 def _collection(value: object) -> bool:

@@ -1,23 +1,24 @@
-"""Conditions and update actions as trees, and their compiler to DynamoDB expression text.
+"""Conditions and update actions as trees.
 
 A `Condition` or `UpdateAction` holds typed paths and values already in wire form (they are
-encoded when the node is built, so a bad value fails before any request). `ExpressionBuilder`
-turns the nodes of one request into expression text where every attribute name is a `#n<i>`
-placeholder and every value a `:v<i>` placeholder: no user-provided string ever appears in the
-text, so reserved words, dots and any other characters in names need no care.
+encoded when the node is built, so a bad value fails before any request). Each node compiles
+itself into an `ExpressionBuilder` (`_expr.builder`) through `__dynamo_compile__`, the protocol
+every operand (a value, a path, a size) follows too; the dunder keeps it out of the way of the
+field names a path navigates.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, NoReturn, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, Protocol, TypeAlias
 
-from ._types import AttributeValue
+from .._schema.wire import AttributeValue
 
 if TYPE_CHECKING:
-    from ._paths import Path, Size
+    from .builder import ExpressionBuilder
+    from .paths import Path, Size
 
 __all__ = [
     "And",
@@ -30,7 +31,6 @@ __all__ = [
     "Condition",
     "Contains",
     "Exists",
-    "ExpressionBuilder",
     "In",
     "Not",
     "NotExists",
@@ -40,24 +40,29 @@ __all__ = [
     "UpdateAction",
     "UpdateClause",
     "Value",
+    "generated_placeholders",
 ]
 
 ComparisonOperator: TypeAlias = Literal["=", "<>", "<", "<=", ">", ">="]
 AttributeTypeName: TypeAlias = Literal["S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M"]
 UpdateClause: TypeAlias = Literal["SET", "REMOVE", "ADD", "DELETE"]
 
-_V = TypeVar("_V")
-
 _GENERATED_NAME = re.compile(r"#n\d+(?![A-Za-z0-9_])")
 _GENERATED_VALUE = re.compile(r":v\d+(?![A-Za-z0-9_])")
+
+
+def generated_placeholders() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The patterns of the placeholders a builder generates (`#n<i>`, `:v<i>`), which raw
+    conditions may not use."""
+    return _GENERATED_NAME, _GENERATED_VALUE
 
 
 class Operand(Protocol):
     """What a condition compares: a `Path`, a `Size` or a `Value`."""
 
-    def _compile(self, builder: ExpressionBuilder) -> str: ...
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str: ...
 
-    def _paths(self) -> Iterator[Path[Any]]: ...
+    def __dynamo_paths__(self) -> Iterator[Path[Any]]: ...
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -66,10 +71,10 @@ class Value:
 
     wire: AttributeValue
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
         return builder.value(self.wire)
 
-    def _paths(self) -> Iterator[Path[Any]]:
+    def __dynamo_paths__(self) -> Iterator[Path[Any]]:
         return iter(())
 
 
@@ -108,12 +113,12 @@ class Condition:
         """The paths this condition references, in order."""
         raise NotImplementedError
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
         raise NotImplementedError
 
     def _compile_nested(self, builder: ExpressionBuilder) -> str:
         """The text as an operand of AND, OR or NOT."""
-        return self._compile(builder)
+        return self.__dynamo_compile__(builder)
 
 
 def _flatten(condition: Condition, kind: type[And] | type[Or]) -> tuple[Condition, ...]:
@@ -130,11 +135,12 @@ class Comparison(Condition):
     value: Operand
 
     def paths(self) -> Iterator[Path[Any]]:
-        yield from self.path._paths()
-        yield from self.value._paths()
+        yield from self.path.__dynamo_paths__()
+        yield from self.value.__dynamo_paths__()
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
-        return f"{self.path._compile(builder)} {self.op} {self.value._compile(builder)}"
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
+        left, right = self.path.__dynamo_compile__(builder), self.value.__dynamo_compile__(builder)
+        return f"{left} {self.op} {right}"
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -149,12 +155,13 @@ class Between(Condition):
 
     def paths(self) -> Iterator[Path[Any]]:
         yield self.path
-        yield from self.low._paths()
-        yield from self.high._paths()
+        yield from self.low.__dynamo_paths__()
+        yield from self.high.__dynamo_paths__()
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
         path = builder.path(self.path)
-        return f"{path} BETWEEN {self.low._compile(builder)} AND {self.high._compile(builder)}"
+        low, high = self.low.__dynamo_compile__(builder), self.high.__dynamo_compile__(builder)
+        return f"{path} BETWEEN {low} AND {high}"
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -173,10 +180,10 @@ class In(Condition):
     def paths(self) -> Iterator[Path[Any]]:
         yield self.path
         for value in self.values:
-            yield from value._paths()
+            yield from value.__dynamo_paths__()
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
-        values = ", ".join(value._compile(builder) for value in self.values)
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
+        values = ", ".join(value.__dynamo_compile__(builder) for value in self.values)
         return f"{builder.path(self.path)} IN ({values})"
 
 
@@ -191,10 +198,10 @@ class BeginsWith(Condition):
 
     def paths(self) -> Iterator[Path[Any]]:
         yield self.path
-        yield from self.prefix._paths()
+        yield from self.prefix.__dynamo_paths__()
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
-        return f"begins_with({builder.path(self.path)}, {self.prefix._compile(builder)})"
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
+        return f"begins_with({builder.path(self.path)}, {self.prefix.__dynamo_compile__(builder)})"
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -208,10 +215,10 @@ class Contains(Condition):
 
     def paths(self) -> Iterator[Path[Any]]:
         yield self.path
-        yield from self.value._paths()
+        yield from self.value.__dynamo_paths__()
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
-        return f"contains({builder.path(self.path)}, {self.value._compile(builder)})"
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
+        return f"contains({builder.path(self.path)}, {self.value.__dynamo_compile__(builder)})"
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -225,7 +232,7 @@ class Exists(Condition):
     def paths(self) -> Iterator[Path[Any]]:
         yield self.path
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
         return f"attribute_exists({builder.path(self.path)})"
 
 
@@ -240,7 +247,7 @@ class NotExists(Condition):
     def paths(self) -> Iterator[Path[Any]]:
         yield self.path
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
         return f"attribute_not_exists({builder.path(self.path)})"
 
 
@@ -262,7 +269,7 @@ class AttributeType(Condition):
     def paths(self) -> Iterator[Path[Any]]:
         yield self.path
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
         return f"attribute_type({builder.path(self.path)}, {builder.value({'S': self.type})})"
 
 
@@ -279,11 +286,11 @@ class And(Condition):
         for condition in self.conditions:
             yield from condition.paths()
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
         return " AND ".join(c._compile_nested(builder) for c in self.conditions)
 
     def _compile_nested(self, builder: ExpressionBuilder) -> str:
-        return f"({self._compile(builder)})"
+        return f"({self.__dynamo_compile__(builder)})"
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -296,11 +303,11 @@ class Or(Condition):
         for condition in self.conditions:
             yield from condition.paths()
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
         return " OR ".join(c._compile_nested(builder) for c in self.conditions)
 
     def _compile_nested(self, builder: ExpressionBuilder) -> str:
-        return f"({self._compile(builder)})"
+        return f"({self.__dynamo_compile__(builder)})"
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -312,8 +319,8 @@ class Not(Condition):
     def paths(self) -> Iterator[Path[Any]]:
         return self.condition.paths()
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
-        return f"NOT ({self.condition._compile(builder)})"
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
+        return f"NOT ({self.condition.__dynamo_compile__(builder)})"
 
 
 @dataclass(frozen=True)
@@ -333,12 +340,12 @@ class RawCondition(Condition):
     def paths(self) -> Iterator[Path[Any]]:
         return iter(())
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
-        builder._merge_raw(self)
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
+        builder.merge_raw(self)
         return self.expression
 
     def _compile_nested(self, builder: ExpressionBuilder) -> str:
-        return f"({self._compile(builder)})"
+        return f"({self.__dynamo_compile__(builder)})"
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -359,138 +366,8 @@ class UpdateAction:
         """The target path, then the paths the operands read."""
         yield self.path
         for operand in self.operands:
-            yield from operand._paths()
+            yield from operand.__dynamo_paths__()
 
-    def _compile(self, builder: ExpressionBuilder) -> str:
+    def __dynamo_compile__(self, builder: ExpressionBuilder) -> str:
         path = builder.path(self.path)
-        return self.form.format(*(o._compile(builder) for o in self.operands), path=path)
-
-
-_CLAUSES: tuple[UpdateClause, ...] = ("SET", "REMOVE", "ADD", "DELETE")
-
-
-class ExpressionBuilder:
-    """Compiles the expressions of one request into text over one placeholder namespace.
-
-    A request's key condition, filter, condition, update and projection share their
-    `ExpressionAttributeNames` and `ExpressionAttributeValues`, so one builder serves them all;
-    afterwards `names` and `values` are those two maps.
-
-    ```python
-    builder = ExpressionBuilder()
-    builder.condition(attr(Order.status) == "open")   # "#n0 = :v0"
-    builder.names                                     # {"#n0": "status"}
-    builder.values                                    # {":v0": {"S": "open"}}
-    ```
-    """
-
-    __slots__ = ("_name_ids", "_value_count", "names", "values")
-
-    def __init__(self) -> None:
-        self.names: dict[str, str] = {}
-        """`#n<i>` (and raw conditions' own placeholders) to stored attribute names."""
-        self.values: dict[str, AttributeValue] = {}
-        """`:v<i>` (and raw conditions' own placeholders) to wire values."""
-        self._name_ids: dict[str, str] = {}
-        self._value_count = 0
-
-    def condition(self, condition: Condition) -> str:
-        """The text of a key condition, filter or write condition."""
-        if not isinstance(condition, Condition):  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise TypeError(f"expected a Condition, not {type(condition).__name__}")
-        return condition._compile(self)
-
-    def update(self, actions: Sequence[UpdateAction]) -> str:
-        """The text of an update expression: `SET a = :v0, b = :v1 REMOVE c ADD d :v2 ...`.
-
-        Raises ValueError when there is no action or when two actions target the same path or
-        overlapping paths (one inside the other), which DynamoDB rejects.
-        """
-        if not actions:
-            raise ValueError("an update needs at least one action")
-        _check_overlaps(actions)
-        # Clause by clause, so that placeholders number in reading order.
-        clauses: list[str] = []
-        for clause in _CLAUSES:
-            parts = [action._compile(self) for action in actions if action.clause == clause]
-            if parts:
-                clauses.append(f"{clause} {', '.join(parts)}")
-        return " ".join(clauses)
-
-    def projection(self, paths: Sequence[Path[Any]]) -> str:
-        """The text of a projection expression: `#n0, #n1.#n2[0]`."""
-        if not paths:
-            raise ValueError("a projection needs at least one path")
-        return ", ".join(self.path(path) for path in paths)
-
-    def path(self, path: Path[Any]) -> str:
-        """The text of a path: each name or dict key a `#n<i>` placeholder (the same stored
-        name reuses its placeholder), each list position `[i]`: `#n0.#n1[2]`."""
-        text: list[str] = []
-        for step in path._stored:
-            if isinstance(step, int):
-                text.append(f"[{step}]")
-            else:
-                placeholder = self._name_ids.get(step)
-                if placeholder is None:
-                    placeholder = f"#n{len(self._name_ids)}"
-                    self._name_ids[step] = placeholder
-                    self.names[placeholder] = step
-                text.append(f".{placeholder}" if text else placeholder)
-        return "".join(text)
-
-    def value(self, wire: AttributeValue) -> str:
-        """A new `:v<i>` placeholder for `wire`."""
-        placeholder = f":v{self._value_count}"
-        self._value_count += 1
-        self.values[placeholder] = wire
-        return placeholder
-
-    def _merge_raw(self, raw: RawCondition) -> None:
-        """Add a raw condition's placeholders, refusing any that generated ones could take."""
-        for pattern in (_GENERATED_NAME, _GENERATED_VALUE):
-            clash = pattern.search(raw.expression)
-            if clash is not None:
-                raise ValueError(
-                    f"RawCondition uses the placeholder {clash.group()!r}: #n<digits> and "
-                    ":v<digits> are reserved for generated placeholders, choose another"
-                )
-        _merge(raw.names, self.names, "#", _GENERATED_NAME)
-        _merge(raw.values, self.values, ":", _GENERATED_VALUE)
-
-
-def _merge(
-    raw: Mapping[str, _V], table: dict[str, _V], prefix: str, generated: re.Pattern[str]
-) -> None:
-    for placeholder, item in raw.items():
-        if not placeholder.startswith(prefix):
-            raise ValueError(f"RawCondition placeholder {placeholder!r} must start with {prefix!r}")
-        if generated.fullmatch(placeholder):
-            raise ValueError(
-                f"RawCondition placeholder {placeholder!r} is reserved for generated "
-                "placeholders (#n<digits>, :v<digits>), choose another"
-            )
-        if table.get(placeholder, item) != item:
-            raise ValueError(
-                f"two raw conditions give the placeholder {placeholder!r} different meanings"
-            )
-        table[placeholder] = item
-
-
-def _check_overlaps(actions: Sequence[UpdateAction]) -> None:
-    targets = [action.path._stored for action in actions]
-    for i, first in enumerate(targets):
-        for second in targets[i + 1 :]:
-            shorter, longer = sorted((first, second), key=len)
-            if longer[: len(shorter)] == shorter:
-                raise ValueError(
-                    f"two update actions touch {_describe(shorter)}"
-                    + ("" if first == second else f" and {_describe(longer)}, one inside the other")
-                    + ": DynamoDB rejects overlapping paths in one update"
-                )
-
-
-def _describe(stored: tuple[str | int, ...]) -> str:
-    return "".join(
-        f"[{s}]" if isinstance(s, int) else (f".{s}" if i else s) for i, s in enumerate(stored)
-    )
+        return self.form.format(*(o.__dynamo_compile__(builder) for o in self.operands), path=path)

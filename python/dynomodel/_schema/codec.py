@@ -8,10 +8,10 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel
 
-from . import _native
-from ._schema import describe
-from ._types import AttributeValue, Item
-from .exceptions import EncodeError, ModelDefinitionError
+from .._native import UNKNOWN_ATTRIBUTES, Codec
+from ..exceptions import EncodeError, ModelDefinitionError
+from .describe import describe
+from .wire import AttributeValue, Item
 
 __all__ = ["ModelCodec", "encode_value", "unknown_attributes"]
 
@@ -31,7 +31,7 @@ class ModelCodec(Generic[M]):
     each item is validated by pydantic-core as soon as it is decoded, with no Python loop.
     """
 
-    __slots__ = ("_attributes", "_key_types", "_native", "model")
+    __slots__ = ("_attributes", "_key_types", "model", "native")
 
     def __init__(
         self,
@@ -45,7 +45,8 @@ class ModelCodec(Generic[M]):
         options = _BY_NAME if by_name else _LAX
         validate = partial(model.__pydantic_validator__.validate_python, **options)
         dump = model.__pydantic_serializer__.to_python
-        self._native = _native.Codec(spec, validate, dump)
+        self.native = Codec(spec, validate, dump)
+        """The compiled plan, which native calls decode pages with."""
         root_fields = spec[0][0][4]
         self._attributes: dict[str, str] = {name: attr for name, attr, *_ in root_fields}
         # An optional field can key an index (items without it are left out of the index); the
@@ -57,21 +58,21 @@ class ModelCodec(Generic[M]):
 
     def to_item(self, instance: M) -> Item:
         """The instance as a DynamoDB item; raises an `EncodeError` if a value cannot be stored."""
-        return self._native.encode(instance)
+        return self.native.encode(instance)
 
     def key(self, values: Mapping[str, Any]) -> Item:
         """The primary key in wire form from the key fields' values (all of them, nothing else)."""
-        return self._native.encode_key(dict(values))
+        return self.native.encode_key(dict(values))
 
     def instance_key(self, instance: M) -> Item:
         """The primary key of an instance, as the item it was read from stores it (a key
         attribute another library wrote in another form keeps that form while its field holds
         the value it was read with)."""
-        return self._native.instance_key(instance)
+        return self.native.instance_key(instance)
 
     def fields(self, values: Mapping[str, Any]) -> dict[str, AttributeValue | None]:
         """Field values in wire form by stored name; None where an item leaves the value out."""
-        return self._native.encode_fields(dict(values))
+        return self.native.encode_fields(dict(values))
 
     def attribute(self, field: str) -> str:
         """The stored attribute name of a field."""
@@ -81,14 +82,14 @@ class ModelCodec(Generic[M]):
         """The stored path of `steps` (field names, dict keys and list positions from the root):
         field names become their stored attribute names. Raises LookupError if it leads nowhere.
         """
-        return tuple(self._native.locate(list(steps)))
+        return tuple(self.native.locate(list(steps)))
 
     def encode_at(
         self, steps: Sequence[str | int], value: Any, element: bool = False
     ) -> AttributeValue:
         """`value` in wire form as the model stores the value at `steps` (with `element`, as one
         element of the set or list there); raises an `EncodeError` before anything is sent."""
-        wire: AttributeValue = self._native.encode_at(list(steps), value, element)
+        wire: AttributeValue = self.native.encode_at(list(steps), value, element)
         return wire
 
     def key_definition(self, field: str) -> tuple[str, Literal["S", "N", "B"]]:
@@ -105,15 +106,15 @@ class ModelCodec(Generic[M]):
 
     def item_size(self, instance: M) -> int:
         """The instance's size as an item, by DynamoDB's rules, in bytes."""
-        return self._native.item_size(instance)
+        return self.native.item_size(instance)
 
     def from_item(self, item: Mapping[str, AttributeValue]) -> M:
         """Validate one item into the model, keeping the attributes the model does not declare."""
-        return self._native.load(item)  # type: ignore[no-any-return]
+        return self.native.load(item)  # type: ignore[no-any-return]
 
     def from_items(self, items: Iterable[Mapping[str, AttributeValue]]) -> list[M]:
         """Validate a page of items in one call into Rust."""
-        return self._native.load_many(items)
+        return self.native.load_many(items)
 
 
 _KEY_TYPES: dict[str, Literal["S", "N", "B"]] = {
@@ -154,4 +155,4 @@ def encode_value(value: Any, where: str) -> AttributeValue:
 
 def unknown_attributes(instance: BaseModel) -> dict[str, AttributeValue]:
     """The attributes the stored item had that the model does not declare (a copy)."""
-    return dict(vars(instance).get(_native.UNKNOWN_ATTRIBUTES, {}))
+    return dict(vars(instance).get(UNKNOWN_ATTRIBUTES, {}))

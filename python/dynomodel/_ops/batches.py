@@ -13,22 +13,34 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, Literal, Required, TypeVar
 
 from pydantic import BaseModel
+from typing_extensions import TypedDict, Unpack
 
-from ._calls import Call, Steps, warn_if_blocking_a_loop
-from ._client import BATCH_TIMEOUT
-from ._expressions import ExpressionBuilder
-from ._reads import Projection, Shape, projection_paths, read_shape, unread_fields
-from ._table import CallCost, Table, TableStats, record_units, table_of
-from ._types import Item
-from .exceptions import BatchIncompleteError, InvalidKeyError
+from .._expr.builder import Expression, ExpressionBuilder
+from .._io.client import BATCH_TIMEOUT, DynamoClient, get_default_client
+from .._io.costs import CallCost, TableStats
+from .._io.driver import Call, Steps, run_async, run_sync
+from .._schema.wire import Item
+from .._table.reads import Projection, Shape, projection_paths, read_shape, unread_fields
+from ..exceptions import BatchIncompleteError, InvalidKeyError
+from .bound import BoundTable, mapped, record_units
 
-if TYPE_CHECKING:
-    from ._client import DynamoClient
-
-__all__ = ["BatchGetResults", "BatchWrite", "KeyInput", "TableRead", "batch_get", "key_values"]
+__all__ = [
+    "AnyBatchGet",
+    "BatchGetOptions",
+    "BatchGetResults",
+    "BatchWrite",
+    "DictBatchGet",
+    "KeyInput",
+    "ModelBatchGet",
+    "batch_get",
+    "batch_write",
+    "key_values",
+    "read_keys",
+    "sync_batch_get",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -40,12 +52,47 @@ WRITE_LIMIT = 25
 """Writes in one BatchWriteItem."""
 
 
-def key_values(table: Table[Any], key: KeyInput, call: str) -> dict[str, Any]:
+class BatchGetOptions(TypedDict, total=False):
+    """What a batch get takes besides its keys.
+
+    - `consistent_read`: strongly consistent reads (the table's setting by default).
+    - `projection`: read only these attributes (paths or field names); models only if every
+      required field is among them, and such models cannot be saved whole.
+    - `skip_hooks`: do not run the model's `after_load`.
+    - `timeout`: seconds to keep retrying unprocessed keys (60), then `BatchIncompleteError`.
+    """
+
+    consistent_read: bool | None
+    projection: Projection | None
+    skip_hooks: bool
+    timeout: float
+
+
+class ModelBatchGet(BatchGetOptions, total=False):
+    """A batch get whose items are models."""
+
+    as_dict: Literal[False]
+
+
+class DictBatchGet(BatchGetOptions, total=False):
+    """A batch get whose items are dicts of the model's Python values (`as_dict=True`)."""
+
+    as_dict: Required[Literal[True]]
+
+
+class AnyBatchGet(BatchGetOptions, total=False):
+    """A batch get whose `as_dict` is only known when it runs."""
+
+    as_dict: Required[bool]
+
+
+def key_values(table: BoundTable[Any], key: KeyInput, call: str) -> dict[str, Any]:
     """The key fields' values of `key`, in any of the `KeyInput` forms, checked to be the
     key fields (the error names the model's keys)."""
-    fields = table.key_fields
+    mapping = table.mapping
+    fields = mapping.key_fields
     if isinstance(key, Mapping):
-        return table.key_values(key, call)
+        return mapping.key_values(key, call)
     if isinstance(key, tuple):
         if len(key) != len(fields):
             raise InvalidKeyError(
@@ -61,71 +108,75 @@ def key_values(table: Table[Any], key: KeyInput, call: str) -> dict[str, Any]:
     return {fields[0]: key}
 
 
-def mapped(target: type[BaseModel] | Table[Any]) -> Table[Any]:
-    """The table of a mapped model, or the table itself."""
-    return target if isinstance(target, Table) else table_of(target)
-
-
 @dataclass(frozen=True)
-class TableRead:
+class _TableRead:
     """One table's part of a batch get, compiled."""
 
-    table: Table[Any]
+    table: BoundTable[Any]
     keys: list[Item]
     consistent_read: bool
-    projection: tuple[str, dict[str, str], dict[str, Any]] | None
-    unread: frozenset[str] | None = None
+    projection: Expression | None
+    unread: frozenset[str] | None
     """The fields the projection leaves out, recorded on the models read."""
 
-    @classmethod
-    def of(
-        cls,
-        table: Table[Any],
-        keys: Iterable[KeyInput],
-        consistent_read: bool | None,
-        projection: Projection | None = None,
-        as_dict: bool = False,
-    ) -> tuple[TableRead, Shape]:
-        paths = projection_paths(table, projection)
-        shape = read_shape(table, None, paths, as_dict)
-        expression = None
-        if paths is not None:
-            builder = ExpressionBuilder()
-            expression = (builder.projection(paths), builder.names, builder.values)
-        consistent = table.consistent_read if consistent_read is None else consistent_read
-        encoded = [table.codec.key(key_values(table, key, "batch_get")) for key in keys]
-        unread = unread_fields(table, None, paths) if shape == "models" else None
-        return cls(table, encoded, consistent, expression, unread), shape
+
+def _compiled(
+    table: BoundTable[Any], keys: Iterable[KeyInput], options: BatchGetOptions, as_dict: bool
+) -> tuple[_TableRead, Shape]:
+    mapping = table.mapping
+    paths = projection_paths(mapping, options.get("projection"))
+    shape = read_shape(mapping, None, paths, as_dict)
+    expression = None
+    if paths is not None:
+        builder = ExpressionBuilder()
+        expression = (builder.projection(paths), builder.names, builder.values)
+    consistent = options.get("consistent_read")
+    if consistent is None:
+        consistent = table.consistent_read
+    encoded = [mapping.codec.key(key_values(table, key, "batch_get")) for key in keys]
+    unread = unread_fields(mapping, None, paths) if shape == "models" else None
+    return _TableRead(table, encoded, consistent, expression, unread), shape
 
 
-def batch_get(
-    client: DynamoClient, reads: Sequence[TableRead], shape: Shape, timeout: float, skip: bool
+def read_keys(
+    table: BoundTable[M], keys: Iterable[KeyInput], options: BatchGetOptions, as_dict: bool
+) -> Steps[list[Any]]:
+    """The items of `keys` in one table, in the order of their keys."""
+    read, shape = _compiled(table, keys, options, as_dict)
+    timeout = options.get("timeout", BATCH_TIMEOUT)
+    found, _ = yield from _batch_get(
+        table.client, [read], shape, timeout, options.get("skip_hooks", False)
+    )
+    return found[0]
+
+
+def _batch_get(
+    client: DynamoClient,
+    reads: Sequence[_TableRead],
+    shape: Shape,
+    timeout: float,
+    skip_hooks: bool,
 ) -> Steps[tuple[list[list[Any]], CallCost]]:
     """The items of every read, each read's in the order of its keys (duplicates once, missing
     items absent), `after_load` run on models. Reads of one table (two models sharing it) go in
     separate calls: DynamoDB's answer does not say which model an item belongs to."""
-    native = client._native
+    native = client.native
     found: list[list[Any]] = [[] for _ in reads]
     unprocessed: list[tuple[str, str, dict[str, Any]]] = []
     gave_up: str | None = None
     cost = CallCost(0.0, 0.0, 0.0)
     for batch in _rounds(reads):
         args = [(r.table.name, r.keys, r.consistent_read, r.projection) for _, r in batch]
-        codecs = [r.table.codec._native for _, r in batch]
+        codecs = [r.table.mapping.codec.native for _, r in batch]
         # Only a one-table read takes a projection, so one record of what it left out serves.
         unread = batch[0][1].unread
         output = yield Call(native.batch_get, (args, codecs, shape, unread, timeout))
-        record_units(
-            Counter({r.table: len(r.keys) for _, r in batch}), output, client.table_prefix, False
-        )
-        cost = CallCost(
-            cost.read_units + output["read"],
-            cost.write_units + output["write"],
-            cost.duration + output["duration"],
-        )
+        counts = Counter({r.table: len(r.keys) for _, r in batch})
+        record_units(counts, output, client.table_prefix, False)
+        cost += CallCost.of(output)
         for (position, read), items in zip(batch, output["items"], strict=True):
             if shape == "models":
-                items = yield from read.table._loaded(items, skip)
+                yield from read.table.loaded(items, skip_hooks)
             found[position] = items
         unprocessed += [(t, "get", key) for t, keys in output["unprocessed"] for key in keys]
         gave_up = gave_up or output["gave_up"]
@@ -138,9 +189,9 @@ def batch_get(
     return found, cost
 
 
-def _rounds(reads: Sequence[TableRead]) -> list[list[tuple[int, TableRead]]]:
+def _rounds(reads: Sequence[_TableRead]) -> list[list[tuple[int, _TableRead]]]:
     """`reads` with their positions, grouped so that no group names a table twice."""
-    rounds: list[list[tuple[int, TableRead]]] = []
+    rounds: list[list[tuple[int, _TableRead]]] = []
     for position, read in enumerate(reads):
         for batch in rounds:
             if all(other.table.name != read.table.name for _, other in batch):
@@ -152,15 +203,15 @@ def _rounds(reads: Sequence[TableRead]) -> list[list[tuple[int, TableRead]]]:
 
 
 class BatchGetResults:
-    """What a client-level `batch_get` read: `results[Order]` is the list of `Order`s found
+    """What a batch get of several models read: `results[Order]` is the list of `Order`s found
     (in the order of their keys), for each model or table asked."""
 
-    def __init__(self, found: Mapping[Table[Any], list[Any]], cost: CallCost) -> None:
+    def __init__(self, found: Mapping[BoundTable[Any], list[Any]], cost: CallCost) -> None:
         self._found = found
         self.cost = cost
         """The capacity and time of the whole batch."""
 
-    def __getitem__(self, target: type[M] | Table[M]) -> list[M]:
+    def __getitem__(self, target: type[M] | BoundTable[M]) -> list[M]:
         return self._found[mapped(target)]
 
     def __len__(self) -> int:
@@ -171,9 +222,57 @@ class BatchGetResults:
         return f"BatchGetResults({counts})"
 
 
-_Write = tuple[Table[Any], bool, Item]
-"""(table, is_put, item or key): one write, as the native client takes it once the table is
-its name."""
+Requests = Mapping[type[BaseModel] | BoundTable[Any], Iterable[KeyInput]]
+"""The keys to read, by mapped model or table."""
+
+
+def _many(
+    requests: Requests, client: DynamoClient | None, options: BatchGetOptions
+) -> Steps[BatchGetResults]:
+    tables = [mapped(target) for target in requests]
+    reads = [
+        _compiled(table, keys, {"consistent_read": options.get("consistent_read")}, False)[0]
+        for table, keys in zip(tables, requests.values(), strict=True)
+    ]
+    chosen = client or (tables[0].client if tables else get_default_client())
+    timeout = options.get("timeout", BATCH_TIMEOUT)
+    skip_hooks = options.get("skip_hooks", False)
+    found, cost = yield from _batch_get(chosen, reads, "models", timeout, skip_hooks)
+    return BatchGetResults(dict(zip(tables, found, strict=True)), cost)
+
+
+async def batch_get(
+    requests: Requests, *, client: DynamoClient | None = None, **options: Unpack[BatchGetOptions]
+) -> BatchGetResults:
+    """BatchGetItem of the keys of several models (or tables) at once: `results[Order]` is the
+    list of orders found, in the order of their keys. Requests of 100 keys, duplicates read
+    once, unprocessed keys retried with backoff for up to `timeout` seconds, then
+    `BatchIncompleteError`. Through `client`, else the first model's. Costs what GetItem would
+    per item (0.5 RCU per 4 KB, 1 RCU consistent)."""
+    return await run_async(_many(requests, client, options))
+
+
+def sync_batch_get(
+    requests: Requests, *, client: DynamoClient | None = None, **options: Unpack[BatchGetOptions]
+) -> BatchGetResults:
+    """Blocking twin of `batch_get`."""
+    return run_sync(_many(requests, client, options))
+
+
+def batch_write(
+    *,
+    client: DynamoClient | None = None,
+    discard_on_error: bool = False,
+    timeout: float = BATCH_TIMEOUT,
+) -> BatchWrite[BaseModel]:
+    """A batch of puts and deletes of any mapped models, tables mixed, through `client` (else
+    the default client): `async with dynomodel.batch_write() as batch:` or `with` (see
+    `BatchWrite`)."""
+    return BatchWrite(client, discard_on_error=discard_on_error, timeout=timeout)
+
+
+_Write = tuple[BoundTable[Any], bool, Item]
+"""(table, is_put, item or key): one write."""
 
 _Identity = tuple[str, tuple[tuple[str, Any], ...]]
 """(table, key values): which item a write is to."""
@@ -194,10 +293,10 @@ class BatchWrite(Generic[M]):
     sent, unless `discard_on_error=True`: then nothing more is sent (requests that already went
     out as they filled stay written).
 
-    Every request goes through the client the batch was made from (`Order.batch_write()`:
-    `Order`'s; `client.batch_write()`: that one), whatever client the models name. A batch made
-    from a table (`table.batch_write()`, `Order.batch_write()`) writes its model's instances to
-    that table; instances of other models go to their own tables.
+    Every request goes through the client the batch was made with (`Order.batch_write()`:
+    `Order`'s; `dynomodel.batch_write(client=...)`: that one), whatever client the models name.
+    A batch made from a table (`table.batch_write()`, `Order.batch_write()`) writes its model's
+    instances to that table; instances of other models go to their own tables.
 
     Batch writes carry no conditions (DynamoDB's BatchWriteItem has none): a `Version` field is
     written as the instance holds it, neither checked nor bumped, and no hooks run. Costs 1 WCU
@@ -206,9 +305,9 @@ class BatchWrite(Generic[M]):
 
     def __init__(
         self,
-        client: DynamoClient,
+        client: DynamoClient | None,
         *,
-        table: Table[Any] | None = None,
+        table: BoundTable[Any] | None = None,
         discard_on_error: bool = False,
         timeout: float = BATCH_TIMEOUT,
     ) -> None:
@@ -218,8 +317,8 @@ class BatchWrite(Generic[M]):
         self._timeout = timeout
         self._blocking: bool | None = None
         self._queued: dict[_Identity, _Write] = {}
-        self._sent: list[tuple[asyncio.Future[Any], Counter[Table[Any]]]] = []
-        self._in_flight: dict[_Identity, asyncio.Future[Any]] = {}
+        self._sent: list[asyncio.Future[None]] = []
+        self._in_flight: dict[_Identity, asyncio.Future[None]] = {}
         self._unprocessed: list[tuple[str, str, dict[str, Any]]] = []
         self._gave_up: str | None = None
         self.stats = TableStats()
@@ -230,65 +329,68 @@ class BatchWrite(Generic[M]):
         the item is encoded now, so a value DynamoDB cannot store raises here, and so does an
         instance a projection read only in part (`PartialInstanceError`)."""
         table = self._table_of(instance)
-        table.check_whole(instance, "batch_write().put")
-        self._queue(table, True, table.codec.to_item(instance))
+        table.mapping.check_whole(instance, "batch_write().put")
+        self._queue(table, True, table.mapping.codec.to_item(instance))
 
     def delete(self, instance: M) -> None:
         """Queue a DeleteItem of the instance's key."""
         table = self._table_of(instance)
-        self._queue(table, False, table._key_of(instance))
+        self._queue(table, False, table.mapping.key_of(instance))
 
-    def delete_by_key(self, target: type[M] | Table[M], key: KeyInput) -> None:
+    def delete_by_key(self, target: type[M] | BoundTable[M], key: KeyInput) -> None:
         """Queue a DeleteItem of `key` (a dict, a `(partition, sort)` tuple, or the partition
         key's value) in the table of `target`, a mapped model or a `Table`."""
         table = mapped(target)
-        self._queue(table, False, table.codec.key(key_values(table, key, "delete_by_key")))
+        self._queue(table, False, table.mapping.codec.key(key_values(table, key, "delete_by_key")))
 
-    def _table_of(self, instance: BaseModel) -> Table[Any]:
+    def _table_of(self, instance: BaseModel) -> BoundTable[Any]:
         if self._table is not None and type(instance) is self._table.model:
             return self._table
         return mapped(type(instance))
 
-    def _queue(self, table: Table[Any], put: bool, item: Item) -> None:
+    def _queue(self, table: BoundTable[Any], put: bool, item: Item) -> None:
         if self._blocking is None:
             raise RuntimeError("use the batch as `with` / `async with` block")
-        identity = (table.name, table._identity(item))
+        identity = (table.name, table.mapping.identity(item))
         self._queued.pop(identity, None)
         self._queued[identity] = (table, put, item)
         if len(self._queued) >= WRITE_LIMIT:
             self._send()
 
+    @property
+    def _client_now(self) -> DynamoClient:
+        if self._client is not None:
+            return self._client
+        return self._table.client if self._table is not None else get_default_client()
+
     def _send(self) -> None:
         queued, self._queued = self._queued, {}
-        writes = [(table.name, put, item) for table, put, item in queued.values()]
-        counts = Counter(table for table, _, _ in queued.values())
-        native = self._client._native
+        steps = self._written(list(queued.values()))
         if self._blocking:
-            self._settle(native.batch_write(writes, self._timeout, True), counts)
+            run_sync(steps, "with ...sync_batch_write()", "async with ...batch_write()")
             return
         earlier = {
             future
             for identity in queued
             if (future := self._in_flight.get(identity)) is not None and not future.done()
         }
-        if earlier:
-            future = asyncio.ensure_future(self._after(earlier, writes))
-        else:
-            future = native.batch_write(writes, self._timeout, False)
+        future = asyncio.ensure_future(self._after(earlier, steps))
         for identity in queued:
             self._in_flight[identity] = future
-        self._sent.append((future, counts))
+        self._sent.append(future)
 
-    async def _after(
-        self, earlier: set[asyncio.Future[Any]], writes: list[tuple[str, bool, Item]]
-    ) -> Any:
+    async def _after(self, earlier: set[asyncio.Future[None]], steps: Steps[None]) -> None:
         # Their failures are reported on exit, with everyone else's.
-        await asyncio.wait(earlier)
-        return await self._client._native.batch_write(writes, self._timeout, False)
+        if earlier:
+            await asyncio.wait(earlier)
+        await run_async(steps)
 
-    def _settle(self, output: Mapping[str, Any], counts: Counter[Table[Any]]) -> None:
-        self.stats._record(output)
-        record_units(counts, output, self._client.table_prefix, True)
+    def _written(self, writes: list[_Write]) -> Steps[None]:
+        client = self._client_now
+        sent = [(table.name, put, item) for table, put, item in writes]
+        output = yield Call(client.native.batch_write, (sent, self._timeout))
+        self.stats.add(CallCost.of(output))
+        record_units(Counter(table for table, _, _ in writes), output, client.table_prefix, True)
         self._unprocessed += [
             (table, "put" if put else "delete", item) for table, put, item in output["unprocessed"]
         ]
@@ -308,7 +410,6 @@ class BatchWrite(Generic[M]):
             )
 
     def __enter__(self) -> BatchWrite[M]:
-        warn_if_blocking_a_loop("with ...sync_batch_write()", "async with ...batch_write()")
         self._blocking = True
         return self
 
@@ -332,11 +433,8 @@ class BatchWrite(Generic[M]):
         tb: TracebackType | None,
     ) -> None:
         self._flush_on_exit(exc_type is not None)
-        outcomes = await asyncio.gather(*(f for f, _ in self._sent), return_exceptions=True)
+        outcomes = await asyncio.gather(*self._sent, return_exceptions=True)
         failures = [o for o in outcomes if isinstance(o, BaseException)]
-        for outcome, (_, counts) in zip(outcomes, self._sent, strict=True):
-            if not isinstance(outcome, BaseException):
-                self._settle(outcome, counts)
         if failures:
             raise failures[0]
         self._raise_unprocessed()

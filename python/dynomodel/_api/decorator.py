@@ -1,4 +1,5 @@
-"""`@dynamo_table`: map an existing pydantic model to a table without changing the class."""
+"""`@dynamo_table`: map an existing pydantic model to a table without changing the class; and
+`table_of`, the typed handle of any mapped model."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from ._indexes import SecondaryIndex
-from ._paths import install_paths
-from ._table import Table, attach, declared_keys
-from .exceptions import ModelDefinitionError
+from .._expr.paths import install_paths
+from .._ops.bound import bind, bound_of
+from .._schema.keys import declared_keys
+from .._table.indexes import SecondaryIndex
+from ..exceptions import ModelDefinitionError
+from .table import Table
 
-__all__ = ["dynamo_table"]
+__all__ = ["dynamo_table", "table_of"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -62,9 +65,20 @@ def dynamo_table(
             skip_hooks=skip_hooks,
             store_computed=store_computed,
         )
-        attach(model, table)
-        model.__dynamo_codec__ = table.codec  # type: ignore[attr-defined]
-        install_paths(model)
+        bind(model, table)
+        install_paths(model, table.mapping.codec)
         return model
 
     return decorate
+
+
+def table_of(model: type[M]) -> Table[M]:
+    """The `Table[M]` of a `DynamoModel` with a table or of a `@dynamo_table` model.
+
+    Raises:
+        ModelDefinitionError: `model` is not mapped to a table.
+    """
+    table = bound_of(model)
+    if not isinstance(table, Table):  # pragma: no cover - every mapping goes through Table
+        raise ModelDefinitionError(f"{model.__name__} is mapped without a Table")
+    return table

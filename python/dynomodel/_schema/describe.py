@@ -13,7 +13,7 @@ from typing import Any, Literal, TypeAlias, cast
 from pydantic import BaseModel
 from pydantic_core import SchemaSerializer
 
-from .exceptions import ModelDefinitionError
+from ..exceptions import ModelDefinitionError
 
 __all__ = ["Spec", "describe"]
 

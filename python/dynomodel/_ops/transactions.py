@@ -5,20 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
+from typing import Any, TypeAlias, TypeVar, overload
 
 from pydantic import BaseModel
 
-from ._batches import KeyInput, key_values, mapped
-from ._calls import Call, Steps, run_async, run_sync
-from ._client import get_default_client
-from ._expressions import Condition, ExpressionBuilder, UpdateAction
-from ._table import Table, _condition
-from ._types import Item
-from .exceptions import InvalidExpressionError, TransactionCanceledError
-
-if TYPE_CHECKING:
-    from ._client import DynamoClient
+from .._expr.builder import Expression, ExpressionBuilder, compiled_condition
+from .._expr.nodes import Condition, UpdateAction
+from .._io.client import DynamoClient, get_default_client
+from .._io.driver import Call, Steps, run_async, run_sync
+from .._schema.wire import Item
+from ..exceptions import InvalidExpressionError, TransactionCanceledError
+from .batches import KeyInput, key_values
+from .bound import BoundTable, mapped
 
 __all__ = ["MAX_ACTIONS", "Transaction", "sync_transact_get", "transact_get", "transaction"]
 
@@ -30,7 +28,7 @@ C = TypeVar("C", bound=BaseModel)
 MAX_ACTIONS = 100
 """Actions in one TransactWriteItems (and gets in one TransactGetItems)."""
 
-_Expression = tuple[str, dict[str, str], dict[str, Any]]
+_OPTIONS = ("actions", "condition")
 
 
 @dataclass
@@ -39,12 +37,12 @@ class _Action:
 
     kind: str
     """`put`, `update`, `delete` or `check`: the native client's names."""
-    table: Table[Any]
+    table: BoundTable[Any]
     key: Item
     sent: Item
     """The item for a put, the key otherwise."""
-    update: _Expression | None = None
-    condition: _Expression | None = None
+    update: Expression | None = None
+    condition: Expression | None = None
     instance: BaseModel | None = None
     version: int | None = None
     """The version the action writes, set on the instance after the commit."""
@@ -98,20 +96,20 @@ class Transaction:
         instance: BaseModel,
         *,
         condition: Condition | None = None,
-        table: Table[Any] | None = None,
+        table: BoundTable[Any] | None = None,
     ) -> None:
         """Put the whole item, if `condition` (and its version) holds; into `table` (a `Table`
         of the instance's model) rather than the model's own table, if given."""
 
         def build() -> _Action:
             target = table or mapped(type(instance))
-            item, guarded, version = target._put_request(instance, condition)  # checks it is whole
+            item, guarded, version = target.mapping.put_request(instance, condition)
             return _Action(
                 "put",
                 target,
-                target._key_of(instance),
+                target.mapping.key_of(instance),
                 item,
-                condition=_condition(guarded),
+                condition=compiled_condition(guarded),
                 instance=instance,
                 version=version,
                 hooks="save",
@@ -122,7 +120,7 @@ class Transaction:
 
     def update(
         self,
-        target: BaseModel | type[BaseModel] | Table[Any],
+        target: BaseModel | type[BaseModel] | BoundTable[Any],
         key: KeyInput | None = None,
         *,
         actions: Sequence[UpdateAction] = (),
@@ -134,24 +132,18 @@ class Transaction:
         table, instance, item_key = self._target(target, key)
 
         def build() -> _Action:
-            fields = dict(changes)
-            computed: dict[str, Any] = {}
+            mapping = table.mapping
+            values: dict[str, Any] = {}
             if instance is not None:
-                values, computed = table._validated(instance, fields)
-                expected = table._expected_version(instance, "update")
-                known = True
+                values, field_actions = mapping.instance_update(instance, changes)
+                expected, known = mapping.expected_version(instance, "update"), True
             else:
-                table._check_fields(fields, "update", (), ("actions", "condition"))
-                known = table.version_field in fields
-                expected = fields.pop(table.version_field) if known else None  # type: ignore[arg-type]
-                values = table._validated_values(fields)
-            every, guarded, version = table._versioned(
-                [*actions, *table._field_actions({**values, **computed})],
-                condition,
-                expected,
-                known,
+                validated, expected, known = mapping.changes_by_key(changes, "update", _OPTIONS)
+                field_actions = mapping.field_actions(validated)
+            every, guarded, version = mapping.versioned(
+                [*actions, *field_actions], condition, expected, known
             )
-            update, condition_expression = table._update_request(every, guarded)
+            update, condition_expression = mapping.update_request(every, guarded)
             return _Action(
                 "update",
                 table,
@@ -161,7 +153,7 @@ class Transaction:
                 condition=condition_expression,
                 instance=instance,
                 version=version,
-                changes=values if instance is not None else {},
+                changes=values,
                 hooks=None if instance is None else "update",
                 rebuild=build,
             )
@@ -170,7 +162,7 @@ class Transaction:
 
     def delete(
         self,
-        target: BaseModel | type[BaseModel] | Table[Any],
+        target: BaseModel | type[BaseModel] | BoundTable[Any],
         key: KeyInput | None = None,
         *,
         condition: Condition | None = None,
@@ -181,13 +173,13 @@ class Transaction:
         def build() -> _Action:
             guarded = condition
             if instance is not None:
-                guarded = table._delete_condition(instance, condition)
+                guarded = table.mapping.delete_condition(instance, condition)
             return _Action(
                 "delete",
                 table,
                 item_key,
                 item_key,
-                condition=_condition(guarded),
+                condition=compiled_condition(guarded),
                 instance=instance,
                 hooks=None if instance is None else "delete",
                 rebuild=build,
@@ -197,7 +189,7 @@ class Transaction:
 
     def condition_check(
         self,
-        target: BaseModel | type[BaseModel] | Table[Any],
+        target: BaseModel | type[BaseModel] | BoundTable[Any],
         key: KeyInput | None = None,
         *,
         condition: Condition,
@@ -222,17 +214,17 @@ class Transaction:
         return len(self._actions)
 
     def _target(
-        self, target: BaseModel | type[BaseModel] | Table[Any], key: KeyInput | None
-    ) -> tuple[Table[Any], BaseModel | None, Item]:
+        self, target: BaseModel | type[BaseModel] | BoundTable[Any], key: KeyInput | None
+    ) -> tuple[BoundTable[Any], BaseModel | None, Item]:
         if isinstance(target, BaseModel):
             if key is not None:
                 raise TypeError("give an instance, or a model and a key, not both")
             table = mapped(type(target))
-            return table, target, table._key_of(target)
+            return table, target, table.mapping.key_of(target)
         if key is None:
             raise TypeError(f"{target!r}: give the key of the item")
         table = mapped(target)
-        return table, None, table.codec.key(key_values(table, key, "transaction"))
+        return table, None, table.mapping.codec.key(key_values(table, key, "transaction"))
 
     def _add(self, action: _Action) -> None:
         if len(self._actions) >= MAX_ACTIONS:
@@ -240,7 +232,7 @@ class Transaction:
                 f"a transaction holds at most {MAX_ACTIONS} actions; this is action "
                 f"{len(self._actions) + 1}"
             )
-        identity = (action.table.name, action.table._identity(action.key))
+        identity = (action.table.name, action.table.mapping.identity(action.key))
         if identity in self._items:
             raise InvalidExpressionError(
                 f"the transaction already has an action on {action.table.model.__name__} "
@@ -248,7 +240,7 @@ class Transaction:
             )
         if self._client is None:
             self._client = action.table.client
-        elif not self._explicit and action.table._client not in (None, self._client):
+        elif not self._explicit and action.table.client is not self._client:
             raise ValueError(
                 f"{action.table!r} uses another client than the transaction's first action: "
                 "pass the client to transaction()"
@@ -262,15 +254,15 @@ class Transaction:
         client = self._client or get_default_client()
         for position, action in enumerate(self._actions):
             hook = f"before_{action.hooks}"
-            if action.hooks is None or not action.table._runs(hook, self._skip_hooks):
+            if action.hooks is None or not action.table.runs(hook, self._skip_hooks):
                 continue
-            yield from action.table._hook(hook, action.instance, self._skip_hooks)
+            yield from action.table.hook(hook, action.instance, self._skip_hooks)
             if action.rebuild is not None:
                 # The hook may have changed the instance: what is sent must show it.
                 self._actions[position] = action.rebuild()
         sent = [(a.kind, a.table.name, a.sent, a.update, a.condition) for a in self._actions]
         try:
-            yield Call(client._native.transact_write, (sent, self._token))
+            yield Call(client.native.transact_write, (sent, self._token))
         except TransactionCanceledError as error:
             raise _explained(error, self._actions) from None
         for action in self._actions:
@@ -278,10 +270,9 @@ class Transaction:
                 continue
             state = vars(action.instance)
             state.update(action.changes)
-            if action.version is not None:
-                state[action.table.version_field] = action.version  # type: ignore[index]
+            action.table.mapping.set_version(action.instance, action.version)
             hook = f"after_{action.hooks}"
-            yield from action.table._hook(hook, action.instance, self._skip_hooks)
+            yield from action.table.hook(hook, action.instance, self._skip_hooks)
 
     def __enter__(self) -> Transaction:
         return self
@@ -320,7 +311,7 @@ def transaction(
     return Transaction(client, client_request_token=client_request_token, skip_hooks=skip_hooks)
 
 
-Get: TypeAlias = tuple[type[M] | Table[M], KeyInput]
+Get: TypeAlias = tuple[type[M] | BoundTable[M], KeyInput]
 """One read of `transact_get`: a mapped model (or `Table`) and a key."""
 
 
@@ -345,7 +336,7 @@ async def transact_get(
 ) -> Sequence[M | None]: ...
 @overload
 async def transact_get(
-    gets: Sequence[tuple[type | Table[Any], KeyInput]],
+    gets: Sequence[tuple[type | BoundTable[Any], KeyInput]],
     *,
     client: DynamoClient | None = None,
     skip_hooks: bool = False,
@@ -389,7 +380,7 @@ def sync_transact_get(
 ) -> Sequence[M | None]: ...
 @overload
 def sync_transact_get(
-    gets: Sequence[tuple[type | Table[Any], KeyInput]],
+    gets: Sequence[tuple[type | BoundTable[Any], KeyInput]],
     *,
     client: DynamoClient | None = None,
     skip_hooks: bool = False,
@@ -415,17 +406,17 @@ def _transact_get(
         )
     tables = [mapped(target) for target, _ in gets]
     keys = [
-        t.codec.key(key_values(t, key, "transact_get"))
+        t.mapping.codec.key(key_values(t, key, "transact_get"))
         for t, (_, key) in zip(tables, gets, strict=True)
     ]
     chosen = client or tables[0].client
     args = [(t.name, key) for t, key in zip(tables, keys, strict=True)]
-    codecs = [t.codec._native for t in tables]
-    output = yield Call(chosen._native.transact_get, (args, codecs))
+    codecs = [t.mapping.codec.native for t in tables]
+    output = yield Call(chosen.native.transact_get, (args, codecs))
     items: list[Any] = output["items"]
     for table, item in zip(tables, items, strict=True):
         if item is not None:
-            yield from table._loaded([item], skip_hooks)
+            yield from table.loaded([item], skip_hooks)
     return tuple(items) if isinstance(gets, tuple) else items
 
 
@@ -438,7 +429,7 @@ def _explained(error: TransactionCanceledError, actions: list[_Action]) -> Trans
     ]
     failed = [
         f"action {r.index} ({action.table.model.__name__} "
-        f"{dict(action.table._identity(action.key))}, {action.kind}): {r.code}: {r.message}"
+        f"{action.table.mapping.show_key(action.key)}, {action.kind}): {r.code}: {r.message}"
         for r, action in zip(reasons, actions, strict=False)
         if r.failed
     ]

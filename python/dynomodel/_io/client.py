@@ -5,28 +5,27 @@ from __future__ import annotations
 import atexit
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel
-
-from . import _native
-from ._calls import Call, Steps, run_async, run_sync
-from .exceptions import ConfigurationError, InvalidExpressionError, TableExistsError
-
-if TYPE_CHECKING:
-    from ._batches import BatchGetResults, BatchWrite, KeyInput
-    from ._table import Table
-
-M = TypeVar("M", bound=BaseModel)
+from .._native import Client as NativeClient
+from .._native import quiesce
+from ..exceptions import ConfigurationError, InvalidExpressionError, TableExistsError
+from .driver import Call, Steps, run_async, run_sync
 
 __all__ = [
     "BATCH_TIMEOUT",
+    "BillingMode",
     "DynamoClient",
     "KeyDefinition",
     "TableDescription",
+    "TableSpec",
     "checked_capacity",
+    "created",
+    "deleted",
+    "described",
+    "exists",
     "get_default_client",
     "set_default_client",
 ]
@@ -63,7 +62,8 @@ class TableDescription:
     """`(read, write)` units of each global index of a provisioned table, by name."""
 
     @classmethod
-    def _from_native(cls, raw: dict[str, Any]) -> TableDescription:
+    def of(cls, raw: Mapping[str, Any]) -> TableDescription:
+        """The description a native DescribeTable or CreateTable answered."""
         keys: list[KeyDefinition] = raw["keys"]
         return cls(
             name=raw["name"],
@@ -134,7 +134,7 @@ class DynamoClient:
         self.endpoint_url = endpoint_url
         self.table_prefix = table_prefix
         """Put before every table name this client sends."""
-        self._native = _native.Client(
+        self.native = NativeClient(
             region=region,
             endpoint_url=endpoint_url,
             profile=profile,
@@ -146,6 +146,7 @@ class DynamoClient:
             max_retries=max_retries,
             table_prefix=table_prefix,
         )
+        """The native client: the connection pool and the operations behind every call."""
 
     def __repr__(self) -> str:
         prefix = f", table_prefix={self.table_prefix!r}" if self.table_prefix else ""
@@ -161,32 +162,18 @@ class DynamoClient:
         read_capacity: int | None = None,
         write_capacity: int | None = None,
         wait: bool = True,
-        indexes: Sequence[Any] = (),
-        time_to_live: str | None = None,
         exist_ok: bool = False,
     ) -> TableDescription:
         """CreateTable, then (with `wait`) DescribeTable until it is ACTIVE.
 
         Costs nothing per call. A `PROVISIONED` table needs `read_capacity` and
-        `write_capacity` (billed from creation); `indexes` is what `Table` derives from a
-        model's `GlobalIndex`/`LocalIndex` declarations, each with its own capacity. With
-        `time_to_live` (an attribute name), it waits for the table whatever `wait` says, then
-        enables TTL on that attribute (UpdateTimeToLive). Raises `TableExistsError` if the table
-        exists, unless `exist_ok` (then it describes the table).
+        `write_capacity` (billed from creation). Raises `TableExistsError` if the table exists,
+        unless `exist_ok` (then it describes the table). Models create theirs, indexes and TTL
+        included, with `Order.create_table()`.
         """
-        return await run_async(
-            self._create_table(
-                name,
-                partition_key,
-                sort_key,
-                billing_mode,
-                checked_capacity(billing_mode, read_capacity, write_capacity),
-                wait,
-                indexes,
-                time_to_live,
-                exist_ok,
-            )
-        )
+        capacity = checked_capacity(billing_mode, read_capacity, write_capacity)
+        table = TableSpec(name, partition_key, sort_key, capacity)
+        return await run_async(created(self, table, wait, exist_ok))
 
     def sync_create_table(
         self,
@@ -198,179 +185,126 @@ class DynamoClient:
         read_capacity: int | None = None,
         write_capacity: int | None = None,
         wait: bool = True,
-        indexes: Sequence[Any] = (),
-        time_to_live: str | None = None,
         exist_ok: bool = False,
     ) -> TableDescription:
         """Blocking twin of `create_table`."""
-        return run_sync(
-            self._create_table(
-                name,
-                partition_key,
-                sort_key,
-                billing_mode,
-                checked_capacity(billing_mode, read_capacity, write_capacity),
-                wait,
-                indexes,
-                time_to_live,
-                exist_ok,
-            )
-        )
+        capacity = checked_capacity(billing_mode, read_capacity, write_capacity)
+        table = TableSpec(name, partition_key, sort_key, capacity)
+        return run_sync(created(self, table, wait, exist_ok))
 
     async def describe_table(self, name: str) -> TableDescription:
         """DescribeTable. Raises `TableNotFoundError` if there is no such table."""
-        return await run_async(self._describe_table(name))
+        return await run_async(described(self, name))
 
     def sync_describe_table(self, name: str) -> TableDescription:
         """Blocking twin of `describe_table`."""
-        return run_sync(self._describe_table(name))
+        return run_sync(described(self, name))
 
     async def table_exists(self, name: str) -> bool:
         """Whether the table exists (one DescribeTable call)."""
-        return bool(await run_async(self._one(Call(self._native.table_exists, (name,)))))
+        return await run_async(exists(self, name))
 
     def sync_table_exists(self, name: str) -> bool:
         """Blocking twin of `table_exists`."""
-        return bool(run_sync(self._one(Call(self._native.table_exists, (name,)))))
+        return run_sync(exists(self, name))
 
     async def delete_table(self, name: str, *, wait: bool = True) -> None:
         """DeleteTable, then (with `wait`) DescribeTable until it is gone. Deletes every item."""
-        await run_async(self._delete_table(name, wait))
+        await run_async(deleted(self, name, wait))
 
     def sync_delete_table(self, name: str, *, wait: bool = True) -> None:
         """Blocking twin of `delete_table`."""
-        run_sync(self._delete_table(name, wait))
+        run_sync(deleted(self, name, wait))
 
     async def wait_for_table(self, name: str, *, exists: bool = True, timeout: float = 120) -> None:
         """Poll DescribeTable (with backoff) until the table is ACTIVE, or gone with
         `exists=False`; raises `DynamoServiceError` after `timeout` seconds."""
-        await run_async(self._one(Call(self._native.wait_for_table, (name, exists, timeout))))
+        await run_async(single(Call(self.native.wait_for_table, (name, exists, timeout))))
 
     def sync_wait_for_table(self, name: str, *, exists: bool = True, timeout: float = 120) -> None:
         """Blocking twin of `wait_for_table`."""
-        run_sync(self._one(Call(self._native.wait_for_table, (name, exists, timeout))))
+        run_sync(single(Call(self.native.wait_for_table, (name, exists, timeout))))
 
     async def enable_time_to_live(self, name: str, attribute: str) -> None:
         """UpdateTimeToLive: DynamoDB deletes items once the epoch seconds in `attribute` are
         past (within days, at no write cost)."""
-        await run_async(self._one(Call(self._native.enable_time_to_live, (name, attribute))))
+        await run_async(single(Call(self.native.enable_time_to_live, (name, attribute))))
 
     def sync_enable_time_to_live(self, name: str, attribute: str) -> None:
         """Blocking twin of `enable_time_to_live`."""
-        run_sync(self._one(Call(self._native.enable_time_to_live, (name, attribute))))
+        run_sync(single(Call(self.native.enable_time_to_live, (name, attribute))))
 
     async def time_to_live(self, name: str) -> str | None:
         """DescribeTimeToLive: the attribute items expire by, or None when TTL is off."""
-        found = await run_async(self._one(Call(self._native.describe_time_to_live, (name,))))
-        return None if found is None else str(found)
+        found: str | None = await run_async(
+            single(Call(self.native.describe_time_to_live, (name,)))
+        )
+        return found
 
     def sync_time_to_live(self, name: str) -> str | None:
         """Blocking twin of `time_to_live`."""
-        found = run_sync(self._one(Call(self._native.describe_time_to_live, (name,))))
-        return None if found is None else str(found)
+        found: str | None = run_sync(single(Call(self.native.describe_time_to_live, (name,))))
+        return found
 
-    # -- batches and transactions over several models (the machinery: `_batches`,
-    # `_transactions`)
 
-    async def batch_get(
-        self,
-        requests: Mapping[type[BaseModel] | Table[Any], Iterable[KeyInput]],
-        *,
-        consistent_read: bool | None = None,
-        skip_hooks: bool = False,
-        timeout: float = BATCH_TIMEOUT,
-    ) -> BatchGetResults:
-        """BatchGetItem of the keys of several models (or tables) at once: `results[Order]` is
-        the list of orders found, in the order of their keys. As `Table.batch_get`: requests of
-        100 keys, duplicates read once, unprocessed keys retried with backoff for up to
-        `timeout` seconds, then `BatchIncompleteError`. Costs what GetItem would per item."""
-        return await run_async(self._batch_get(requests, consistent_read, skip_hooks, timeout))
+class TableSpec(NamedTuple):
+    """A table to create: its name, keys and capacity (None on demand), and what `Table`
+    adds from a model: its indexes (as the native CreateTable takes them) and TTL attribute."""
 
-    def sync_batch_get(
-        self,
-        requests: Mapping[type[BaseModel] | Table[Any], Iterable[KeyInput]],
-        *,
-        consistent_read: bool | None = None,
-        skip_hooks: bool = False,
-        timeout: float = BATCH_TIMEOUT,
-    ) -> BatchGetResults:
-        """Blocking twin of `batch_get`."""
-        return run_sync(self._batch_get(requests, consistent_read, skip_hooks, timeout))
+    name: str
+    partition_key: KeyDefinition
+    sort_key: KeyDefinition | None
+    capacity: tuple[int, int] | None
+    indexes: Sequence[Any] = ()
+    time_to_live: str | None = None
 
-    def batch_write(
-        self, *, discard_on_error: bool = False, timeout: float = BATCH_TIMEOUT
-    ) -> BatchWrite[BaseModel]:
-        """A batch of puts and deletes of any mapped models, tables mixed:
-        `async with client.batch_write() as batch:` (see `BatchWrite`)."""
-        from ._batches import BatchWrite
 
-        return BatchWrite(self, discard_on_error=discard_on_error, timeout=timeout)
-
-    def sync_batch_write(
-        self, *, discard_on_error: bool = False, timeout: float = BATCH_TIMEOUT
-    ) -> BatchWrite[BaseModel]:
-        """The same batch for `with client.sync_batch_write() as batch:`."""
-        return self.batch_write(discard_on_error=discard_on_error, timeout=timeout)
-
-    def _batch_get(
-        self,
-        requests: Mapping[type[BaseModel] | Table[Any], Iterable[KeyInput]],
-        consistent_read: bool | None,
-        skip_hooks: bool,
-        timeout: float,
-    ) -> Steps[BatchGetResults]:
-        from ._batches import BatchGetResults, TableRead, batch_get, mapped
-
-        tables = [mapped(target) for target in requests]
-        reads = [
-            TableRead.of(table, keys, consistent_read)[0]
-            for table, keys in zip(tables, requests.values(), strict=True)
-        ]
-        found, cost = yield from batch_get(self, reads, "models", timeout, skip_hooks)
-        return BatchGetResults(dict(zip(tables, found, strict=True)), cost)
-
-    def _create_table(
-        self,
-        name: str,
-        partition_key: KeyDefinition,
-        sort_key: KeyDefinition | None,
-        billing_mode: BillingMode,
-        capacity: tuple[int, int] | None,
-        wait: bool,
-        indexes: Sequence[Any],
-        time_to_live: str | None,
-        exist_ok: bool = False,
-    ) -> Steps[TableDescription]:
-        try:
-            raw = yield Call(
-                self._native.create_table, (name, partition_key, sort_key, capacity, list(indexes))
-            )
-        except TableExistsError:
-            if not exist_ok:
-                raise
-            if wait:
-                yield Call(self._native.wait_for_table, (name, True, 120.0))
-            raw = yield Call(self._native.describe_table, (name,))
-            return TableDescription._from_native(raw)
-        if wait or time_to_live:
-            yield Call(self._native.wait_for_table, (name, True, 120.0))
-            if time_to_live:
-                yield Call(self._native.enable_time_to_live, (name, time_to_live))
-            raw = yield Call(self._native.describe_table, (name,))
-        return TableDescription._from_native(raw)
-
-    def _describe_table(self, name: str) -> Steps[TableDescription]:
-        raw = yield Call(self._native.describe_table, (name,))
-        return TableDescription._from_native(raw)
-
-    def _delete_table(self, name: str, wait: bool) -> Steps[None]:
-        yield Call(self._native.delete_table, (name,))
+def created(
+    client: DynamoClient, table: TableSpec, wait: bool, exist_ok: bool
+) -> Steps[TableDescription]:
+    """CreateTable (an existing one described instead with `exist_ok`); with `wait`, or when
+    TTL is to be enabled, DescribeTable until ACTIVE."""
+    native = client.native
+    name = table.name
+    try:
+        raw = yield Call(
+            native.create_table,
+            (name, table.partition_key, table.sort_key, table.capacity, list(table.indexes)),
+        )
+    except TableExistsError:
+        if not exist_ok:
+            raise
         if wait:
-            yield Call(self._native.wait_for_table, (name, False, 120.0))
+            yield Call(native.wait_for_table, (name, True, 120.0))
+        return (yield from described(client, name))
+    if wait or table.time_to_live:
+        yield Call(native.wait_for_table, (name, True, 120.0))
+        if table.time_to_live:
+            yield Call(native.enable_time_to_live, (name, table.time_to_live))
+        raw = yield Call(native.describe_table, (name,))
+    return TableDescription.of(raw)
 
-    @staticmethod
-    def _one(call: Call) -> Steps[Any]:
-        return (yield call)
+
+def described(client: DynamoClient, name: str) -> Steps[TableDescription]:
+    """DescribeTable."""
+    return TableDescription.of((yield Call(client.native.describe_table, (name,))))
+
+
+def exists(client: DynamoClient, name: str) -> Steps[bool]:
+    """Whether the table exists (DescribeTable)."""
+    return bool((yield Call(client.native.table_exists, (name,))))
+
+
+def deleted(client: DynamoClient, name: str, wait: bool) -> Steps[None]:
+    """DeleteTable; with `wait`, DescribeTable until it is gone."""
+    yield Call(client.native.delete_table, (name,))
+    if wait:
+        yield Call(client.native.wait_for_table, (name, False, 120.0))
+
+
+def single(call: Call[Any]) -> Steps[Any]:
+    """One native call as an operation."""
+    return (yield call)
 
 
 def checked_capacity(
@@ -400,7 +334,7 @@ def checked_capacity(
 
 
 # Let in-flight operations hand their results back before the interpreter finalizes.
-atexit.register(_native.quiesce, 5.0)
+atexit.register(quiesce, 5.0)
 
 _default_client: DynamoClient | None = None
 

@@ -1,0 +1,131 @@
+"""`Reader[M]`: Query, Scan and count of a table or of one of its indexes."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar, cast, overload
+
+from pydantic import BaseModel
+from typing_extensions import Unpack
+
+from .._io.driver import run_async, run_sync
+from .._ops.bound import BoundTable
+from .._ops.reads import Cursor, Results, SyncResults
+from .._table.indexes import SecondaryIndex
+from .._table.reads import (
+    AnyQuery,
+    AnyScan,
+    CountOptions,
+    DictQuery,
+    DictScan,
+    ModelQuery,
+    ModelScan,
+    QueryOptions,
+    ScanOptions,
+    plan_query,
+    plan_scan,
+)
+
+__all__ = ["Reader", "queried", "scanned"]
+
+M = TypeVar("M", bound=BaseModel)
+C = TypeVar("C", bound=Cursor[Any])
+
+
+class Reader(Generic[M]):
+    """Query, Scan and count of items of `M`, on a table (`Table`) or one of its indexes
+    (`Index`). Each method compiles its request first, so bad input raises before any call; the
+    options are those of `QueryOptions` and `ScanOptions`."""
+
+    __slots__ = ()
+
+    def target(self) -> tuple[BoundTable[M], SecondaryIndex | None]:
+        """The table a read goes to, and the index it reads instead, if any."""
+        raise NotImplementedError
+
+    @overload
+    def query(self, *, partition_key: Any, **options: Unpack[ModelQuery]) -> Results[M]: ...
+    @overload
+    def query(
+        self, *, partition_key: Any, **options: Unpack[DictQuery]
+    ) -> Results[dict[str, Any]]: ...
+    @overload
+    def query(self, *, partition_key: Any, **options: Unpack[AnyQuery]) -> Results[Any]: ...
+    def query(self, *, partition_key: Any, **options: Any) -> Results[Any]:
+        """Query: the items under `partition_key`, in sort key order (descending with
+        `scan_index_forward=False`), read a page at a time as `async for` asks.
+
+        Each request costs 0.5 RCU per 4 KB read (1 RCU consistent), summed over the page, not
+        per item; items a `filter_condition` drops are paid for too. `as_dict=True` gives dicts
+        of the model's Python values. The model's `after_load` runs on each model unless
+        `skip_hooks`. See `QueryOptions` for the rest.
+        """
+        return queried(self, Results[Any], partition_key, options)
+
+    @overload
+    def sync_query(
+        self, *, partition_key: Any, **options: Unpack[ModelQuery]
+    ) -> SyncResults[M]: ...
+    @overload
+    def sync_query(
+        self, *, partition_key: Any, **options: Unpack[DictQuery]
+    ) -> SyncResults[dict[str, Any]]: ...
+    @overload
+    def sync_query(
+        self, *, partition_key: Any, **options: Unpack[AnyQuery]
+    ) -> SyncResults[Any]: ...
+    def sync_query(self, *, partition_key: Any, **options: Any) -> SyncResults[Any]:
+        """`query` for blocking code: iterate the result with `for`."""
+        return queried(self, SyncResults[Any], partition_key, options)
+
+    @overload
+    def scan(self, **options: Unpack[ModelScan]) -> Results[M]: ...
+    @overload
+    def scan(self, **options: Unpack[DictScan]) -> Results[dict[str, Any]]: ...
+    @overload
+    def scan(self, **options: Unpack[AnyScan]) -> Results[Any]: ...
+    def scan(self, **options: Any) -> Results[Any]:
+        """Scan: every item, a page at a time. Reads (and pays for) the whole table or index:
+        0.5 RCU per 4 KB eventually consistent, whatever the filter drops.
+
+        With `segments=N`, a parallel scan: N segments read concurrently on the Rust runtime,
+        one request per segment per page; it cannot resume from `last_evaluated_key`. See
+        `ScanOptions` for the rest.
+        """
+        return scanned(self, Results[Any], options)
+
+    @overload
+    def sync_scan(self, **options: Unpack[ModelScan]) -> SyncResults[M]: ...
+    @overload
+    def sync_scan(self, **options: Unpack[DictScan]) -> SyncResults[dict[str, Any]]: ...
+    @overload
+    def sync_scan(self, **options: Unpack[AnyScan]) -> SyncResults[Any]: ...
+    def sync_scan(self, **options: Any) -> SyncResults[Any]:
+        """`scan` for blocking code: iterate the result with `for`."""
+        return scanned(self, SyncResults[Any], options)
+
+    async def count(self, **options: Unpack[CountOptions]) -> int:
+        """How many items there are (matching `filter_condition`): a Scan with Select=COUNT
+        over every page. It reads, and pays for, every item; nothing is returned."""
+        return await run_async(scanned(self, Results[Any], {**options, "as_dict": True}).counted())
+
+    def sync_count(self, **options: Unpack[CountOptions]) -> int:
+        """Blocking twin of `count`."""
+        return run_sync(scanned(self, Results[Any], {**options, "as_dict": True}).counted())
+
+
+def queried(reader: Reader[Any], kind: type[C], partition_key: Any, options: dict[str, Any]) -> C:
+    """The `kind` of results of a Query through `reader`, compiled from `options`."""
+    table, index = reader.target()
+    as_dict = bool(options.pop("as_dict", False))
+    read = cast(QueryOptions, options)
+    plan = plan_query(table.mapping, index, partition_key, read, table.consistent_read, as_dict)
+    return kind(table, plan, read)
+
+
+def scanned(reader: Reader[Any], kind: type[C], options: dict[str, Any]) -> C:
+    """The `kind` of results of a Scan through `reader`, compiled from `options`."""
+    table, index = reader.target()
+    as_dict = bool(options.pop("as_dict", False))
+    read = cast(ScanOptions, options)
+    plan = plan_scan(table.mapping, index, read, table.consistent_read, as_dict)
+    return kind(table, plan, read)

@@ -1,0 +1,163 @@
+"""The compiler of one request's expressions into DynamoDB expression text.
+
+Every attribute name becomes a `#n<i>` placeholder and every value a `:v<i>` placeholder: no
+user-provided string ever appears in the text, so reserved words, dots and any other characters
+in names need no care.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeAlias, TypeVar
+
+from .._schema.wire import AttributeValue
+from .nodes import Condition, RawCondition, UpdateAction, UpdateClause, generated_placeholders
+from .paths import Path, stored
+
+__all__ = ["Expression", "ExpressionBuilder", "compiled_condition"]
+
+Expression: TypeAlias = tuple[str, dict[str, str], dict[str, Any]]
+"""An expression as a request carries it: (text, placeholder names, placeholder values)."""
+
+_V = TypeVar("_V")
+
+_CLAUSES: tuple[UpdateClause, ...] = ("SET", "REMOVE", "ADD", "DELETE")
+
+
+class ExpressionBuilder:
+    """Compiles the expressions of one request into text over one placeholder namespace.
+
+    A request's key condition, filter, condition, update and projection share their
+    `ExpressionAttributeNames` and `ExpressionAttributeValues`, so one builder serves them all;
+    afterwards `names` and `values` are those two maps.
+
+    ```python
+    builder = ExpressionBuilder()
+    builder.condition(attr(Order.status) == "open")   # "#n0 = :v0"
+    builder.names                                     # {"#n0": "status"}
+    builder.values                                    # {":v0": {"S": "open"}}
+    ```
+    """
+
+    __slots__ = ("_name_ids", "_value_count", "names", "values")
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        """`#n<i>` (and raw conditions' own placeholders) to stored attribute names."""
+        self.values: dict[str, AttributeValue] = {}
+        """`:v<i>` (and raw conditions' own placeholders) to wire values."""
+        self._name_ids: dict[str, str] = {}
+        self._value_count = 0
+
+    def condition(self, condition: Condition) -> str:
+        """The text of a key condition, filter or write condition."""
+        if not isinstance(condition, Condition):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(f"expected a Condition, not {type(condition).__name__}")
+        return condition.__dynamo_compile__(self)
+
+    def update(self, actions: Sequence[UpdateAction]) -> str:
+        """The text of an update expression: `SET a = :v0, b = :v1 REMOVE c ADD d :v2 ...`.
+
+        Raises ValueError when there is no action or when two actions target the same path or
+        overlapping paths (one inside the other), which DynamoDB rejects.
+        """
+        if not actions:
+            raise ValueError("an update needs at least one action")
+        _check_overlaps(actions)
+        # Clause by clause, so that placeholders number in reading order.
+        clauses: list[str] = []
+        for clause in _CLAUSES:
+            parts = [
+                action.__dynamo_compile__(self) for action in actions if action.clause == clause
+            ]
+            if parts:
+                clauses.append(f"{clause} {', '.join(parts)}")
+        return " ".join(clauses)
+
+    def projection(self, paths: Sequence[Path[Any]]) -> str:
+        """The text of a projection expression: `#n0, #n1.#n2[0]`."""
+        if not paths:
+            raise ValueError("a projection needs at least one path")
+        return ", ".join(self.path(path) for path in paths)
+
+    def path(self, path: Path[Any]) -> str:
+        """The text of a path: each name or dict key a `#n<i>` placeholder (the same stored
+        name reuses its placeholder), each list position `[i]`: `#n0.#n1[2]`."""
+        text: list[str] = []
+        for step in stored(path):
+            if isinstance(step, int):
+                text.append(f"[{step}]")
+            else:
+                placeholder = self._name_ids.get(step)
+                if placeholder is None:
+                    placeholder = f"#n{len(self._name_ids)}"
+                    self._name_ids[step] = placeholder
+                    self.names[placeholder] = step
+                text.append(f".{placeholder}" if text else placeholder)
+        return "".join(text)
+
+    def value(self, wire: AttributeValue) -> str:
+        """A new `:v<i>` placeholder for `wire`."""
+        placeholder = f":v{self._value_count}"
+        self._value_count += 1
+        self.values[placeholder] = wire
+        return placeholder
+
+    def merge_raw(self, raw: RawCondition) -> None:
+        """Add a raw condition's placeholders, refusing any that generated ones could take."""
+        for pattern in generated_placeholders():
+            clash = pattern.search(raw.expression)
+            if clash is not None:
+                raise ValueError(
+                    f"RawCondition uses the placeholder {clash.group()!r}: #n<digits> and "
+                    ":v<digits> are reserved for generated placeholders, choose another"
+                )
+        names, values = generated_placeholders()
+        _merge(raw.names, self.names, "#", names)
+        _merge(raw.values, self.values, ":", values)
+
+
+def _merge(
+    raw: Mapping[str, _V], table: dict[str, _V], prefix: str, generated: re.Pattern[str]
+) -> None:
+    for placeholder, item in raw.items():
+        if not placeholder.startswith(prefix):
+            raise ValueError(f"RawCondition placeholder {placeholder!r} must start with {prefix!r}")
+        if generated.fullmatch(placeholder):
+            raise ValueError(
+                f"RawCondition placeholder {placeholder!r} is reserved for generated "
+                "placeholders (#n<digits>, :v<digits>), choose another"
+            )
+        if table.get(placeholder, item) != item:
+            raise ValueError(
+                f"two raw conditions give the placeholder {placeholder!r} different meanings"
+            )
+        table[placeholder] = item
+
+
+def _check_overlaps(actions: Sequence[UpdateAction]) -> None:
+    targets = [stored(action.path) for action in actions]
+    for i, first in enumerate(targets):
+        for second in targets[i + 1 :]:
+            shorter, longer = sorted((first, second), key=len)
+            if longer[: len(shorter)] == shorter:
+                raise ValueError(
+                    f"two update actions touch {_describe(shorter)}"
+                    + ("" if first == second else f" and {_describe(longer)}, one inside the other")
+                    + ": DynamoDB rejects overlapping paths in one update"
+                )
+
+
+def _describe(stored: tuple[str | int, ...]) -> str:
+    return "".join(
+        f"[{s}]" if isinstance(s, int) else (f".{s}" if i else s) for i, s in enumerate(stored)
+    )
+
+
+def compiled_condition(condition: Condition | None) -> Expression | None:
+    """A write's condition, compiled on placeholders of its own."""
+    if condition is None:
+        return None
+    builder = ExpressionBuilder()
+    return builder.condition(condition), builder.names, builder.values

@@ -1,0 +1,232 @@
+"""Reading a Query or Scan: the results that page through it on demand, in either mode."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from .._io.driver import Call, Steps, run_async, run_sync
+from .._schema.wire import Item
+from .._table.reads import ReadOptions, ReadPlan
+from ..exceptions import InvalidExpressionError, ResultsConsumedError
+from .bound import BoundTable
+
+__all__ = ["Cursor", "Results", "SyncResults"]
+
+R = TypeVar("R")
+
+
+class Cursor(Generic[R]):
+    """The items of one Query or Scan, read a page at a time as they are asked for, with
+    `async for` or `for` alike; `Results` and `SyncResults` add `first()` and `count()`, async
+    and blocking.
+
+    `limit` is the most items handed out in all; `page_size` the most each request reads
+    (DynamoDB's `Limit`; without it, what is left of `limit`, else DynamoDB's 1 MB pages). Each
+    page crosses from Rust once and is validated there, item by item, with no Python loop. After
+    iterating, `last_evaluated_key` says where a new read can resume. A result reads its pages
+    once: iterating it again after its end raises `ResultsConsumedError`.
+    """
+
+    def __init__(self, table: BoundTable[Any], plan: ReadPlan, options: ReadOptions) -> None:
+        limit = options.get("limit")
+        page_size = options.get("page_size")
+        last_evaluated_key = options.get("last_evaluated_key")
+        for name, value in (("limit", limit), ("page_size", page_size)):
+            if value is not None and (isinstance(value, bool) or value < 1):
+                raise InvalidExpressionError(f"{name} must be a positive int, not {value!r}")
+        if last_evaluated_key is not None and plan.segments:
+            raise InvalidExpressionError("a parallel scan cannot resume from one key")
+        self._table = table
+        self._plan = plan
+        self._skip_hooks = options.get("skip_hooks", False)
+        self._limit = limit
+        self._page_size = page_size
+        start = None if last_evaluated_key is None else dict(last_evaluated_key)
+        self._start: Item | None = start
+        segments = range(plan.segments) if plan.segments else range(1)
+        self._pending: list[tuple[int, Item | None]] = [(s, start) for s in segments]
+        self._buffer: deque[R] = deque()
+        self._returned = 0
+        self._page_start: Item | None = start
+        self._page_end: Item | None = start
+        self._last_handed: R | None = None
+        """The last item handed out of the current page; None before the first."""
+        self._iterated = False
+        self.scanned_count = 0
+        """Items DynamoDB read so far (before the filter): what the reads paid for."""
+
+    @property
+    def last_evaluated_key(self) -> Item | None:
+        """Where a new read with `last_evaluated_key=` resumes: after the last item handed out,
+        or None once everything was read. None for a parallel scan (it has one per segment)."""
+        if self._plan.segments:
+            return None
+        if self._buffer:
+            if self._last_handed is None:
+                return self._page_start
+            return self._key_of(self._last_handed)
+        return self._page_end
+
+    @property
+    def _limit_reached(self) -> bool:
+        return self._limit is not None and self._returned >= self._limit
+
+    @property
+    def _done(self) -> bool:
+        return not self._pending or self._limit_reached
+
+    @property
+    def _ready(self) -> bool:
+        """Whether an item read is waiting to be handed out."""
+        return bool(self._buffer) and not self._limit_reached
+
+    def _take(self) -> R:
+        item = self._buffer.popleft()
+        self._last_handed = item
+        self._returned += 1
+        return item
+
+    def _request_limit(self, hint: int | None) -> int | None:
+        """The request's `Limit`: an explicit `page_size`; else what is left of `limit` (and
+        one item when one is all the caller wants)."""
+        if self._page_size is not None:
+            return self._page_size
+        remaining = None if self._limit is None else self._limit - self._returned
+        sizes = [s for s in (remaining, hint) if s is not None]
+        return min(sizes) if sizes else None
+
+    def _start_iteration(self) -> None:
+        """A result reads its pages once: iterating again after the end would silently yield
+        nothing, so it raises instead (after a `break`, iterating again goes on from there)."""
+        if self._iterated and self._done and not self._ready:
+            raise ResultsConsumedError(
+                "this result was read to its end already: run the query or scan again for a "
+                "fresh read, or keep the items (`list(...)`) to go over them twice"
+            )
+        self._iterated = True
+
+    def _pages(
+        self, pending: list[tuple[int, Item | None]], limit: int | None, count_only: bool
+    ) -> Steps[list[tuple[int, dict[str, Any]]]]:
+        """One Query page, or one Scan page of each pending segment (sent together), with the
+        segment each came from; the consumed capacity is recorded."""
+        plan = self._plan
+        table = self._table
+        native = table.native
+        codec = None if count_only else table.mapping.codec.native
+        if plan.key_condition is not None:
+            args = plan.read_args(limit, pending[0][1], count_only)
+            key_condition = plan.counting[0] if count_only else plan.key_condition
+            query = (table.name, plan.index, key_condition, args, plan.forward)
+            outputs = [(yield Call(native.query, (*query, codec, plan.shape, plan.unread)))]
+        else:
+            args = plan.read_args(limit, None, count_only)
+            scan = (table.name, plan.index, args, pending, plan.segments)
+            outputs = yield Call(native.scan, (*scan, codec, plan.shape, plan.unread))
+        for output in outputs:
+            table.record(output)
+        return [(segment, output) for (segment, _), output in zip(pending, outputs, strict=True)]
+
+    def _fetch(self, hint: int | None = None) -> Steps[None]:
+        """Read the next page (one per pending segment) into the buffer."""
+        segmented = bool(self._plan.segments)
+        pages = yield from self._pages(self._pending, self._request_limit(hint), False)
+        self._page_start = None if segmented else self._pending[0][1]
+        items: list[R] = []
+        for _, output in pages:
+            self.scanned_count += output["scanned"]
+            items.extend(output["items"])
+        self._pending = [(s, out["last_key"]) for s, out in pages if out["last_key"] is not None]
+        self._page_end = self._pending[0][1] if self._pending and not segmented else None
+        # A page may hold more than `limit` leaves to hand out (an explicit page_size, the
+        # segments of a parallel scan): they stay unhanded, and the resume key is the last
+        # item handed out, so nothing is skipped.
+        handed = items if self._limit is None else items[: self._limit - self._returned]
+        if self._plan.shape == "models":
+            yield from self._table.loaded(handed, self._skip_hooks)
+        self._buffer.extend(items)
+        self._last_handed = None
+
+    def _first(self) -> Steps[R | None]:
+        # Without a filter every item read is returned, so one item is all a request needs.
+        hint = 1 if self._plan.filter is None else None
+        while not self._buffer and not self._done:
+            yield from self._fetch(hint)
+        return self._take() if self._ready else None
+
+    def counted(self) -> Steps[int]:
+        """Select=COUNT pages from where this result starts, following LastEvaluatedKey, up
+        to `limit` items."""
+        segments = range(self._plan.segments) if self._plan.segments else range(1)
+        pending: list[tuple[int, Item | None]] = [(s, self._start) for s in segments]
+        total = 0
+        limit = self._limit
+        while pending and (limit is None or total < limit):
+            size = self._page_size
+            if size is None and limit is not None and not self._plan.segments:
+                size = limit - total
+            pages = yield from self._pages(pending, size, True)
+            total += sum(output["count"] for _, output in pages)
+            pending = [(s, out["last_key"]) for s, out in pages if out["last_key"] is not None]
+        return total if limit is None else min(total, limit)
+
+    def _key_of(self, item: R) -> Item:
+        if isinstance(item, BaseModel):
+            values = {name: getattr(item, name) for name in self._plan.key_fields}
+        else:
+            data: Mapping[str, Any] = item  # type: ignore[assignment]
+            values = {name: data[name] for name in self._plan.key_fields if name in data}
+        encoded = self._plan.table.codec.fields(values)
+        return {name: value for name, value in encoded.items() if value is not None}
+
+    async def __aiter__(self) -> AsyncIterator[R]:
+        self._start_iteration()
+        while True:
+            while self._ready:
+                yield self._take()
+            if self._done:
+                return
+            await run_async(self._fetch())
+
+    def __iter__(self) -> Iterator[R]:
+        self._start_iteration()
+        while True:
+            while self._ready:
+                yield self._take()
+            if self._done:
+                return
+            run_sync(self._fetch(), _SYNC_READ, "async for over the result")
+
+
+class Results(Cursor[R]):
+    """The items of a Query or Scan (`Order.query(...)`): iterate with `async for` (or `for`);
+    `first()` and `count()` are awaitable."""
+
+    async def first(self) -> R | None:
+        """The first item (or None), reading no more pages than it takes to find it."""
+        return await run_async(self._first())
+
+    async def count(self) -> int:
+        """How many items match: Select=COUNT requests from this read's start, following every
+        page (the capacity is that of reading the items; nothing is returned)."""
+        return await run_async(self.counted())
+
+
+class SyncResults(Cursor[R]):
+    """The items of a blocking Query or Scan (`Order.sync_query(...)`): iterate with `for` (or
+    `async for`); `first()` and `count()` block."""
+
+    def first(self) -> R | None:
+        """The first item (or None), reading no more pages than it takes to find it."""
+        return run_sync(self._first(), _SYNC_READ, "await ....first()")
+
+    def count(self) -> int:
+        """How many items match (Select=COUNT, every page, up to `limit`)."""
+        return run_sync(self.counted(), _SYNC_READ, "await ....count()")
+
+
+_SYNC_READ = "a sync_query() or sync_scan() result"

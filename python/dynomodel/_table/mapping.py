@@ -1,0 +1,473 @@
+"""`TableMapping`: how the items of one table are instances of one model, and the requests that
+follow from it. No I/O: every operation asks the mapping what to send, and sends it elsewhere."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Generic, Literal, NamedTuple, TypeVar, cast
+
+from pydantic import BaseModel, TypeAdapter
+
+from .._expr.builder import Expression, ExpressionBuilder
+from .._expr.nodes import Condition, UpdateAction, Value
+from .._expr.paths import Path, located, stored
+from .._native import UNREAD_FIELDS
+from .._schema.codec import ModelCodec
+from .._schema.hooks import active_hooks
+from .._schema.markers import TTL, Version, marked_field
+from .._schema.wire import Item
+from ..exceptions import (
+    InvalidExpressionError,
+    InvalidKeyError,
+    ModelDefinitionError,
+    PartialInstanceError,
+)
+from .indexes import SecondaryIndex, check_name
+
+__all__ = ["KeyDefinition", "PutRequest", "TableMapping", "both"]
+
+M = TypeVar("M", bound=BaseModel)
+
+KeyDefinition = tuple[str, Literal["S", "N", "B"]]
+"""A key attribute: its name and DynamoDB type."""
+
+
+class PutRequest(NamedTuple):
+    """What a put of one instance sends: the item, its condition (the version guard beside the
+    caller's), and the version it writes (set on the instance once stored)."""
+
+    item: Item
+    condition: Condition | None
+    version: int | None
+
+
+class TableMapping(Generic[M]):
+    """The model `M` mapped to the table `name`: its keys (partition key first), its compiled
+    codec, its `Version`, `TTL` and stored computed fields, its secondary indexes and the hooks
+    it defines. Checked once, when it is made.
+
+    Raises:
+        ModelDefinitionError: the table name is not one DynamoDB allows, a key field is missing,
+            optional, or of a type DynamoDB keys cannot have, the model has a field the codec
+            cannot store, an index names a field that is not there or cannot be a key, or a
+            `Version`/`TTL` field is not an int/datetime.
+    """
+
+    __slots__ = (
+        "codec",
+        "computed_fields",
+        "hooks",
+        "indexes",
+        "key_attributes",
+        "key_fields",
+        "model",
+        "name",
+        "partition_key",
+        "sort_key",
+        "ttl_field",
+        "version_field",
+    )
+
+    def __init__(
+        self,
+        model: type[M],
+        name: str,
+        *,
+        partition_key: str,
+        sort_key: str | None = None,
+        indexes: Sequence[SecondaryIndex] = (),
+        store_computed: bool | Sequence[str] = False,
+    ) -> None:
+        check_name(f"{model.__name__}: the table name", name)
+        for role, key_field in (("partition", partition_key), ("sort", sort_key)):
+            if key_field is not None and key_field not in model.model_fields:
+                raise ModelDefinitionError(
+                    f"{model.__name__}: the {role} key {key_field!r} is not a field of the model"
+                )
+        if partition_key == sort_key:
+            raise ModelDefinitionError(
+                f"{model.__name__}: {partition_key!r} cannot be both the partition and the sort key"
+            )
+        self.model = model
+        self.name = name
+        self.partition_key = partition_key
+        self.sort_key = sort_key
+        keys = (partition_key,) if sort_key is None else (partition_key, sort_key)
+        self.key_fields = keys
+        """The key fields, partition key first."""
+        self.version_field = marked_field(model, Version)
+        """The `Annotated[int, Version]` field, if any."""
+        self.ttl_field = marked_field(model, TTL)
+        """The `Annotated[datetime, TTL]` field, if any."""
+        for special in (self.version_field, self.ttl_field):
+            if special in keys:
+                raise ModelDefinitionError(f"{model.__name__}.{special} cannot also be a key")
+        self.computed_fields = _computed(model, store_computed)
+        """The `@computed_field`s stored with each item."""
+        epoch = [] if self.ttl_field is None else [self.ttl_field]
+        self.codec: ModelCodec[M] = ModelCodec(model, keys, epoch, self.computed_fields)
+        """The model's compiled codec (its plan, keys included)."""
+        self.key_attributes = tuple(self.codec.attribute(k) for k in keys)
+        """The key fields' stored attribute names."""
+        self.hooks = active_hooks(model)
+        """The hooks the model defines."""
+        self.indexes: dict[str, SecondaryIndex] = {}
+        """The secondary indexes by name."""
+        stored_fields = (*model.model_fields, *self.computed_fields)
+        for index in indexes:
+            self._check_index(index, stored_fields)
+            self.indexes[index.name] = index
+
+    def __repr__(self) -> str:
+        return f"TableMapping({self.model.__name__}, {self.name!r})"
+
+    def _check_index(self, index: SecondaryIndex, fields: Sequence[str]) -> None:
+        where = f"{self.model.__name__}: index {index.name!r}"
+        if index.name in self.indexes:
+            raise ModelDefinitionError(f"{where} is declared twice")
+        if not index.is_global and self.sort_key is None:
+            raise ModelDefinitionError(f"{where}: a local index needs a table with a sort key")
+        for role, key in (("partition", index.partition_key), ("sort", index.sort_key)):
+            if key is None:
+                continue
+            if key not in fields:
+                raise ModelDefinitionError(
+                    f"{where}: the {role} key {key!r} is not a field (nor a stored computed field)"
+                )
+            if self.codec.key_type(key) is None:
+                raise ModelDefinitionError(
+                    f"{where}: the {role} key {key!r} must be a str, number or bytes field"
+                )
+        if not isinstance(index.projection, str):
+            unknown = [f for f in index.projection if f not in self.model.model_fields]
+            if unknown:
+                raise ModelDefinitionError(f"{where} projects unknown fields {unknown}")
+
+    # -- keys and identity
+
+    def path(self, field: str) -> Path[Any]:
+        """The path of a root field."""
+        return located(self.model, self.codec, (field,))
+
+    def identity(self, item: Item) -> tuple[tuple[str, Any], ...]:
+        """What makes an item (or key) in wire form this item: its key attributes' values, as
+        hashable `(attribute, value)` pairs."""
+        return tuple((a, next(iter(item[a].values()))) for a in self.key_attributes)
+
+    def show_key(self, key: Item) -> str:
+        """A key in wire form as the key fields' values, for messages about one item."""
+        return "{" + ", ".join(f"{a}: {v!r}" for a, v in self.identity(key)) + "}"
+
+    def key_values(
+        self, values: Mapping[str, Any], call: str, options: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        """`values` checked to name every key field and nothing else; the error names the
+        unknown and missing fields, the model's keys and, for names that look like a mistyped
+        option of `call`, the options."""
+        unknown = [name for name in values if name not in self.key_fields]
+        missing = [name for name in self.key_fields if name not in values]
+        if unknown or missing:
+            raise InvalidKeyError(self._key_problem(call, unknown, missing, options))
+        return dict(values)
+
+    def encoded_key(
+        self, values: Mapping[str, Any], call: str, options: Sequence[str] = ()
+    ) -> Item:
+        """The primary key in wire form from the key fields' values, checked by `key_values`."""
+        return self.codec.key(self.key_values(values, call, options))
+
+    def key_of(self, instance: M) -> Item:
+        """The instance's key, as the item it was read from stores it."""
+        return self.codec.instance_key(instance)
+
+    def _key_problem(
+        self, call: str, unknown: Sequence[str], missing: Sequence[str], options: Sequence[str]
+    ) -> str:
+        name = self.model.__name__
+        parts: list[str] = []
+        for field in unknown:
+            close = difflib.get_close_matches(field, [*options, *self.key_fields], n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            what = "option or key field" if options else "key field"
+            parts.append(f"unknown {what} {field!r}{hint}")
+        if missing:
+            plural = "s" if len(missing) > 1 else ""
+            parts.append(f"missing key field{plural} " + ", ".join(repr(m) for m in missing))
+        text = f"{name}.{call}: {'; '.join(parts)}; {name}'s keys are {', '.join(self.key_fields)}"
+        if options and unknown:
+            text += f"; {call} also takes {', '.join(options)}"
+        return text
+
+    def check_fields(
+        self, changes: Mapping[str, Any], call: str, also: Sequence[str], options: Sequence[str]
+    ) -> None:
+        """Refuse names in `changes` that are neither fields of the model nor in `also`."""
+        unknown = [n for n in changes if n not in self.model.model_fields and n not in also]
+        if unknown:
+            fields = [*options, *self.model.model_fields]
+            hints = ", ".join(
+                f"{n!r}"
+                + (
+                    f" (did you mean {close[0]}?)"
+                    if (close := difflib.get_close_matches(n, fields, n=1))
+                    else ""
+                )
+                for n in unknown
+            )
+            raise InvalidKeyError(
+                f"{self.model.__name__}.{call}: {hints} is not a field of "
+                f"{self.model.__name__} nor an option of {call} ({', '.join(options)})"
+            )
+
+    # -- whole writes, versions
+
+    def check_whole(self, instance: M, call: str) -> None:
+        """Refuse to write whole an instance a projection read without some fields: they hold
+        defaults, and a put would store those over the real values."""
+        unread: frozenset[str] | None = vars(instance).get(UNREAD_FIELDS)
+        if unread:
+            raise PartialInstanceError(
+                f"{self.model.__name__}.{call}: this instance was read with a projection, "
+                f"without {', '.join(sorted(unread))}; writing it whole would store their "
+                "defaults over the stored values. update(...) writes only the fields you change "
+                "(or refresh() reads the whole item first)",
+                unread=unread,
+            )
+
+    def put_request(self, instance: M, condition: Condition | None) -> PutRequest:
+        """The item a put writes and its condition: with a `Version` field, the next version
+        and a guard on the instance's."""
+        self.check_whole(instance, "save")
+        item = self.codec.to_item(instance)
+        if self.version_field is None:
+            return PutRequest(item, condition, None)
+        current = getattr(instance, self.version_field)
+        following = (current or 0) + 1
+        item.update(self.codec.fields({self.version_field: following}))  # type: ignore[arg-type]
+        return PutRequest(item, both(self.version_guard(current), condition), following)
+
+    def expected_version(self, instance: M, call: str) -> int | None:
+        """The instance's version, which its writes are conditioned on; refused when a
+        projection did not read it."""
+        if self.version_field is None:
+            return None
+        unread: frozenset[str] = vars(instance).get(UNREAD_FIELDS, frozenset())
+        if self.version_field in unread:
+            raise PartialInstanceError(
+                f"{self.model.__name__}.{call}: this instance was read without its Version field "
+                f"{self.version_field!r}, so the stored version is unknown; refresh() it first",
+                unread=unread,
+            )
+        return cast("int | None", getattr(instance, self.version_field))
+
+    def version_guard(self, current: int | None) -> Condition:
+        """The stored version is `current`; a never-saved instance (0 or None) finds no item, an
+        item without a version, or one at version 0."""
+        path = self.path(self.version_field)  # type: ignore[arg-type]
+        if current:
+            return path == current
+        return path.not_exists() | (path == 0)
+
+    def set_version(self, instance: M, version: int | None) -> None:
+        """Set the version a write stored on the instance."""
+        if version is not None:
+            # Not setattr: a model with validate_assignment or frozen=True would refuse or
+            # re-validate a value that is already the stored one.
+            vars(instance)[self.version_field] = version  # type: ignore[index]
+
+    def delete_condition(self, instance: M, condition: Condition | None) -> Condition | None:
+        """A delete's condition: the caller's, beside the version guard."""
+        if self.version_field is None:
+            return condition
+        return both(self.version_guard(self.expected_version(instance, "delete")), condition)
+
+    # -- updates
+
+    def versioned(
+        self,
+        actions: Sequence[UpdateAction],
+        condition: Condition | None,
+        expected: int | None,
+        known: bool,
+    ) -> tuple[list[UpdateAction], Condition | None, int | None]:
+        """An update's actions and condition with the version bump: conditioned on `expected`
+        when the version is `known`, a plain `ADD 1` otherwise. Also the version written."""
+        if self.version_field is None:
+            return list(actions), condition, None
+        attribute = self.codec.attribute(self.version_field)
+        if any(stored(action.path)[0] == attribute for action in actions):
+            raise InvalidExpressionError(
+                f"{self.model.__name__}.{self.version_field} is the Version: dynomodel sets it"
+            )
+        path = self.path(self.version_field)
+        if not known:
+            return [*actions, path.add(1)], condition, None
+        following = (expected or 0) + 1
+        bump = path.set(following)
+        return [*actions, bump], both(self.version_guard(expected), condition), following
+
+    def update_request(
+        self, every: Sequence[UpdateAction], condition: Condition | None
+    ) -> tuple[Expression, Expression]:
+        """An update's expressions on one set of placeholders: `every` action (never on a key),
+        and `condition` beside a guard that the item exists."""
+        name = self.model.__name__
+        if not every:
+            raise InvalidExpressionError(f"{name}.update: name a field to change or an action")
+        for action in every:
+            if stored(action.path)[0] in self.key_attributes:
+                raise InvalidExpressionError(
+                    f"{name}.update cannot change the key ({stored(action.path)[0]}): "
+                    "save a new item and delete the old one"
+                )
+        builder = ExpressionBuilder()
+        update_text = builder.update(every)
+        # UpdateItem would create a partial item under a missing key: refuse instead.
+        guard = self.path(self.partition_key).exists()
+        condition_text = builder.condition(both(guard, condition))
+        return (update_text, builder.names, builder.values), (condition_text, {}, {})
+
+    def field_actions(self, values: Mapping[str, Any]) -> list[UpdateAction]:
+        """SET each value, or REMOVE it where the item leaves the value out (a None or an empty
+        set that reads back as itself)."""
+        encoded = self.codec.fields(values)
+        actions: list[UpdateAction] = []
+        for field in values:
+            wire = encoded[self.codec.attribute(field)]
+            path = self.path(field)
+            actions.append(
+                path.remove()
+                if wire is None
+                else UpdateAction("SET", path, "{path} = {0}", (Value(wire),))
+            )
+        return actions
+
+    def instance_update(
+        self, instance: M, changes: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[UpdateAction]]:
+        """The changed fields' values, validated as assignments, and the actions that write
+        them and the stored computed fields computed again with them."""
+        self.check_fields(changes, "update", (), _UPDATE_OPTIONS)
+        copy = instance.model_copy()
+        validator = self.model.__pydantic_validator__
+        for name, value in changes.items():
+            if name == self.version_field:
+                raise InvalidExpressionError(
+                    f"{self.model.__name__}.{name} is the Version: dynomodel sets it"
+                )
+            validator.validate_assignment(copy, name, value)
+        values = {name: getattr(copy, name) for name in changes}
+        computed = {name: getattr(copy, name) for name in self.computed_fields}
+        return values, self.field_actions({**values, **computed})
+
+    def key_update(
+        self, values: Mapping[str, Any], call: str, options: Sequence[str]
+    ) -> tuple[Item, dict[str, Any], int | None, bool]:
+        """An update by key: the key from the key fields among `values`, and the rest as
+        `changes_by_key` has them."""
+        keys = {k: v for k, v in values.items() if k in self.key_fields}
+        changes = {k: v for k, v in values.items() if k not in self.key_fields}
+        validated, expected, known = self.changes_by_key(changes, call, options)
+        return self.encoded_key(keys, call, options), validated, expected, known
+
+    def changes_by_key(
+        self, changes: Mapping[str, Any], call: str, options: Sequence[str]
+    ) -> tuple[dict[str, Any], int | None, bool]:
+        """An update without an instance: the new values validated field by field, the version
+        the caller expects and whether it gave one."""
+        self.check_fields(changes, call, self.key_fields, options)
+        values = dict(changes)
+        known = self.version_field in values
+        expected = values.pop(self.version_field) if known else None  # type: ignore[arg-type]
+        validated = {
+            name: _adapter(self.model, name).validate_python(value)
+            for name, value in values.items()
+        }
+        return validated, expected, known
+
+    # -- tables
+
+    def key_schema(self) -> tuple[KeyDefinition, KeyDefinition | None]:
+        """The table's key attributes and types, as CreateTable wants them."""
+        partition = self.codec.key_definition(self.partition_key)
+        sort = self.codec.key_definition(self.sort_key) if self.sort_key else None
+        return partition, sort
+
+    def index_schema(
+        self, capacity: tuple[int, int] | None, index_capacity: Mapping[str, tuple[int, int]]
+    ) -> list[Any]:
+        """The indexes as the native CreateTable takes them; global indexes of a provisioned
+        table (`capacity` given) get theirs from `index_capacity`, or the table's."""
+        unknown = [n for n in index_capacity if not getattr(self.indexes.get(n), "is_global", 0)]
+        if unknown:
+            known = ", ".join(n for n, i in self.indexes.items() if i.is_global) or "none"
+            raise InvalidExpressionError(
+                f"{self.model.__name__}.create_table: index_capacity names {unknown}, which are "
+                f"not global indexes of the table (global indexes: {known})"
+            )
+        if capacity is None and index_capacity:
+            raise InvalidExpressionError(
+                f"{self.model.__name__}.create_table: index_capacity applies to PROVISIONED "
+                "tables only"
+            )
+        schema: list[Any] = []
+        for index in self.indexes.values():
+            partition = index.partition_key or self.partition_key
+            sort = None if index.sort_key is None else self.codec.key_definition(index.sort_key)
+            if isinstance(index.projection, str):
+                projection: tuple[str, list[str]] = (index.projection, [])
+            else:
+                included = [self.codec.attribute(f) for f in index.projection]
+                projection = ("INCLUDE", included)
+            key = self.codec.key_definition(partition)
+            units = None
+            if capacity is not None and index.is_global:
+                units = index_capacity.get(index.name, capacity)
+            schema.append((index.name, index.is_global, key, sort, projection, units))
+        return schema
+
+    def ttl_attribute(self) -> str | None:
+        """The stored name of the `TTL` field, if any."""
+        return None if self.ttl_field is None else self.codec.attribute(self.ttl_field)
+
+
+_UPDATE_OPTIONS = ("actions", "condition", "skip_hooks")
+
+
+def both(first: Condition, second: Condition | None) -> Condition:
+    """`first`, and `second` when there is one."""
+    return first if second is None else first & second
+
+
+def _computed(model: type[BaseModel], store: bool | Sequence[str]) -> tuple[str, ...]:
+    """The `@computed_field`s to store: all of them (True), none (False), or those named."""
+    available = tuple(model.__pydantic_computed_fields__)
+    if store is True:
+        return available
+    if store is False:
+        return ()
+    names = (store,) if isinstance(store, str) else tuple(store)
+    unknown = [name for name in names if name not in available]
+    if unknown:
+        raise ModelDefinitionError(
+            f"{model.__name__}: store_computed names {unknown}, which are not @computed_fields "
+            f"of the model (it has {', '.join(available) or 'none'})"
+        )
+    return names
+
+
+_ADAPTERS: dict[tuple[type[BaseModel], str], TypeAdapter[Any]] = {}
+
+
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """A validator for one field, built once: how an update by key checks values without an
+    instance."""
+    adapter = _ADAPTERS.get((model, name))
+    if adapter is None:
+        info = model.model_fields[name]
+        # The field's annotation and FieldInfo (constraints, validators) as one type form.
+        form: Any = cast(Any, Annotated)[info.annotation, info]
+        adapter = TypeAdapter[Any](form)
+        _ADAPTERS[(model, name)] = adapter
+    return adapter
