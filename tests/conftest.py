@@ -55,5 +55,5 @@ def put_raw(client: DynamoClient, table: str, item: dict[str, Any]) -> None:
 
 def get_raw(client: DynamoClient, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
     """An item as stored, in wire form, read strongly consistent and without a codec."""
-    item: dict[str, Any] | None = client.native.get_item(table, key, True, True)["item"]
+    item: dict[str, Any] | None = client.native.get_item(table, key, True, True).item
     return item

@@ -40,8 +40,10 @@ def runtime_imports(name: str, path: Path) -> set[str]:
                 base = package
                 for _ in range(node.level - 1):
                     base = base.rsplit(".", 1)[0]
-                target = (f"{base}.{node.module}" if node.module else base) if node.level else (
-                    node.module or ""
+                target = (
+                    (f"{base}.{node.module}" if node.module else base)
+                    if node.level
+                    else (node.module or "")
                 )
                 if target.startswith("dynomodel"):
                     found.add(target)

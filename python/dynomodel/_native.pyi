@@ -1,35 +1,49 @@
-"""The Rust extension: the codec's compiled plans and the DynamoDB client."""
+"""The Rust extension: the codec's compiled plans, the DynamoDB client and what it answers.
 
-from collections.abc import Callable, Iterable
-from typing import Any, final
+Every client method takes its arguments and a trailing `blocking` flag: blocking, it returns
+its output once the call is done (the GIL released meanwhile); otherwise an awaitable of it,
+for the running asyncio loop.
+"""
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Literal, final, overload
+
+from dynomodel._expr.builder import Expression
+from dynomodel._schema.wire import Item
+from dynomodel._table.requests import (
+    Action,
+    Decoding,
+    Get,
+    IndexSpec,
+    ReadRequest,
+    TableKeys,
+    Write,
+)
 
 __all__ = [
     "STORED_KEY",
     "UNKNOWN_ATTRIBUTES",
     "UNREAD_FIELDS",
+    "BatchGetOutput",
+    "BatchWriteOutput",
     "Client",
     "Codec",
+    "Cost",
+    "ItemOutput",
+    "PageOutput",
+    "TableDescription",
+    "TransactGetOutput",
     "__version__",
     "quiesce",
     "set_resolver",
 ]
 
-_Expression = tuple[str, dict[str, str], dict[str, Any]]
-# (filter, projection, limit, start_key, consistent_read, count_only)
-_Read = tuple[_Expression | None, _Expression | None, int | None, dict[str, Any] | None, bool, bool]
-# (name, global, partition_key, sort_key, (projection, included attributes), provisioned)
-_Index = tuple[
-    str,
-    bool,
-    tuple[str, str],
-    tuple[str, str] | None,
-    tuple[str, list[str]],
-    tuple[int, int] | None,
-]
 __version__: str
 UNKNOWN_ATTRIBUTES: str
 STORED_KEY: str
 UNREAD_FIELDS: str
+
+_Key = tuple[str, str]
 
 @final
 class Codec:
@@ -38,16 +52,16 @@ class Codec:
     def __new__(
         cls, spec: Any, validate: Callable[[dict[str, Any]], Any], dump: Callable[[Any], Any]
     ) -> Codec: ...
-    def encode(self, instance: Any) -> dict[str, Any]:
+    def encode(self, instance: Any) -> Item:
         """The item in DynamoDB's wire form; raises if a value breaks a DynamoDB rule."""
     def item_size(self, instance: Any) -> int:
         """The size of the encoded item by DynamoDB's rules, in bytes."""
     def encode_fields(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Root fields by Python name as wire values (None where an item would leave the value
+        """Root fields by Python name as wire values (None where an item leaves the value
         out)."""
-    def encode_key(self, values: dict[str, Any]) -> dict[str, Any]:
+    def encode_key(self, values: dict[str, Any]) -> Item:
         """The primary key from the key fields' values, checked like an item's keys."""
-    def instance_key(self, instance: Any) -> dict[str, Any]:
+    def instance_key(self, instance: Any) -> Item:
         """The primary key of an instance: the stored form of key attributes it was loaded with,
         while their fields hold the loaded values; the codec's form otherwise."""
     def locate(self, steps: list[str | int]) -> list[str | int]:
@@ -61,6 +75,107 @@ class Codec:
     def load_many(self, items: Iterable[Any]) -> list[Any]:
         """Decode and validate a page of wire items, in one call: each item is validated as soon as
         it is decoded, so no page-sized intermediate is ever built."""
+
+@final
+class Cost:
+    """What a call consumed: capacity units, seconds, and the attempts the SDK sent."""
+
+    @property
+    def read(self) -> float: ...
+    @property
+    def write(self) -> float: ...
+    @property
+    def duration(self) -> float: ...
+    @property
+    def attempts(self) -> int: ...
+
+@final
+class ItemOutput:
+    """PutItem, GetItem, DeleteItem or UpdateItem: the item there is, and the cost."""
+
+    @property
+    def item(self) -> Item | None: ...
+    @property
+    def cost(self) -> Cost: ...
+
+@final
+class PageOutput:
+    """One page of a Query or Scan, its items decoded as asked."""
+
+    @property
+    def items(self) -> list[Any]: ...
+    @property
+    def last_key(self) -> Item | None: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def scanned(self) -> int: ...
+    @property
+    def cost(self) -> Cost: ...
+
+@final
+class BatchGetOutput:
+    """A batch get: each table's items in the order of its keys, what was not read, the cost."""
+
+    @property
+    def items(self) -> list[list[Any]]: ...
+    @property
+    def unprocessed(self) -> list[tuple[str, list[Item]]]: ...
+    @property
+    def gave_up(self) -> str | None: ...
+    @property
+    def units_by_table(self) -> dict[str, float]: ...
+    @property
+    def cost(self) -> Cost: ...
+
+@final
+class BatchWriteOutput:
+    """A batch write: what was not written, the cost."""
+
+    @property
+    def unprocessed(self) -> list[tuple[str, bool, Item]]: ...
+    @property
+    def gave_up(self) -> str | None: ...
+    @property
+    def units_by_table(self) -> dict[str, float]: ...
+    @property
+    def cost(self) -> Cost: ...
+
+@final
+class TransactGetOutput:
+    """TransactGetItems: one model (or None) per get."""
+
+    @property
+    def items(self) -> list[Any]: ...
+    @property
+    def cost(self) -> Cost: ...
+
+@final
+class TableDescription:
+    """What DescribeTable (or CreateTable) reports of a table."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def partition_key(self) -> tuple[str, Literal["S", "N", "B"]]: ...
+    @property
+    def sort_key(self) -> tuple[str, Literal["S", "N", "B"]] | None: ...
+    @property
+    def item_count(self) -> int: ...
+    @property
+    def size_bytes(self) -> int: ...
+    @property
+    def billing_mode(self) -> str: ...
+    @property
+    def arn(self) -> str | None: ...
+    @property
+    def indexes(self) -> list[str]: ...
+    @property
+    def capacity(self) -> tuple[int, int] | None: ...
+    @property
+    def index_capacity(self) -> dict[str, tuple[int, int]]: ...
 
 def set_resolver(resolve: Callable[[Any, bool, Any], None]) -> None:
     """Register the function that settles asyncio futures, `resolve(future, ok, value)`."""
@@ -87,110 +202,183 @@ class Client:
         max_retries: int | None = None,
         table_prefix: str | None = None,
     ) -> Client: ...
+    @overload
     def put_item(
-        self, table: str, item: dict[str, Any], condition: _Expression | None, blocking: bool
-    ) -> Any:
-        """PutItem: `{"item": None, "read", "write", "duration"}`."""
+        self, table: str, item: Item, condition: Expression | None, blocking: Literal[True]
+    ) -> ItemOutput: ...
+    @overload
+    def put_item(
+        self, table: str, item: Item, condition: Expression | None, blocking: Literal[False]
+    ) -> Awaitable[ItemOutput]: ...
+    @overload
     def get_item(
-        self, table: str, key: dict[str, Any], consistent_read: bool, blocking: bool
-    ) -> Any:
-        """GetItem: `{"item": item or None, "read", "write", "duration"}`."""
+        self, table: str, key: Item, consistent_read: bool, blocking: Literal[True]
+    ) -> ItemOutput: ...
+    @overload
+    def get_item(
+        self, table: str, key: Item, consistent_read: bool, blocking: Literal[False]
+    ) -> Awaitable[ItemOutput]: ...
+    @overload
     def delete_item(
-        self, table: str, key: dict[str, Any], condition: _Expression | None, blocking: bool
-    ) -> Any:
-        """DeleteItem."""
+        self, table: str, key: Item, condition: Expression | None, blocking: Literal[True]
+    ) -> ItemOutput: ...
+    @overload
+    def delete_item(
+        self, table: str, key: Item, condition: Expression | None, blocking: Literal[False]
+    ) -> Awaitable[ItemOutput]: ...
+    @overload
     def update_item(
         self,
         table: str,
-        key: dict[str, Any],
-        update: _Expression,
-        condition: _Expression | None,
-        blocking: bool,
-    ) -> Any:
-        """UpdateItem, returning the whole item after the update."""
+        key: Item,
+        update: Expression,
+        condition: Expression | None,
+        blocking: Literal[True],
+    ) -> ItemOutput: ...
+    @overload
+    def update_item(
+        self,
+        table: str,
+        key: Item,
+        update: Expression,
+        condition: Expression | None,
+        blocking: Literal[False],
+    ) -> Awaitable[ItemOutput]: ...
+    @overload
     def query(
         self,
         table: str,
         index: str | None,
-        key_condition: _Expression,
-        read_args: _Read,
+        key_condition: Expression,
+        read: ReadRequest,
         forward: bool,
-        codec: Codec | None,
-        shape: str,
-        unread: frozenset[str] | None,
-        blocking: bool,
-    ) -> Any:
-        """Query: one page, its items decoded by `codec` in `shape` (wire form without a codec);
-        `unread` (the fields a projection leaves out) is recorded on each model."""
+        decoding: Decoding,
+        blocking: Literal[True],
+    ) -> PageOutput: ...
+    @overload
+    def query(
+        self,
+        table: str,
+        index: str | None,
+        key_condition: Expression,
+        read: ReadRequest,
+        forward: bool,
+        decoding: Decoding,
+        blocking: Literal[False],
+    ) -> Awaitable[PageOutput]: ...
+    @overload
     def scan(
         self,
         table: str,
         index: str | None,
-        read_args: _Read,
-        segments: list[tuple[int, dict[str, Any] | None]],
+        read: ReadRequest,
+        segments: list[tuple[int, Item | None]],
         total: int,
-        codec: Codec | None,
-        shape: str,
-        unread: frozenset[str] | None,
-        blocking: bool,
-    ) -> Any:
-        """Scan: one page of each of `segments` (`(segment, start_key)` pairs of a scan split in
-        `total` segments, or one `(0, start_key)` with `total` 0 for a plain scan), the requests
-        running concurrently; a list of pages in the order of `segments`."""
+        decoding: Decoding,
+        blocking: Literal[True],
+    ) -> list[PageOutput]: ...
+    @overload
+    def scan(
+        self,
+        table: str,
+        index: str | None,
+        read: ReadRequest,
+        segments: list[tuple[int, Item | None]],
+        total: int,
+        decoding: Decoding,
+        blocking: Literal[False],
+    ) -> Awaitable[list[PageOutput]]: ...
+    @overload
     def batch_get(
         self,
-        tables: list[tuple[str, list[dict[str, Any]], bool, _Expression | None]],
-        codecs: list[Codec | None],
-        shape: str,
-        unread: frozenset[str] | None,
+        tables: list[TableKeys],
+        decodings: list[Decoding],
         timeout: float,
-        blocking: bool,
-    ) -> Any:
-        """BatchGetItem of every key of `tables` (`(table, keys, consistent_read, projection)`),
-        in requests of at most 100, unprocessed keys retried with backoff for up to `timeout`
-        seconds; each table's items decoded by its codec (in `codecs`) in `shape`, in the order
-        of its keys."""
+        blocking: Literal[True],
+    ) -> BatchGetOutput: ...
+    @overload
+    def batch_get(
+        self,
+        tables: list[TableKeys],
+        decodings: list[Decoding],
+        timeout: float,
+        blocking: Literal[False],
+    ) -> Awaitable[BatchGetOutput]: ...
+    @overload
     def batch_write(
-        self, writes: list[tuple[str, bool, dict[str, Any]]], timeout: float, blocking: bool
-    ) -> Any:
-        """BatchWriteItem of `writes` (`(table, is_put, item or key)`, no two on one key), in
-        requests of at most 25, unprocessed writes retried with backoff for up to `timeout`
-        seconds."""
+        self, writes: list[Write], timeout: float, blocking: Literal[True]
+    ) -> BatchWriteOutput: ...
+    @overload
+    def batch_write(
+        self, writes: list[Write], timeout: float, blocking: Literal[False]
+    ) -> Awaitable[BatchWriteOutput]: ...
+    @overload
     def transact_write(
-        self,
-        actions: list[tuple[str, str, dict[str, Any], _Expression | None, _Expression | None]],
-        token: str | None,
-        blocking: bool,
-    ) -> Any:
-        """TransactWriteItems of `actions` (`(kind, table, item or key, update, condition)`)."""
+        self, actions: list[Action], token: str | None, blocking: Literal[True]
+    ) -> Cost: ...
+    @overload
+    def transact_write(
+        self, actions: list[Action], token: str | None, blocking: Literal[False]
+    ) -> Awaitable[Cost]: ...
+    @overload
     def transact_get(
-        self,
-        gets: list[tuple[str, dict[str, Any]]],
-        codecs: list[Codec | None],
-        blocking: bool,
-    ) -> Any:
-        """TransactGetItems of `gets` (`(table, key)`), each item decoded by its codec (or None)."""
-    def enable_time_to_live(self, table: str, attribute: str, blocking: bool) -> Any:
-        """UpdateTimeToLive: items expire by the epoch seconds in `attribute`."""
-    def describe_time_to_live(self, table: str, blocking: bool) -> Any:
-        """DescribeTimeToLive: the attribute items expire by, or None when TTL is off."""
+        self, gets: list[Get], decodings: list[Decoding], blocking: Literal[True]
+    ) -> TransactGetOutput: ...
+    @overload
+    def transact_get(
+        self, gets: list[Get], decodings: list[Decoding], blocking: Literal[False]
+    ) -> Awaitable[TransactGetOutput]: ...
+    @overload
     def create_table(
         self,
         table: str,
-        partition_key: tuple[str, str],
-        sort_key: tuple[str, str] | None,
+        partition_key: _Key,
+        sort_key: _Key | None,
         provisioned: tuple[int, int] | None,
-        indexes: list[_Index],
-        blocking: bool,
-    ) -> Any:
-        """CreateTable; keys are `(name, "S" | "N" | "B")`, `provisioned` is `(read, write)` or None
-        for on-demand billing; `indexes` are `(name, global, partition_key, sort_key,
-        (projection, included attributes))`."""
-    def describe_table(self, table: str, blocking: bool) -> Any:
-        """DescribeTable."""
-    def delete_table(self, table: str, blocking: bool) -> Any:
-        """DeleteTable."""
-    def table_exists(self, table: str, blocking: bool) -> Any:
-        """Whether the table exists (DescribeTable)."""
-    def wait_for_table(self, table: str, exists: bool, timeout: float, blocking: bool) -> Any:
-        """Poll DescribeTable until the table is ACTIVE (`exists=True`) or gone (`exists=False`)."""
+        indexes: list[IndexSpec],
+        blocking: Literal[True],
+    ) -> TableDescription: ...
+    @overload
+    def create_table(
+        self,
+        table: str,
+        partition_key: _Key,
+        sort_key: _Key | None,
+        provisioned: tuple[int, int] | None,
+        indexes: list[IndexSpec],
+        blocking: Literal[False],
+    ) -> Awaitable[TableDescription]: ...
+    @overload
+    def describe_table(self, table: str, blocking: Literal[True]) -> TableDescription: ...
+    @overload
+    def describe_table(
+        self, table: str, blocking: Literal[False]
+    ) -> Awaitable[TableDescription]: ...
+    @overload
+    def delete_table(self, table: str, blocking: Literal[True]) -> None: ...
+    @overload
+    def delete_table(self, table: str, blocking: Literal[False]) -> Awaitable[None]: ...
+    @overload
+    def table_exists(self, table: str, blocking: Literal[True]) -> bool: ...
+    @overload
+    def table_exists(self, table: str, blocking: Literal[False]) -> Awaitable[bool]: ...
+    @overload
+    def wait_for_table(
+        self, table: str, exists: bool, timeout: float, blocking: Literal[True]
+    ) -> None: ...
+    @overload
+    def wait_for_table(
+        self, table: str, exists: bool, timeout: float, blocking: Literal[False]
+    ) -> Awaitable[None]: ...
+    @overload
+    def enable_time_to_live(self, table: str, attribute: str, blocking: Literal[True]) -> None: ...
+    @overload
+    def enable_time_to_live(
+        self, table: str, attribute: str, blocking: Literal[False]
+    ) -> Awaitable[None]: ...
+    @overload
+    def describe_time_to_live(self, table: str, blocking: Literal[True]) -> str | None: ...
+    @overload
+    def describe_time_to_live(
+        self, table: str, blocking: Literal[False]
+    ) -> Awaitable[str | None]: ...

@@ -179,7 +179,29 @@ class UnexpectedTypeError(EncodeError):
 
 
 class RequestError(DynamoError):
-    """DynamoDB, or the way to it, refused a call."""
+    """DynamoDB, or the way to it, refused a call.
+
+    Attributes (None where the error came from no single call):
+        operation: the DynamoDB operation (`PutItem`, `Query`, ...).
+        table: the table the call named (the first one, for a batch or a transaction).
+        attempts: the attempts sent, the SDK's own retries included.
+        elapsed: seconds from the first attempt to the failure.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str | None = None,
+        table: str | None = None,
+        attempts: int | None = None,
+        elapsed: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.table = table
+        self.attempts = attempts
+        self.elapsed = elapsed
 
 
 class TableNotFoundError(RequestError):
@@ -209,14 +231,13 @@ class ConditionalCheckFailedError(RequestError):
         item: Any = None,
         raw_item: dict[str, Any] | None = None,
         model: type[Any] | None = None,
-        table: str | None = None,
         key: dict[str, Any] | None = None,
+        **context: Any,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, **context)
         self.item = item
         self.raw_item = raw_item
         self.model = model
-        self.table = table
         self.key = key
 
 
@@ -268,8 +289,9 @@ class TransactionCanceledError(RequestError):
         message: str,
         *,
         reasons: Sequence[CancellationReason | tuple[str, str | None, dict[str, Any] | None]] = (),
+        **context: Any,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, **context)
         self.reasons = [
             r if isinstance(r, CancellationReason) else CancellationReason(i, *r)
             for i, r in enumerate(reasons)
@@ -309,7 +331,8 @@ class BatchIncompleteError(RequestError):
         *,
         unprocessed: Sequence[tuple[str, str, dict[str, Any]]] = (),
         items: Sequence[Any] = (),
+        **context: Any,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, **context)
         self.unprocessed = list(unprocessed)
         self.items = list(items)

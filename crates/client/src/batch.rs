@@ -13,8 +13,8 @@ use tokio::task::JoinSet;
 
 use crate::backend::BoxFuture;
 use crate::{
-    AttributeValue, Backend, BatchGetOutput, BatchWriteOutput, Capacity, Error, Item, TableKeys,
-    TableWrite,
+    AttributeValue, Backend, BatchGetOutput, BatchWriteOutput, Capacity, Error, ErrorKind, Item,
+    TableKeys, TableWrite,
 };
 
 /// Keys in one BatchGetItem, at most.
@@ -76,6 +76,16 @@ fn pause(attempt: u32) -> Duration {
 fn add(total: &mut Capacity, more: Capacity) {
     total.read += more.read;
     total.write += more.write;
+    total.attempts += more.attempts;
+}
+
+/// A task of the runtime that panicked or was cancelled, as an error.
+pub(crate) fn task_failed(err: &tokio::task::JoinError) -> Error {
+    ErrorKind::Service {
+        code: "TaskFailed".into(),
+        message: err.to_string(),
+    }
+    .into()
 }
 
 fn add_units(total: &mut HashMap<String, f64>, more: HashMap<String, f64>) {
@@ -162,9 +172,11 @@ async fn until_done<T: Request>(
     let (mut attempt, mut failures) = (0, 0);
     loop {
         let outcome = {
-            let _permit = permits.acquire().await.map_err(|e| Error::Service {
-                code: "Closed".into(),
-                message: e.to_string(),
+            let _permit = permits.acquire().await.map_err(|e| {
+                Error::from(ErrorKind::Service {
+                    code: "Closed".into(),
+                    message: e.to_string(),
+                })
             })?;
             request.clone().send(backend, &mut output).await
         };
@@ -226,9 +238,10 @@ pub async fn get_all(
     let start = Instant::now();
     let mut named = std::collections::HashSet::new();
     if let Some(twice) = tables.iter().find(|t| !named.insert(t.table.as_str())) {
-        return Err(Error::Validation {
+        return Err(ErrorKind::Validation {
             message: format!("a batch get names table '{}' twice", twice.table),
-        });
+        }
+        .into());
     }
     // Each table's key attributes, and where each key sits in its list: results are put back
     // in that order.
@@ -325,12 +338,7 @@ async fn joined<T: 'static>(mut tasks: JoinSet<Result<T, Error>>) -> Result<Vec<
     let mut results = Vec::with_capacity(tasks.len());
     let mut first_error = None;
     while let Some(joined) = tasks.join_next().await {
-        let result = joined.unwrap_or_else(|err| {
-            Err(Error::Service {
-                code: "TaskFailed".into(),
-                message: err.to_string(),
-            })
-        });
+        let result = joined.unwrap_or_else(|err| Err(task_failed(&err)));
         match result {
             Ok(value) => results.push(value),
             Err(err) => {
@@ -437,6 +445,138 @@ mod tests {
         assert_ne!(
             fingerprint(&key("a", "1"), names.iter()),
             fingerprint(&key("a", "2"), names.iter())
+        );
+    }
+
+    use crate::fake::{Answer, FakeBackend, Request};
+    use crate::{runtime, Write};
+
+    fn writes(n: usize) -> Vec<TableWrite> {
+        (0..n)
+            .map(|i| TableWrite {
+                table: "t".into(),
+                write: Write::Put(key("a", &i.to_string())),
+            })
+            .collect()
+    }
+
+    fn retry(timeout: Duration) -> Retry {
+        Retry {
+            timeout,
+            permits: Arc::new(Semaphore::new(4)),
+        }
+    }
+
+    fn written(fake: &FakeBackend, answers: &[usize]) -> Vec<TableWrite> {
+        fake.requests()
+            .into_iter()
+            .zip(answers.iter().copied().chain(std::iter::repeat(0)))
+            .flat_map(|(request, left)| match request {
+                Request::Write(writes) => {
+                    let kept = writes.len() - left;
+                    writes.into_iter().take(kept).collect::<Vec<_>>()
+                }
+                Request::Get(_) => Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn unprocessed_writes_are_sent_again_until_all_are_written_once() {
+        let fake = Arc::new(FakeBackend::new([Answer::Leave(10), Answer::Leave(3)]));
+        let backend: Arc<dyn Backend> = fake.clone();
+        let output = runtime()
+            .block_on(write_all(
+                backend,
+                writes(25),
+                retry(Duration::from_secs(5)),
+            ))
+            .expect("written");
+        assert!(output.unprocessed.is_empty() && output.gave_up.is_none());
+        let sizes: Vec<usize> = fake
+            .requests()
+            .iter()
+            .map(|r| match r {
+                Request::Write(w) => w.len(),
+                Request::Get(k) => k.len(),
+            })
+            .collect();
+        assert_eq!(sizes, vec![25, 10, 3]);
+        assert_eq!(written(&fake, &[10, 3]), writes(25));
+        assert_eq!(output.capacity.attempts, 3);
+    }
+
+    #[test]
+    fn transient_failures_are_retried_and_permanent_ones_returned() {
+        let throttled = ErrorKind::Throttling {
+            code: "ThrottlingException".into(),
+            message: "slow down".into(),
+        };
+        let fake = Arc::new(FakeBackend::new([Answer::Fail(throttled)]));
+        let backend: Arc<dyn Backend> = fake.clone();
+        let output = runtime()
+            .block_on(write_all(backend, writes(5), retry(Duration::from_secs(5))))
+            .expect("written after a retry");
+        assert!(output.unprocessed.is_empty());
+        assert_eq!(fake.requests().len(), 2);
+
+        let refused = ErrorKind::Validation {
+            message: "no".into(),
+        };
+        let backend: Arc<dyn Backend> = Arc::new(FakeBackend::new([Answer::Fail(refused)]));
+        let err = runtime()
+            .block_on(write_all(backend, writes(5), retry(Duration::from_secs(5))))
+            .expect_err("a validation error is not retried");
+        assert!(matches!(err.kind(), ErrorKind::Validation { .. }));
+    }
+
+    #[test]
+    fn what_is_still_left_when_time_runs_out_is_returned_not_dropped() {
+        let always = (0..10_000).map(|_| Answer::Leave(4));
+        let backend: Arc<dyn Backend> = Arc::new(FakeBackend::new(always));
+        let output = runtime()
+            .block_on(write_all(
+                backend,
+                writes(30),
+                retry(Duration::from_millis(100)),
+            ))
+            .expect("an answer");
+        assert_eq!(
+            output.unprocessed.len(),
+            4 + 4,
+            "the last 4 of each of two requests"
+        );
+        let why = output.gave_up.expect("a reason");
+        assert!(why.contains("retry time ran out"), "{why}");
+    }
+
+    #[test]
+    fn batch_gets_come_back_in_key_order_with_duplicates_read_once() {
+        let keys: Vec<Item> = [3, 1, 2, 1, 3]
+            .iter()
+            .map(|i| key("a", &i.to_string()))
+            .collect();
+        let tables = vec![TableKeys {
+            table: "t".into(),
+            keys,
+            ..TableKeys::default()
+        }];
+        let fake = Arc::new(FakeBackend::new([Answer::Leave(1)]));
+        let backend: Arc<dyn Backend> = fake.clone();
+        let output = runtime()
+            .block_on(get_all(backend, tables, retry(Duration::from_secs(5))))
+            .expect("read");
+        let found: Vec<Item> = output
+            .items
+            .into_iter()
+            .flat_map(|(_, items)| items)
+            .collect();
+        let expected: Vec<Item> = [3, 1, 2].iter().map(|i| key("a", &i.to_string())).collect();
+        assert_eq!(found, expected);
+        assert_eq!(
+            fake.requests().len(),
+            2,
+            "the key left unprocessed was asked again"
         );
     }
 

@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 
-use crate::Error;
+use crate::{Error, ErrorKind};
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_dynamodb::config::Credentials;
@@ -45,7 +45,7 @@ impl ClientConfig {
     /// Resolve the configuration into an SDK client (reads profiles and the environment).
     ///
     /// # Errors
-    /// [`Error::Configuration`] when no region is configured anywhere: DynamoDB requests are
+    /// [`ErrorKind::Configuration`] when no region is configured anywhere: DynamoDB requests are
     /// signed for a region, and the SDK would only say so when the first call fails.
     pub async fn connect(&self) -> Result<aws_sdk_dynamodb::Client, Error> {
         let mut loader = aws_config::defaults(BehaviorVersion::latest());
@@ -72,11 +72,12 @@ impl ClientConfig {
         }
         let sdk = loader.load().await;
         if sdk.region().is_none() {
-            return Err(Error::Configuration {
+            return Err(ErrorKind::Configuration {
                 message: "no AWS region is configured: pass DynamoClient(region=...), or set \
                           AWS_REGION (or a region in the AWS profile in use)"
                     .into(),
-            });
+            }
+            .into());
         }
         Ok(aws_sdk_dynamodb::Client::new(&sdk))
     }

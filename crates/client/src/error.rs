@@ -1,10 +1,112 @@
+use std::fmt;
+use std::time::Duration;
+
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 
 use crate::{CancellationReason, Item};
 
+/// A failed operation: what went wrong ([`ErrorKind`]), the call it happened in ([`Context`])
+/// and, for an error the SDK raised, that error as the source. Boxed, so that results stay
+/// small on the happy path.
+#[derive(Debug)]
+pub struct Error(Box<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    kind: ErrorKind,
+    context: Option<Context>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+/// Where an error happened: the DynamoDB operation, the table, how many attempts the SDK made
+/// (its own retries included) and how long the call took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    /// The DynamoDB operation (`PutItem`, `Query`, ...).
+    pub operation: &'static str,
+    /// The table the call named (the first one, for a batch or a transaction).
+    pub table: String,
+    /// Attempts sent, 1 when the first one answered.
+    pub attempts: u32,
+    /// Time from the first attempt to the failure.
+    pub elapsed: Duration,
+}
+
+impl Error {
+    /// An error of `kind` in no call yet.
+    pub fn new(kind: ErrorKind) -> Self {
+        Self(Box::new(Inner {
+            kind,
+            context: None,
+            source: None,
+        }))
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0.kind
+    }
+
+    /// What went wrong, by value.
+    pub fn into_kind(self) -> ErrorKind {
+        self.0.kind
+    }
+
+    /// The call the error happened in, when it came from one.
+    pub fn context(&self) -> Option<&Context> {
+        self.0.context.as_ref()
+    }
+
+    /// The error as it happened in `context`.
+    #[must_use]
+    pub fn in_call(mut self, context: Context) -> Self {
+        self.0.context = Some(context);
+        self
+    }
+
+    /// Whether the same request may succeed when sent again later: throttling, a server fault,
+    /// or a connection that failed or dropped (the SDK's own retries exhausted).
+    pub fn is_transient(&self) -> bool {
+        self.0.kind.is_transient()
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Self::new(kind)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.kind)?;
+        if let Some(context) = &self.0.context {
+            let plural = if context.attempts == 1 { "" } else { "s" };
+            write!(
+                f,
+                " ({} on '{}', {} attempt{plural}, {:.3} s)",
+                context.operation,
+                context.table,
+                context.attempts,
+                context.elapsed.as_secs_f64()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0
+            .source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
+    }
+}
+
 /// Every way an operation can fail, each mapped onto one Python exception class.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub enum ErrorKind {
     /// The table does not exist (or is not active yet).
     #[error("table '{table}' was not found: {message}")]
     TableNotFound {
@@ -106,7 +208,7 @@ fn causes(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
-impl Error {
+impl ErrorKind {
     /// Whether the same request may succeed when sent again later: throttling, a server fault,
     /// or a connection that failed or dropped (the SDK's own retries exhausted).
     pub fn is_transient(&self) -> bool {
@@ -119,10 +221,33 @@ impl Error {
             _ => false,
         }
     }
+}
 
-    /// Map an SDK error; `stored` extracts the stored item from a conditional-check failure.
+impl Error {
+    /// Map an SDK error, keeping it as the source; `stored` extracts the stored item from a
+    /// conditional-check failure.
     pub(crate) fn from_sdk<E, R>(
         err: SdkError<E, R>,
+        table: &str,
+        endpoint: &str,
+        stored: impl FnOnce(&E) -> Option<Item>,
+    ) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        let kind = ErrorKind::from_sdk(&err, table, endpoint, stored);
+        Self(Box::new(Inner {
+            kind,
+            context: None,
+            source: Some(Box::new(err)),
+        }))
+    }
+}
+
+impl ErrorKind {
+    fn from_sdk<E, R>(
+        err: &SdkError<E, R>,
         table: &str,
         endpoint: &str,
         stored: impl FnOnce(&E) -> Option<Item>,
@@ -132,7 +257,7 @@ impl Error {
         R: std::fmt::Debug + 'static,
     {
         let service = match err {
-            SdkError::ServiceError(service) => service.into_err(),
+            SdkError::ServiceError(service) => service.err(),
             SdkError::TimeoutError(_) => {
                 return Self::Endpoint {
                     endpoint: endpoint.into(),
@@ -140,7 +265,7 @@ impl Error {
                 };
             }
             other => {
-                let message = causes(&other);
+                let message = causes(other);
                 return if message.to_ascii_lowercase().contains("credential") {
                     Self::Credentials {
                         message: format!(
@@ -168,7 +293,7 @@ impl Error {
                 table: table.into(),
             },
             "ConditionalCheckFailedException" => Self::ConditionalCheckFailed {
-                item: stored(&service),
+                item: stored(service),
                 message,
             },
             "ProvisionedThroughputExceededException"

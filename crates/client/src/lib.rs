@@ -3,19 +3,25 @@
 //! Each operation is written once, as an async method of [`Backend`]; the Python bindings await
 //! it from asyncio or block on it with the GIL released. [`AwsBackend`] runs the operations with
 //! aws-sdk-dynamodb; the trait is the seam where an in-process engine can stand in for AWS.
+//! What spans several requests is written once above the trait: batches retried until done
+//! ([`batch`]), the segments of a parallel scan ([`reads`]), table waits ([`tables`]).
 
 mod aws;
 mod backend;
 pub mod batch;
 mod config;
 mod error;
+#[cfg(any(test, feature = "fake"))]
+pub mod fake;
+pub mod reads;
 mod request;
 mod runtime;
+pub mod tables;
 
 pub use aws::AwsBackend;
-pub use backend::Backend;
-pub use config::ClientConfig;
-pub use error::Error;
+pub use backend::{Backend, BoxFuture};
+pub use config::{ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
+pub use error::{Context, Error, ErrorKind};
 pub use request::{
     AttributeValue, BatchGetOutput, BatchWriteOutput, CancellationReason, Capacity, CreateTable,
     DeleteItem, Expression, GetItem, IndexProjection, Item, ItemOutput, KeyAttribute, KeyType,

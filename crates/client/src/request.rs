@@ -72,6 +72,8 @@ pub struct Capacity {
     pub write: f64,
     /// Wall time of the call, retries included.
     pub duration: Duration,
+    /// Attempts sent, the SDK's own retries included (summed over the requests of a batch).
+    pub attempts: u32,
 }
 
 /// What an item operation returns: the item where there is one, and what it cost.

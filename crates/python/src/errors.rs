@@ -1,53 +1,72 @@
-//! Every Rust error becomes one of the classes in `dynomodel.exceptions`; this is the only place
-//! that decides which.
+//! The last stop of every error: each Rust error becomes one of the classes of
+//! `dynomodel.exceptions`, named here at compile time, and this is the only place that decides
+//! which. Nothing below it builds a Python exception.
 
-use dynomodel_client::Error as ClientError;
+use dynomodel_client::{Error as ClientError, ErrorKind};
 use dynomodel_codec::{CodecError, PlanError, Rule};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyModule, PyString};
+use pyo3::types::{PyDict, PyList, PyString, PyType};
+use pyo3::PyTypeInfo;
 
-use crate::attribute::item_to_py;
+use crate::convert::values::item_to_py;
+
+pyo3::import_exception!(dynomodel.exceptions, ConditionalCheckFailedError);
+pyo3::import_exception!(dynomodel.exceptions, ConfigurationError);
+pyo3::import_exception!(dynomodel.exceptions, CredentialsError);
+pyo3::import_exception!(dynomodel.exceptions, DynamoServiceError);
+pyo3::import_exception!(dynomodel.exceptions, DynamoValidationError);
+pyo3::import_exception!(dynomodel.exceptions, EmptyKeyError);
+pyo3::import_exception!(dynomodel.exceptions, EndpointError);
+pyo3::import_exception!(dynomodel.exceptions, InvalidItemError);
+pyo3::import_exception!(dynomodel.exceptions, InvalidNumberError);
+pyo3::import_exception!(dynomodel.exceptions, InvalidSetError);
+pyo3::import_exception!(dynomodel.exceptions, InvalidStringError);
+pyo3::import_exception!(dynomodel.exceptions, ItemTooLargeError);
+pyo3::import_exception!(dynomodel.exceptions, ModelDefinitionError);
+pyo3::import_exception!(dynomodel.exceptions, NaiveDatetimeError);
+pyo3::import_exception!(dynomodel.exceptions, TableExistsError);
+pyo3::import_exception!(dynomodel.exceptions, TableNotFoundError);
+pyo3::import_exception!(dynomodel.exceptions, ThrottlingError);
+pyo3::import_exception!(dynomodel.exceptions, TransactionCanceledError);
+pyo3::import_exception!(dynomodel.exceptions, UnexpectedTypeError);
 
 /// A keyword argument of an exception's constructor.
 type Attribute<'py> = (&'static str, Option<Bound<'py, PyAny>>);
 
-static EXCEPTIONS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
-
-fn build<'py>(
-    py: Python<'py>,
-    class: &str,
+/// An instance of `class`, built with `message` and keyword `attributes` (or the error that
+/// building it raised).
+fn raised<'py>(
+    class: &Bound<'py, PyType>,
     message: String,
     attributes: &[Attribute<'py>],
 ) -> PyErr {
-    let raise = || -> PyResult<PyErr> {
-        let module = EXCEPTIONS
-            .get_or_try_init(py, || {
-                Ok::<_, PyErr>(py.import("dynomodel.exceptions")?.unbind())
-            })?
-            .bind(py);
-        let kwargs = PyDict::new(py);
+    let build = || -> PyResult<PyErr> {
+        let kwargs = PyDict::new(class.py());
         for (name, value) in attributes {
             kwargs.set_item(name, value)?;
         }
-        let instance = module.getattr(class)?.call((message,), Some(&kwargs))?;
-        Ok(PyErr::from_value(instance))
+        Ok(PyErr::from_value(class.call((message,), Some(&kwargs))?))
     };
-    raise().unwrap_or_else(|err| err)
+    build().unwrap_or_else(|err| err)
 }
 
-/// A value that breaks a DynamoDB rule, raised as the exception for that rule.
+fn text<'py>(py: Python<'py>, value: impl AsRef<str>) -> Option<Bound<'py, PyAny>> {
+    Some(PyString::new(py, value.as_ref()).into_any())
+}
+
+/// A value that breaks a DynamoDB rule, raised as the exception for that rule, naming the
+/// model, the path to the value and the rule.
 pub fn codec_error(py: Python<'_>, model: &str, err: &CodecError) -> PyErr {
     let class = match err.rule {
         Rule::NotFinite | Rule::TooPrecise { .. } | Rule::OutOfRange | Rule::Malformed => {
-            "InvalidNumberError"
+            InvalidNumberError::type_object(py)
         }
-        Rule::EmptyKey => "EmptyKeyError",
-        Rule::ItemTooLarge { .. } => "ItemTooLargeError",
-        Rule::MixedSet | Rule::EmptySet => "InvalidSetError",
-        Rule::NaiveDatetime => "NaiveDatetimeError",
-        Rule::InvalidString => "InvalidStringError",
-        Rule::TypeMismatch { .. } => "UnexpectedTypeError",
+        Rule::EmptyKey => EmptyKeyError::type_object(py),
+        Rule::ItemTooLarge { .. } => ItemTooLargeError::type_object(py),
+        Rule::MixedSet | Rule::EmptySet => InvalidSetError::type_object(py),
+        Rule::NaiveDatetime => NaiveDatetimeError::type_object(py),
+        Rule::InvalidString => InvalidStringError::type_object(py),
+        Rule::TypeMismatch { .. } => UnexpectedTypeError::type_object(py),
     };
     let path = err.path_string();
     let message = if path.is_empty() {
@@ -55,64 +74,86 @@ pub fn codec_error(py: Python<'_>, model: &str, err: &CodecError) -> PyErr {
     } else {
         format!("{model}.{path}: {}", err.rule)
     };
-    let text = |s: String| Some(PyString::new(py, &s).into_any());
     let field = (!path.is_empty()).then_some(path);
-    build(
-        py,
-        class,
+    raised(
+        &class,
         message,
         &[
-            ("model", text(model.to_owned())),
-            ("field", field.and_then(text)),
-            ("rule", text(err.rule.to_string())),
+            ("model", text(py, model)),
+            ("field", field.and_then(|f| text(py, f))),
+            ("rule", text(py, err.rule.to_string())),
         ],
     )
 }
 
 /// A model the codec cannot serve.
 pub fn plan_error(py: Python<'_>, model: &str, err: &PlanError) -> PyErr {
-    build(py, "ModelDefinitionError", format!("{model}: {err}"), &[])
+    raised(
+        &ModelDefinitionError::type_object(py),
+        format!("{model}: {err}"),
+        &[],
+    )
 }
 
 /// Input that is not DynamoDB's wire form.
 pub fn invalid_item(message: String) -> PyErr {
-    Python::attach(|py| build(py, "InvalidItemError", message, &[]))
+    InvalidItemError::new_err(message)
 }
 
-/// A failed DynamoDB call, raised as the exception for its kind.
+/// A value the native client cannot take as it was given (a negative timeout, say).
+pub fn invalid_argument(message: String) -> PyErr {
+    pyo3::exceptions::PyValueError::new_err(message)
+}
+
+/// A failed DynamoDB call, raised as the exception for its kind, with where it happened
+/// (`operation`, `table`, `attempts`, `elapsed`) and what it carries (the stored item of a
+/// failed condition, the per-action reasons of a canceled transaction).
 pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
     let message = err.to_string();
-    let attributes = match details(py, &err) {
+    let mut attributes = match details(py, err.kind()) {
         Ok(attributes) => attributes,
         Err(err) => return err,
     };
-    let class = match err {
-        ClientError::TableNotFound { .. } => "TableNotFoundError",
-        ClientError::TableExists { .. } => "TableExistsError",
-        ClientError::ConditionalCheckFailed { .. } => "ConditionalCheckFailedError",
-        ClientError::Throttling { .. } => "ThrottlingError",
-        ClientError::ItemTooLarge { .. } => "ItemTooLargeError",
-        ClientError::Validation { .. } => "DynamoValidationError",
-        ClientError::TransactionCanceled { .. } => "TransactionCanceledError",
-        ClientError::Credentials { .. } => "CredentialsError",
-        ClientError::Endpoint { .. } => "EndpointError",
-        ClientError::Configuration { .. } => "ConfigurationError",
-        ClientError::Service { .. } => "DynamoServiceError",
+    if let Some(context) = err.context() {
+        let count = context
+            .attempts
+            .into_pyobject(py)
+            .ok()
+            .map(|a| a.into_any());
+        let seconds = context.elapsed.as_secs_f64().into_pyobject(py).ok();
+        attributes.extend([
+            ("operation", text(py, context.operation)),
+            ("table", text(py, &context.table)),
+            ("attempts", count),
+            ("elapsed", seconds.map(|s| s.into_any())),
+        ]);
+    }
+    let class = match err.kind() {
+        ErrorKind::TableNotFound { .. } => TableNotFoundError::type_object(py),
+        ErrorKind::TableExists { .. } => TableExistsError::type_object(py),
+        ErrorKind::ConditionalCheckFailed { .. } => ConditionalCheckFailedError::type_object(py),
+        ErrorKind::Throttling { .. } => ThrottlingError::type_object(py),
+        ErrorKind::ItemTooLarge { .. } => ItemTooLargeError::type_object(py),
+        ErrorKind::Validation { .. } => DynamoValidationError::type_object(py),
+        ErrorKind::TransactionCanceled { .. } => TransactionCanceledError::type_object(py),
+        ErrorKind::Credentials { .. } => CredentialsError::type_object(py),
+        ErrorKind::Endpoint { .. } => EndpointError::type_object(py),
+        ErrorKind::Configuration { .. } => ConfigurationError::type_object(py),
+        ErrorKind::Service { .. } => DynamoServiceError::type_object(py),
     };
-    build(py, class, message, &attributes)
+    raised(&class, message, &attributes)
 }
 
-/// What an error carries beyond its message: the stored item of a failed condition, the
-/// per-action reasons of a canceled transaction.
-fn details<'py>(py: Python<'py>, err: &ClientError) -> PyResult<Vec<Attribute<'py>>> {
+/// What an error carries beyond its message.
+fn details<'py>(py: Python<'py>, kind: &ErrorKind) -> PyResult<Vec<Attribute<'py>>> {
     let stored = |item: &Option<dynomodel_client::Item>| -> PyResult<Option<Bound<'py, PyAny>>> {
         item.as_ref()
             .map(|item| Ok(item_to_py(py, item)?.into_any()))
             .transpose()
     };
-    Ok(match err {
-        ClientError::ConditionalCheckFailed { item, .. } => vec![("raw_item", stored(item)?)],
-        ClientError::TransactionCanceled { reasons, .. } => {
+    Ok(match kind {
+        ErrorKind::ConditionalCheckFailed { item, .. } => vec![("raw_item", stored(item)?)],
+        ErrorKind::TransactionCanceled { reasons, .. } => {
             let list = PyList::empty(py);
             for reason in reasons {
                 list.append((&reason.code, &reason.message, stored(&reason.item)?))?;

@@ -6,11 +6,10 @@
 //! the GIL released ([`client`]), and maps every Rust error onto `dynomodel.exceptions`
 //! ([`errors`]).
 
-mod attribute;
-mod batches;
 mod bridge;
 mod client;
 mod codec;
+mod convert;
 mod decode;
 mod encode;
 mod errors;
@@ -31,6 +30,12 @@ mod _native {
 
     #[pymodule_export]
     use super::codec::Codec;
+
+    #[pymodule_export]
+    use super::convert::outputs::{
+        BatchGetOutput, BatchWriteOutput, Cost, ItemOutput, PageOutput, TableDescription,
+        TransactGetOutput,
+    };
 
     #[pymodule_export]
     const UNKNOWN_ATTRIBUTES: &str = super::codec::UNKNOWN_ATTRIBUTES;

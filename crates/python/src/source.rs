@@ -8,7 +8,7 @@ use dynomodel_client::AttributeValue;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyString};
 
-use crate::attribute::value_to_py;
+use crate::convert::values::value_to_py;
 use crate::errors;
 use crate::spec::Compiled;
 use crate::wire::{split, Tag};

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Self, TypeVar, cast, overload
+from typing import Any, ClassVar, Literal, Self, TypeVar, cast, overload
 
 from pydantic import BaseModel
 from typing_extensions import Unpack
@@ -12,15 +12,7 @@ from .._expr.nodes import Condition, UpdateAction
 from .._expr.paths import codec_of, install_paths
 from .._io.client import BATCH_TIMEOUT, DynamoClient, TableDescription
 from .._io.driver import run_async, run_sync
-from .._ops.batches import (
-    AnyBatchGet,
-    BatchGetOptions,
-    BatchWrite,
-    DictBatchGet,
-    KeyInput,
-    ModelBatchGet,
-    read_keys,
-)
+from .._ops.batches import BatchGetOptions, BatchWrite, KeyInput, read_keys
 from .._ops.bound import bind
 from .._ops.items import CreateOptions
 from .._ops.reads import Results, SyncResults
@@ -29,15 +21,7 @@ from .._schema.hooks import default_hook
 from .._schema.keys import declared_keys
 from .._schema.wire import AttributeValue, Item
 from .._table.indexes import SecondaryIndex
-from .._table.reads import (
-    AnyQuery,
-    AnyScan,
-    CountOptions,
-    DictQuery,
-    DictScan,
-    ModelQuery,
-    ModelScan,
-)
+from .._table.reads import CountOptions, QueryOptions, ScanOptions
 from ..exceptions import ModelDefinitionError
 from .decorator import table_of
 from .reader import queried, scanned
@@ -357,15 +341,19 @@ class DynamoModel(BaseModel):
 
     @overload
     @classmethod
-    def query(cls, *, partition_key: Any, **options: Unpack[ModelQuery]) -> Results[Self]: ...
+    def query(
+        cls, *, partition_key: Any, as_dict: Literal[False] = False, **options: Unpack[QueryOptions]
+    ) -> Results[Self]: ...
     @overload
     @classmethod
     def query(
-        cls, *, partition_key: Any, **options: Unpack[DictQuery]
+        cls, *, partition_key: Any, as_dict: Literal[True], **options: Unpack[QueryOptions]
     ) -> Results[dict[str, Any]]: ...
     @overload
     @classmethod
-    def query(cls, *, partition_key: Any, **options: Unpack[AnyQuery]) -> Results[Any]: ...
+    def query(
+        cls, *, partition_key: Any, as_dict: bool, **options: Unpack[QueryOptions]
+    ) -> Results[Any]: ...
     @classmethod
     def query(cls, *, partition_key: Any, **options: Any) -> Results[Any]:
         """Query the items under `partition_key` (`Table.query`, `QueryOptions`)."""
@@ -374,16 +362,18 @@ class DynamoModel(BaseModel):
     @overload
     @classmethod
     def sync_query(
-        cls, *, partition_key: Any, **options: Unpack[ModelQuery]
+        cls, *, partition_key: Any, as_dict: Literal[False] = False, **options: Unpack[QueryOptions]
     ) -> SyncResults[Self]: ...
     @overload
     @classmethod
     def sync_query(
-        cls, *, partition_key: Any, **options: Unpack[DictQuery]
+        cls, *, partition_key: Any, as_dict: Literal[True], **options: Unpack[QueryOptions]
     ) -> SyncResults[dict[str, Any]]: ...
     @overload
     @classmethod
-    def sync_query(cls, *, partition_key: Any, **options: Unpack[AnyQuery]) -> SyncResults[Any]: ...
+    def sync_query(
+        cls, *, partition_key: Any, as_dict: bool, **options: Unpack[QueryOptions]
+    ) -> SyncResults[Any]: ...
     @classmethod
     def sync_query(cls, *, partition_key: Any, **options: Any) -> SyncResults[Any]:
         """`query` for blocking code."""
@@ -391,13 +381,17 @@ class DynamoModel(BaseModel):
 
     @overload
     @classmethod
-    def scan(cls, **options: Unpack[ModelScan]) -> Results[Self]: ...
+    def scan(
+        cls, *, as_dict: Literal[False] = False, **options: Unpack[ScanOptions]
+    ) -> Results[Self]: ...
     @overload
     @classmethod
-    def scan(cls, **options: Unpack[DictScan]) -> Results[dict[str, Any]]: ...
+    def scan(
+        cls, *, as_dict: Literal[True], **options: Unpack[ScanOptions]
+    ) -> Results[dict[str, Any]]: ...
     @overload
     @classmethod
-    def scan(cls, **options: Unpack[AnyScan]) -> Results[Any]: ...
+    def scan(cls, *, as_dict: bool, **options: Unpack[ScanOptions]) -> Results[Any]: ...
     @classmethod
     def scan(cls, **options: Any) -> Results[Any]:
         """Scan every item (`Table.scan`, `ScanOptions`)."""
@@ -405,13 +399,17 @@ class DynamoModel(BaseModel):
 
     @overload
     @classmethod
-    def sync_scan(cls, **options: Unpack[ModelScan]) -> SyncResults[Self]: ...
+    def sync_scan(
+        cls, *, as_dict: Literal[False] = False, **options: Unpack[ScanOptions]
+    ) -> SyncResults[Self]: ...
     @overload
     @classmethod
-    def sync_scan(cls, **options: Unpack[DictScan]) -> SyncResults[dict[str, Any]]: ...
+    def sync_scan(
+        cls, *, as_dict: Literal[True], **options: Unpack[ScanOptions]
+    ) -> SyncResults[dict[str, Any]]: ...
     @overload
     @classmethod
-    def sync_scan(cls, **options: Unpack[AnyScan]) -> SyncResults[Any]: ...
+    def sync_scan(cls, *, as_dict: bool, **options: Unpack[ScanOptions]) -> SyncResults[Any]: ...
     @classmethod
     def sync_scan(cls, **options: Any) -> SyncResults[Any]:
         """`scan` for blocking code."""
@@ -430,17 +428,21 @@ class DynamoModel(BaseModel):
     @overload
     @classmethod
     async def batch_get(
-        cls, keys: Iterable[KeyInput], **options: Unpack[ModelBatchGet]
+        cls,
+        keys: Iterable[KeyInput],
+        *,
+        as_dict: Literal[False] = False,
+        **options: Unpack[BatchGetOptions],
     ) -> list[Self]: ...
     @overload
     @classmethod
     async def batch_get(
-        cls, keys: Iterable[KeyInput], **options: Unpack[DictBatchGet]
+        cls, keys: Iterable[KeyInput], *, as_dict: Literal[True], **options: Unpack[BatchGetOptions]
     ) -> list[dict[str, Any]]: ...
     @overload
     @classmethod
     async def batch_get(
-        cls, keys: Iterable[KeyInput], **options: Unpack[AnyBatchGet]
+        cls, keys: Iterable[KeyInput], *, as_dict: bool, **options: Unpack[BatchGetOptions]
     ) -> list[Any]: ...
     @classmethod
     async def batch_get(cls, keys: Iterable[KeyInput], **options: Any) -> list[Any]:
@@ -451,17 +453,21 @@ class DynamoModel(BaseModel):
     @overload
     @classmethod
     def sync_batch_get(
-        cls, keys: Iterable[KeyInput], **options: Unpack[ModelBatchGet]
+        cls,
+        keys: Iterable[KeyInput],
+        *,
+        as_dict: Literal[False] = False,
+        **options: Unpack[BatchGetOptions],
     ) -> list[Self]: ...
     @overload
     @classmethod
     def sync_batch_get(
-        cls, keys: Iterable[KeyInput], **options: Unpack[DictBatchGet]
+        cls, keys: Iterable[KeyInput], *, as_dict: Literal[True], **options: Unpack[BatchGetOptions]
     ) -> list[dict[str, Any]]: ...
     @overload
     @classmethod
     def sync_batch_get(
-        cls, keys: Iterable[KeyInput], **options: Unpack[AnyBatchGet]
+        cls, keys: Iterable[KeyInput], *, as_dict: bool, **options: Unpack[BatchGetOptions]
     ) -> list[Any]: ...
     @classmethod
     def sync_batch_get(cls, keys: Iterable[KeyInput], **options: Any) -> list[Any]:

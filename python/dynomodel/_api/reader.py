@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar, cast, overload
+from typing import Any, Generic, Literal, TypeVar, cast, overload
 
 from pydantic import BaseModel
 from typing_extensions import Unpack
@@ -11,19 +11,7 @@ from .._io.driver import run_async, run_sync
 from .._ops.bound import BoundTable
 from .._ops.reads import Cursor, Results, SyncResults
 from .._table.indexes import SecondaryIndex
-from .._table.reads import (
-    AnyQuery,
-    AnyScan,
-    CountOptions,
-    DictQuery,
-    DictScan,
-    ModelQuery,
-    ModelScan,
-    QueryOptions,
-    ScanOptions,
-    plan_query,
-    plan_scan,
-)
+from .._table.reads import CountOptions, QueryOptions, ScanOptions, plan_query, plan_scan
 
 __all__ = ["Reader", "queried", "scanned"]
 
@@ -43,13 +31,21 @@ class Reader(Generic[M]):
         raise NotImplementedError
 
     @overload
-    def query(self, *, partition_key: Any, **options: Unpack[ModelQuery]) -> Results[M]: ...
+    def query(
+        self,
+        *,
+        partition_key: Any,
+        as_dict: Literal[False] = False,
+        **options: Unpack[QueryOptions],
+    ) -> Results[M]: ...
     @overload
     def query(
-        self, *, partition_key: Any, **options: Unpack[DictQuery]
+        self, *, partition_key: Any, as_dict: Literal[True], **options: Unpack[QueryOptions]
     ) -> Results[dict[str, Any]]: ...
     @overload
-    def query(self, *, partition_key: Any, **options: Unpack[AnyQuery]) -> Results[Any]: ...
+    def query(
+        self, *, partition_key: Any, as_dict: bool, **options: Unpack[QueryOptions]
+    ) -> Results[Any]: ...
     def query(self, *, partition_key: Any, **options: Any) -> Results[Any]:
         """Query: the items under `partition_key`, in sort key order (descending with
         `scan_index_forward=False`), read a page at a time as `async for` asks.
@@ -63,26 +59,34 @@ class Reader(Generic[M]):
 
     @overload
     def sync_query(
-        self, *, partition_key: Any, **options: Unpack[ModelQuery]
+        self,
+        *,
+        partition_key: Any,
+        as_dict: Literal[False] = False,
+        **options: Unpack[QueryOptions],
     ) -> SyncResults[M]: ...
     @overload
     def sync_query(
-        self, *, partition_key: Any, **options: Unpack[DictQuery]
+        self, *, partition_key: Any, as_dict: Literal[True], **options: Unpack[QueryOptions]
     ) -> SyncResults[dict[str, Any]]: ...
     @overload
     def sync_query(
-        self, *, partition_key: Any, **options: Unpack[AnyQuery]
+        self, *, partition_key: Any, as_dict: bool, **options: Unpack[QueryOptions]
     ) -> SyncResults[Any]: ...
     def sync_query(self, *, partition_key: Any, **options: Any) -> SyncResults[Any]:
         """`query` for blocking code: iterate the result with `for`."""
         return queried(self, SyncResults[Any], partition_key, options)
 
     @overload
-    def scan(self, **options: Unpack[ModelScan]) -> Results[M]: ...
+    def scan(
+        self, *, as_dict: Literal[False] = False, **options: Unpack[ScanOptions]
+    ) -> Results[M]: ...
     @overload
-    def scan(self, **options: Unpack[DictScan]) -> Results[dict[str, Any]]: ...
+    def scan(
+        self, *, as_dict: Literal[True], **options: Unpack[ScanOptions]
+    ) -> Results[dict[str, Any]]: ...
     @overload
-    def scan(self, **options: Unpack[AnyScan]) -> Results[Any]: ...
+    def scan(self, *, as_dict: bool, **options: Unpack[ScanOptions]) -> Results[Any]: ...
     def scan(self, **options: Any) -> Results[Any]:
         """Scan: every item, a page at a time. Reads (and pays for) the whole table or index:
         0.5 RCU per 4 KB eventually consistent, whatever the filter drops.
@@ -94,11 +98,15 @@ class Reader(Generic[M]):
         return scanned(self, Results[Any], options)
 
     @overload
-    def sync_scan(self, **options: Unpack[ModelScan]) -> SyncResults[M]: ...
+    def sync_scan(
+        self, *, as_dict: Literal[False] = False, **options: Unpack[ScanOptions]
+    ) -> SyncResults[M]: ...
     @overload
-    def sync_scan(self, **options: Unpack[DictScan]) -> SyncResults[dict[str, Any]]: ...
+    def sync_scan(
+        self, *, as_dict: Literal[True], **options: Unpack[ScanOptions]
+    ) -> SyncResults[dict[str, Any]]: ...
     @overload
-    def sync_scan(self, **options: Unpack[AnyScan]) -> SyncResults[Any]: ...
+    def sync_scan(self, *, as_dict: bool, **options: Unpack[ScanOptions]) -> SyncResults[Any]: ...
     def sync_scan(self, **options: Any) -> SyncResults[Any]:
         """`scan` for blocking code: iterate the result with `for`."""
         return scanned(self, SyncResults[Any], options)

@@ -4,7 +4,7 @@ door of every operation."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar, cast, overload
+from typing import Any, Literal, TypeVar, cast, overload
 
 from pydantic import BaseModel
 from typing_extensions import Unpack
@@ -13,15 +13,7 @@ from .._expr.nodes import Condition, UpdateAction
 from .._io.client import BATCH_TIMEOUT, DynamoClient, TableDescription, deleted, described, exists
 from .._io.driver import run_async, run_sync
 from .._ops import items
-from .._ops.batches import (
-    AnyBatchGet,
-    BatchGetOptions,
-    BatchWrite,
-    DictBatchGet,
-    KeyInput,
-    ModelBatchGet,
-    read_keys,
-)
+from .._ops.batches import BatchGetOptions, BatchWrite, KeyInput, read_keys
 from .._ops.bound import BoundTable
 from .._ops.items import CreateOptions
 from .._schema.wire import AttributeValue, Item
@@ -319,15 +311,23 @@ class Table(BoundTable[M], Reader[M]):
 
     @overload
     async def batch_get(
-        self, keys: Iterable[KeyInput], **options: Unpack[ModelBatchGet]
+        self,
+        keys: Iterable[KeyInput],
+        *,
+        as_dict: Literal[False] = False,
+        **options: Unpack[BatchGetOptions],
     ) -> list[M]: ...
     @overload
     async def batch_get(
-        self, keys: Iterable[KeyInput], **options: Unpack[DictBatchGet]
+        self,
+        keys: Iterable[KeyInput],
+        *,
+        as_dict: Literal[True],
+        **options: Unpack[BatchGetOptions],
     ) -> list[dict[str, Any]]: ...
     @overload
     async def batch_get(
-        self, keys: Iterable[KeyInput], **options: Unpack[AnyBatchGet]
+        self, keys: Iterable[KeyInput], *, as_dict: bool, **options: Unpack[BatchGetOptions]
     ) -> list[Any]: ...
     async def batch_get(self, keys: Iterable[KeyInput], **options: Any) -> list[Any]:
         """BatchGetItem of any number of keys (dicts, `(partition, sort)` tuples, or partition
@@ -345,15 +345,23 @@ class Table(BoundTable[M], Reader[M]):
 
     @overload
     def sync_batch_get(
-        self, keys: Iterable[KeyInput], **options: Unpack[ModelBatchGet]
+        self,
+        keys: Iterable[KeyInput],
+        *,
+        as_dict: Literal[False] = False,
+        **options: Unpack[BatchGetOptions],
     ) -> list[M]: ...
     @overload
     def sync_batch_get(
-        self, keys: Iterable[KeyInput], **options: Unpack[DictBatchGet]
+        self,
+        keys: Iterable[KeyInput],
+        *,
+        as_dict: Literal[True],
+        **options: Unpack[BatchGetOptions],
     ) -> list[dict[str, Any]]: ...
     @overload
     def sync_batch_get(
-        self, keys: Iterable[KeyInput], **options: Unpack[AnyBatchGet]
+        self, keys: Iterable[KeyInput], *, as_dict: bool, **options: Unpack[BatchGetOptions]
     ) -> list[Any]: ...
     def sync_batch_get(self, keys: Iterable[KeyInput], **options: Any) -> list[Any]:
         """Blocking twin of `batch_get`."""

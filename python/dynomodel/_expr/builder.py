@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .._schema.wire import AttributeValue
 from .nodes import Condition, RawCondition, UpdateAction, UpdateClause, generated_placeholders
@@ -17,8 +17,16 @@ from .paths import Path, stored
 
 __all__ = ["Expression", "ExpressionBuilder", "compiled_condition"]
 
-Expression: TypeAlias = tuple[str, dict[str, str], dict[str, Any]]
-"""An expression as a request carries it: (text, placeholder names, placeholder values)."""
+
+class Expression(NamedTuple):
+    """An expression as a request carries it: its text and the placeholders it uses."""
+
+    text: str
+    names: dict[str, str]
+    """`#n<i>` (and raw conditions' own placeholders) to stored attribute names."""
+    values: dict[str, AttributeValue]
+    """`:v<i>` (and raw conditions' own placeholders) to wire values."""
+
 
 _V = TypeVar("_V")
 
@@ -160,4 +168,4 @@ def compiled_condition(condition: Condition | None) -> Expression | None:
     if condition is None:
         return None
     builder = ExpressionBuilder()
-    return builder.condition(condition), builder.names, builder.values
+    return Expression(builder.condition(condition), builder.names, builder.values)

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from .._native import Client as NativeClient
+from .._native import TableDescription as NativeDescription
 from .._native import quiesce
+from .._table.requests import IndexSpec
 from ..exceptions import ConfigurationError, InvalidExpressionError, TableExistsError
 from .driver import Call, Steps, run_async, run_sync
 
@@ -62,21 +64,20 @@ class TableDescription:
     """`(read, write)` units of each global index of a provisioned table, by name."""
 
     @classmethod
-    def of(cls, raw: Mapping[str, Any]) -> TableDescription:
+    def of(cls, raw: NativeDescription) -> TableDescription:
         """The description a native DescribeTable or CreateTable answered."""
-        keys: list[KeyDefinition] = raw["keys"]
         return cls(
-            name=raw["name"],
-            status=raw["status"],
-            partition_key=keys[0],
-            sort_key=keys[1] if len(keys) > 1 else None,
-            item_count=raw["item_count"],
-            size_bytes=raw["size_bytes"],
-            billing_mode=raw["billing_mode"],
-            arn=raw["arn"],
-            indexes=tuple(raw["indexes"]),
-            capacity=raw["capacity"],
-            index_capacity={name: (read, write) for name, read, write in raw["index_capacity"]},
+            name=raw.name,
+            status=raw.status,
+            partition_key=raw.partition_key,
+            sort_key=raw.sort_key,
+            item_count=raw.item_count,
+            size_bytes=raw.size_bytes,
+            billing_mode=raw.billing_mode,
+            arn=raw.arn,
+            indexes=tuple(raw.indexes),
+            capacity=raw.capacity,
+            index_capacity=dict(raw.index_capacity),
         )
 
 
@@ -255,7 +256,7 @@ class TableSpec(NamedTuple):
     partition_key: KeyDefinition
     sort_key: KeyDefinition | None
     capacity: tuple[int, int] | None
-    indexes: Sequence[Any] = ()
+    indexes: Sequence[IndexSpec] = ()
     time_to_live: str | None = None
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+
+from .._native import Cost
 
 __all__ = ["CallCost", "TableStats"]
 
@@ -19,9 +19,9 @@ class CallCost:
     """Seconds."""
 
     @classmethod
-    def of(cls, output: Mapping[str, Any]) -> CallCost:
+    def of(cls, cost: Cost) -> CallCost:
         """The cost a native call reported."""
-        return cls(output["read"], output["write"], output["duration"])
+        return cls(cost.read, cost.write, cost.duration)
 
     def __add__(self, other: CallCost) -> CallCost:
         return CallCost(

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, Literal, Required, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 from typing_extensions import TypedDict, Unpack
@@ -22,19 +22,18 @@ from .._expr.builder import Expression, ExpressionBuilder
 from .._io.client import BATCH_TIMEOUT, DynamoClient, get_default_client
 from .._io.costs import CallCost, TableStats
 from .._io.driver import Call, Steps, run_async, run_sync
+from .._native import BatchGetOutput, BatchWriteOutput
 from .._schema.wire import Item
-from .._table.reads import Projection, Shape, projection_paths, read_shape, unread_fields
+from .._table.reads import Projection, projection_paths, read_shape, unread_fields
+from .._table.requests import Decoding, Shape, TableKeys, Write
 from ..exceptions import BatchIncompleteError, InvalidKeyError
 from .bound import BoundTable, mapped, record_units
 
 __all__ = [
-    "AnyBatchGet",
     "BatchGetOptions",
     "BatchGetResults",
     "BatchWrite",
-    "DictBatchGet",
     "KeyInput",
-    "ModelBatchGet",
     "batch_get",
     "batch_write",
     "key_values",
@@ -66,24 +65,6 @@ class BatchGetOptions(TypedDict, total=False):
     projection: Projection | None
     skip_hooks: bool
     timeout: float
-
-
-class ModelBatchGet(BatchGetOptions, total=False):
-    """A batch get whose items are models."""
-
-    as_dict: Literal[False]
-
-
-class DictBatchGet(BatchGetOptions, total=False):
-    """A batch get whose items are dicts of the model's Python values (`as_dict=True`)."""
-
-    as_dict: Required[Literal[True]]
-
-
-class AnyBatchGet(BatchGetOptions, total=False):
-    """A batch get whose `as_dict` is only known when it runs."""
-
-    as_dict: Required[bool]
 
 
 def key_values(table: BoundTable[Any], key: KeyInput, call: str) -> dict[str, Any]:
@@ -129,7 +110,7 @@ def _compiled(
     expression = None
     if paths is not None:
         builder = ExpressionBuilder()
-        expression = (builder.projection(paths), builder.names, builder.values)
+        expression = Expression(builder.projection(paths), builder.names, builder.values)
     consistent = options.get("consistent_read")
     if consistent is None:
         consistent = table.consistent_read
@@ -166,20 +147,21 @@ def _batch_get(
     gave_up: str | None = None
     cost = CallCost(0.0, 0.0, 0.0)
     for batch in _rounds(reads):
-        args = [(r.table.name, r.keys, r.consistent_read, r.projection) for _, r in batch]
-        codecs = [r.table.mapping.codec.native for _, r in batch]
-        # Only a one-table read takes a projection, so one record of what it left out serves.
-        unread = batch[0][1].unread
-        output = yield Call(native.batch_get, (args, codecs, shape, unread, timeout))
+        tables = [
+            TableKeys(r.table.name, r.keys, r.consistent_read, r.projection) for _, r in batch
+        ]
+        decodings = [Decoding(r.table.mapping.codec.native, shape, r.unread) for _, r in batch]
+        output: BatchGetOutput = yield Call(native.batch_get, (tables, decodings, timeout))
         counts = Counter({r.table: len(r.keys) for _, r in batch})
-        record_units(counts, output, client.table_prefix, False)
-        cost += CallCost.of(output)
-        for (position, read), items in zip(batch, output["items"], strict=True):
+        units, duration = output.units_by_table, output.cost.duration
+        record_units(counts, units, duration, client.table_prefix, False)
+        cost += CallCost.of(output.cost)
+        for (position, read), items in zip(batch, output.items, strict=True):
             if shape == "models":
                 yield from read.table.loaded(items, skip_hooks)
             found[position] = items
-        unprocessed += [(t, "get", key) for t, keys in output["unprocessed"] for key in keys]
-        gave_up = gave_up or output["gave_up"]
+        unprocessed += [(t, "get", key) for t, keys in output.unprocessed for key in keys]
+        gave_up = gave_up or output.gave_up
     if unprocessed:
         raise BatchIncompleteError(
             f"{len(unprocessed)} keys were not read: {gave_up}",
@@ -387,14 +369,16 @@ class BatchWrite(Generic[M]):
 
     def _written(self, writes: list[_Write]) -> Steps[None]:
         client = self._client_now
-        sent = [(table.name, put, item) for table, put, item in writes]
-        output = yield Call(client.native.batch_write, (sent, self._timeout))
-        self.stats.add(CallCost.of(output))
-        record_units(Counter(table for table, _, _ in writes), output, client.table_prefix, True)
+        sent = [Write(table.name, put, item) for table, put, item in writes]
+        output: BatchWriteOutput = yield Call(client.native.batch_write, (sent, self._timeout))
+        self.stats.add(CallCost.of(output.cost))
+        counts = Counter(table for table, _, _ in writes)
+        units, duration = output.units_by_table, output.cost.duration
+        record_units(counts, units, duration, client.table_prefix, True)
         self._unprocessed += [
-            (table, "put" if put else "delete", item) for table, put, item in output["unprocessed"]
+            (table, "put" if put else "delete", item) for table, put, item in output.unprocessed
         ]
-        self._gave_up = self._gave_up or output["gave_up"]
+        self._gave_up = self._gave_up or output.gave_up
 
     def _flush_on_exit(self, failed: bool) -> None:
         if failed and self._discard_on_error:

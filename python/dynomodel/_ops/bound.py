@@ -12,6 +12,7 @@ from .._io.client import DynamoClient, get_default_client
 from .._io.costs import CallCost, TableStats
 from .._io.driver import Hook, Steps
 from .._native import Client as NativeClient
+from .._native import Cost
 from .._table.mapping import TableMapping
 from ..exceptions import ModelDefinitionError
 
@@ -70,9 +71,9 @@ class BoundTable(Generic[M]):
         """The model of the items."""
         return self.mapping.model
 
-    def record(self, output: Mapping[str, Any]) -> None:
+    def record(self, cost: Cost) -> None:
         """Count a native call's cost in the stats."""
-        self.stats.add(CallCost.of(output))
+        self.stats.add(CallCost.of(cost))
 
     def runs(self, hook: str, skip_hooks: bool) -> bool:
         """Whether the model has `hook` and this call runs it."""
@@ -92,7 +93,11 @@ class BoundTable(Generic[M]):
 
 
 def record_units(
-    counts: Mapping[BoundTable[Any], int], output: Mapping[str, Any], prefix: str, write: bool
+    counts: Mapping[BoundTable[Any], int],
+    units_by_table: Mapping[str, float],
+    duration: float,
+    prefix: str,
+    write: bool,
 ) -> None:
     """Charge each table's stats with its part of one batch call: the units DynamoDB reported
     for its table (`prefix` + name), shared by request count between models of one table."""
@@ -100,12 +105,12 @@ def record_units(
     for table, count in counts.items():
         sharing.setdefault(prefix + table.name, []).append((table, count))
     for name, tables in sharing.items():
-        units = output["units_by_table"].get(name, 0.0)
+        units = units_by_table.get(name, 0.0)
         total = sum(count for _, count in tables)
         for table, count in tables:
             share = units * count / total if total else 0.0
             read, written = (0.0, share) if write else (share, 0.0)
-            table.stats.add(CallCost(read, written, output["duration"]))
+            table.stats.add(CallCost(read, written, duration))
 
 
 def bind(model: type[BaseModel], table: BoundTable[Any]) -> None:

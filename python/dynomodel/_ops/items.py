@@ -52,7 +52,7 @@ def save(
     put = mapping.put_request(instance, condition)
     key = {attribute: put.item[attribute] for attribute in mapping.key_attributes}
     args = (table.name, put.item, compiled_condition(put.condition))
-    table.record((yield from _write(table, table.native.put_item, args, key)))
+    table.record((yield from _write(table, table.native.put_item, args, key)).cost)
     mapping.set_version(instance, put.version)
     yield from table.hook("after_save", instance, skip_hooks)
 
@@ -70,10 +70,10 @@ def get(
         output = yield Call(table.native.get_item, (table.name, encoded, consistent))
     except DynamoValidationError as error:
         raise (yield from _explained(table, error)) from None
-    table.record(output)
-    if output["item"] is None:
+    table.record(output.cost)
+    if output.item is None:
         return None
-    (found,) = yield from table.loaded([table.mapping.codec.from_item(output["item"])], skip_hooks)
+    (found,) = yield from table.loaded([table.mapping.codec.from_item(output.item)], skip_hooks)
     return found
 
 
@@ -81,13 +81,13 @@ def refresh(table: BoundTable[M], instance: M, skip_hooks: bool) -> Steps[None]:
     """Strongly consistent GetItem of the instance's key, loaded into the instance."""
     key = table.mapping.key_of(instance)
     output = yield Call(table.native.get_item, (table.name, key, True))
-    table.record(output)
-    if output["item"] is None:
+    table.record(output.cost)
+    if output.item is None:
         raise ItemNotFoundError(
             f"{table.model.__name__}: no item in {table.name!r} has the key "
             f"{table.mapping.show_key(key)}"
         )
-    _replace(instance, table.mapping.codec.from_item(output["item"]))
+    _replace(instance, table.mapping.codec.from_item(output.item))
     yield from table.loaded([instance], skip_hooks)
 
 
@@ -143,7 +143,7 @@ def delete(
 def delete_by_key(table: BoundTable[M], key: Item, condition: Condition | None) -> Steps[None]:
     """DeleteItem of `key` (in wire form)."""
     args = (table.name, key, compiled_condition(condition))
-    table.record((yield from _write(table, table.native.delete_item, args, key)))
+    table.record((yield from _write(table, table.native.delete_item, args, key)).cost)
 
 
 class CreateOptions(TypedDict, total=False):
@@ -198,8 +198,8 @@ def _update(
     update_expression, guarded = table.mapping.update_request(every, condition)
     args = (table.name, key, update_expression, guarded)
     output = yield from _write(table, table.native.update_item, args, key, own_condition)
-    table.record(output)
-    return table.mapping.codec.from_item(output["item"])
+    table.record(output.cost)
+    return table.mapping.codec.from_item(output.item)
 
 
 def _write(

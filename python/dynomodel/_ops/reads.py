@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from .._io.driver import Call, Steps, run_async, run_sync
+from .._native import PageOutput
 from .._schema.wire import Item
 from .._table.reads import ReadOptions, ReadPlan
 from ..exceptions import InvalidExpressionError, ResultsConsumedError
@@ -111,24 +112,24 @@ class Cursor(Generic[R]):
 
     def _pages(
         self, pending: list[tuple[int, Item | None]], limit: int | None, count_only: bool
-    ) -> Steps[list[tuple[int, dict[str, Any]]]]:
+    ) -> Steps[list[tuple[int, PageOutput]]]:
         """One Query page, or one Scan page of each pending segment (sent together), with the
         segment each came from; the consumed capacity is recorded."""
         plan = self._plan
         table = self._table
-        native = table.native
-        codec = None if count_only else table.mapping.codec.native
+        decoding = plan.decoding(count_only)
+        outputs: list[PageOutput]
         if plan.key_condition is not None:
-            args = plan.read_args(limit, pending[0][1], count_only)
+            request = plan.request(limit, pending[0][1], count_only)
             key_condition = plan.counting[0] if count_only else plan.key_condition
-            query = (table.name, plan.index, key_condition, args, plan.forward)
-            outputs = [(yield Call(native.query, (*query, codec, plan.shape, plan.unread)))]
+            query = (table.name, plan.index, key_condition, request, plan.forward, decoding)
+            outputs = [(yield Call(table.native.query, query))]
         else:
-            args = plan.read_args(limit, None, count_only)
-            scan = (table.name, plan.index, args, pending, plan.segments)
-            outputs = yield Call(native.scan, (*scan, codec, plan.shape, plan.unread))
+            request = plan.request(limit, None, count_only)
+            scan = (table.name, plan.index, request, pending, plan.segments, decoding)
+            outputs = yield Call(table.native.scan, scan)
         for output in outputs:
-            table.record(output)
+            table.record(output.cost)
         return [(segment, output) for (segment, _), output in zip(pending, outputs, strict=True)]
 
     def _fetch(self, hint: int | None = None) -> Steps[None]:
@@ -138,9 +139,9 @@ class Cursor(Generic[R]):
         self._page_start = None if segmented else self._pending[0][1]
         items: list[R] = []
         for _, output in pages:
-            self.scanned_count += output["scanned"]
-            items.extend(output["items"])
-        self._pending = [(s, out["last_key"]) for s, out in pages if out["last_key"] is not None]
+            self.scanned_count += output.scanned
+            items.extend(output.items)
+        self._pending = [(s, out.last_key) for s, out in pages if out.last_key is not None]
         self._page_end = self._pending[0][1] if self._pending and not segmented else None
         # A page may hold more than `limit` leaves to hand out (an explicit page_size, the
         # segments of a parallel scan): they stay unhanded, and the resume key is the last
@@ -170,8 +171,8 @@ class Cursor(Generic[R]):
             if size is None and limit is not None and not self._plan.segments:
                 size = limit - total
             pages = yield from self._pages(pending, size, True)
-            total += sum(output["count"] for _, output in pages)
-            pending = [(s, out["last_key"]) for s, out in pages if out["last_key"] is not None]
+            total += sum(output.count for _, output in pages)
+            pending = [(s, out.last_key) for s, out in pages if out.last_key is not None]
         return total if limit is None else min(total, limit)
 
     def _key_of(self, item: R) -> Item:

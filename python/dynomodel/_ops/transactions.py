@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
-from typing import Any, TypeAlias, TypeVar, overload
+from typing import Any, Literal, TypeAlias, TypeVar, overload
 
 from pydantic import BaseModel
 
@@ -13,7 +13,10 @@ from .._expr.builder import Expression, ExpressionBuilder, compiled_condition
 from .._expr.nodes import Condition, UpdateAction
 from .._io.client import DynamoClient, get_default_client
 from .._io.driver import Call, Steps, run_async, run_sync
+from .._native import TransactGetOutput
 from .._schema.wire import Item
+from .._table.requests import Action, Decoding
+from .._table.requests import Get as GetRequest
 from ..exceptions import InvalidExpressionError, TransactionCanceledError
 from .batches import KeyInput, key_values
 from .bound import BoundTable, mapped
@@ -35,7 +38,7 @@ _OPTIONS = ("actions", "condition")
 class _Action:
     """One compiled action, with what to do to its instance once the transaction commits."""
 
-    kind: str
+    kind: Literal["put", "update", "delete", "check"]
     """`put`, `update`, `delete` or `check`: the native client's names."""
     table: BoundTable[Any]
     key: Item
@@ -204,7 +207,7 @@ class Transaction:
                 table,
                 item_key,
                 item_key,
-                condition=(text, builder.names, builder.values),
+                condition=Expression(text, builder.names, builder.values),
             )
         )
 
@@ -260,7 +263,7 @@ class Transaction:
             if action.rebuild is not None:
                 # The hook may have changed the instance: what is sent must show it.
                 self._actions[position] = action.rebuild()
-        sent = [(a.kind, a.table.name, a.sent, a.update, a.condition) for a in self._actions]
+        sent = [Action(a.kind, a.table.name, a.sent, a.update, a.condition) for a in self._actions]
         try:
             yield Call(client.native.transact_write, (sent, self._token))
         except TransactionCanceledError as error:
@@ -410,10 +413,10 @@ def _transact_get(
         for t, (_, key) in zip(tables, gets, strict=True)
     ]
     chosen = client or tables[0].client
-    args = [(t.name, key) for t, key in zip(tables, keys, strict=True)]
-    codecs = [t.mapping.codec.native for t in tables]
-    output = yield Call(chosen.native.transact_get, (args, codecs))
-    items: list[Any] = output["items"]
+    args = [GetRequest(t.name, key) for t, key in zip(tables, keys, strict=True)]
+    decodings = [Decoding(t.mapping.codec.native, "models", None) for t in tables]
+    output: TransactGetOutput = yield Call(chosen.native.transact_get, (args, decodings))
+    items: list[Any] = output.items
     for table, item in zip(tables, items, strict=True):
         if item is not None:
             yield from table.loaded([item], skip_hooks)

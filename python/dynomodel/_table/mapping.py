@@ -24,6 +24,7 @@ from ..exceptions import (
     PartialInstanceError,
 )
 from .indexes import SecondaryIndex, check_name
+from .requests import IndexSpec
 
 __all__ = ["KeyDefinition", "PutRequest", "TableMapping", "both"]
 
@@ -326,7 +327,10 @@ class TableMapping(Generic[M]):
         # UpdateItem would create a partial item under a missing key: refuse instead.
         guard = self.path(self.partition_key).exists()
         condition_text = builder.condition(both(guard, condition))
-        return (update_text, builder.names, builder.values), (condition_text, {}, {})
+        return (
+            Expression(update_text, builder.names, builder.values),
+            Expression(condition_text, {}, {}),
+        )
 
     def field_actions(self, values: Mapping[str, Any]) -> list[UpdateAction]:
         """SET each value, or REMOVE it where the item leaves the value out (a None or an empty
@@ -396,7 +400,7 @@ class TableMapping(Generic[M]):
 
     def index_schema(
         self, capacity: tuple[int, int] | None, index_capacity: Mapping[str, tuple[int, int]]
-    ) -> list[Any]:
+    ) -> list[IndexSpec]:
         """The indexes as the native CreateTable takes them; global indexes of a provisioned
         table (`capacity` given) get theirs from `index_capacity`, or the table's."""
         unknown = [n for n in index_capacity if not getattr(self.indexes.get(n), "is_global", 0)]
@@ -411,7 +415,7 @@ class TableMapping(Generic[M]):
                 f"{self.model.__name__}.create_table: index_capacity applies to PROVISIONED "
                 "tables only"
             )
-        schema: list[Any] = []
+        schema: list[IndexSpec] = []
         for index in self.indexes.values():
             partition = index.partition_key or self.partition_key
             sort = None if index.sort_key is None else self.codec.key_definition(index.sort_key)
@@ -424,7 +428,7 @@ class TableMapping(Generic[M]):
             units = None
             if capacity is not None and index.is_global:
                 units = index_capacity.get(index.name, capacity)
-            schema.append((index.name, index.is_global, key, sort, projection, units))
+            schema.append(IndexSpec(index.name, index.is_global, key, sort, projection, units))
         return schema
 
     def ttl_attribute(self) -> str | None:

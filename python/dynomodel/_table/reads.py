@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Required, TypeAlias
+from typing import Any, TypeAlias
 
 from typing_extensions import TypedDict
 
@@ -16,15 +16,10 @@ from .._schema.wire import Item
 from ..exceptions import InvalidExpressionError
 from .indexes import SecondaryIndex
 from .mapping import TableMapping
+from .requests import WIRE, Decoding, ReadRequest, Shape
 
 __all__ = [
-    "AnyQuery",
-    "AnyScan",
     "CountOptions",
-    "DictQuery",
-    "DictScan",
-    "ModelQuery",
-    "ModelScan",
     "Projection",
     "QueryOptions",
     "ReadOptions",
@@ -41,8 +36,6 @@ __all__ = [
 Projection: TypeAlias = Sequence[Path[Any] | str]
 """The attributes to read: paths (`attr(Order.total)`, `Order.address.city`) or field names."""
 
-Shape: TypeAlias = Literal["models", "dicts", "partial"]
-"""What a read's items become (see `read_shape`)."""
 
 _SORT_KEY_OPERATORS = {"=", "<", "<=", ">", ">="}
 
@@ -95,42 +88,6 @@ class CountOptions(TypedDict, total=False):
     consistent_read: bool | None
 
 
-class ModelQuery(QueryOptions, total=False):
-    """A Query whose items are models."""
-
-    as_dict: Literal[False]
-
-
-class DictQuery(QueryOptions, total=False):
-    """A Query whose items are dicts of the model's Python values (`as_dict=True`)."""
-
-    as_dict: Required[Literal[True]]
-
-
-class AnyQuery(QueryOptions, total=False):
-    """A Query whose `as_dict` is only known when it runs."""
-
-    as_dict: Required[bool]
-
-
-class ModelScan(ScanOptions, total=False):
-    """A Scan whose items are models."""
-
-    as_dict: Literal[False]
-
-
-class DictScan(ScanOptions, total=False):
-    """A Scan whose items are dicts of the model's Python values (`as_dict=True`)."""
-
-    as_dict: Required[Literal[True]]
-
-
-class AnyScan(ScanOptions, total=False):
-    """A Scan whose `as_dict` is only known when it runs."""
-
-    as_dict: Required[bool]
-
-
 @dataclass(frozen=True)
 class ReadPlan:
     """One Query or Scan, compiled: everything but where the next page starts."""
@@ -155,10 +112,19 @@ class ReadPlan:
     """The fields a projection (or the index) leaves out of models, recorded on each one so
     that it is never saved whole over the stored values."""
 
-    def read_args(self, limit: int | None, start_key: Item | None, count_only: bool) -> Any:
+    def request(self, limit: int | None, start_key: Item | None, count_only: bool) -> ReadRequest:
+        """One page's request: up to `limit` items from `start_key`, or only their count."""
         if count_only:
-            return (self.counting[1], None, limit, start_key, self.consistent_read, True)
-        return (self.filter, self.projection, limit, start_key, self.consistent_read, False)
+            filter_, projection = self.counting[1], None
+        else:
+            filter_, projection = self.filter, self.projection
+        return ReadRequest(filter_, projection, limit, start_key, self.consistent_read, count_only)
+
+    def decoding(self, count_only: bool) -> Decoding:
+        """How the page's items become Python values (none are read when counting)."""
+        if count_only:
+            return WIRE
+        return Decoding(self.table.codec.native, self.shape, self.unread)
 
 
 def plan_query(
@@ -299,11 +265,11 @@ def _with_placeholders(
 ) -> list[Expression | None]:
     """The expressions of one request, the placeholder maps riding on the first of them."""
     expressions: list[Expression | None] = [
-        None if text is None else (text, {}, {}) for text in texts
+        None if text is None else Expression(text, {}, {}) for text in texts
     ]
     for position, text in enumerate(texts):
         if text is not None:
-            expressions[position] = (text, dict(builder.names), dict(builder.values))
+            expressions[position] = Expression(text, dict(builder.names), dict(builder.values))
             break
     return expressions
 

@@ -1,29 +1,16 @@
 //! BatchGetItem and BatchWriteItem, one request each; [`crate::batch`] retries what they leave.
 
 use std::collections::HashMap;
-use std::time::Instant;
 
 use aws_sdk_dynamodb::types::{
     ConsumedCapacity, DeleteRequest, KeysAndAttributes, PutRequest, ReturnConsumedCapacity,
     WriteRequest,
 };
 
-use super::{invalid, placeholders, AwsBackend, Placeholders};
-use crate::{BatchGetOutput, BatchWriteOutput, Capacity, Error, TableKeys, TableWrite, Write};
-
-/// The capacity a batch consumed over all its tables.
-fn summed(consumed: Option<&[ConsumedCapacity]>, start: Instant, write: bool) -> Capacity {
-    let units: f64 = consumed
-        .unwrap_or_default()
-        .iter()
-        .filter_map(ConsumedCapacity::capacity_units)
-        .sum();
-    Capacity {
-        read: if write { 0.0 } else { units },
-        write: if write { units } else { 0.0 },
-        duration: start.elapsed(),
-    }
-}
+use super::call::{Call, Use};
+use super::convert::{invalid, placeholders, Placeholders};
+use super::AwsBackend;
+use crate::{BatchGetOutput, BatchWriteOutput, Error, TableKeys, TableWrite, Write};
 
 /// The capacity units each table of a batch consumed.
 fn by_table(consumed: Option<&[ConsumedCapacity]>) -> HashMap<String, f64> {
@@ -106,9 +93,8 @@ impl AwsBackend {
         &self,
         request: Vec<TableKeys>,
     ) -> Result<BatchGetOutput, Error> {
-        let start = Instant::now();
         let order: Vec<String> = request.iter().map(|t| t.table.clone()).collect();
-        let first = order.first().cloned().unwrap_or_default();
+        let call = Call::new("BatchGetItem", order.first().map_or("", String::as_str));
         let items = request
             .into_iter()
             .map(keys_and_attributes)
@@ -118,10 +104,12 @@ impl AwsBackend {
             .batch_get_item()
             .set_request_items(Some(items))
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .customize()
+            .interceptor(call.counter())
             .send()
             .await
-            .map_err(|err| self.fail(&first, err))?;
-        let capacity = summed(out.consumed_capacity.as_deref(), start, false);
+            .map_err(|err| self.fail(&call, err))?;
+        let capacity = call.cost(out.consumed_capacity(), Use::Read);
         let units_by_table = by_table(out.consumed_capacity.as_deref());
         let mut responses = out.responses.unwrap_or_default();
         Ok(BatchGetOutput {
@@ -149,8 +137,10 @@ impl AwsBackend {
         &self,
         request: Vec<TableWrite>,
     ) -> Result<BatchWriteOutput, Error> {
-        let start = Instant::now();
-        let first = request.first().map(|w| w.table.clone()).unwrap_or_default();
+        let call = Call::new(
+            "BatchWriteItem",
+            request.first().map_or("", |w| w.table.as_str()),
+        );
         let mut items: HashMap<String, Vec<WriteRequest>> = HashMap::new();
         for TableWrite { table, write } in request {
             items.entry(table).or_default().push(write_request(write)?);
@@ -160,9 +150,13 @@ impl AwsBackend {
             .batch_write_item()
             .set_request_items(Some(items))
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .customize()
+            .interceptor(call.counter())
             .send()
             .await
-            .map_err(|err| self.fail(&first, err))?;
+            .map_err(|err| self.fail(&call, err))?;
+        let capacity = call.cost(out.consumed_capacity(), Use::Write);
+        let units_by_table = by_table(out.consumed_capacity.as_deref());
         Ok(BatchWriteOutput {
             unprocessed: out
                 .unprocessed_items
@@ -175,8 +169,8 @@ impl AwsBackend {
                         .collect::<Vec<_>>()
                 })
                 .collect(),
-            capacity: summed(out.consumed_capacity.as_deref(), start, true),
-            units_by_table: by_table(out.consumed_capacity.as_deref()),
+            capacity,
+            units_by_table,
             gave_up: None,
         })
     }

@@ -1,17 +1,17 @@
 //! TransactWriteItems and TransactGetItems.
 
-use std::time::Instant;
-
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     ConditionCheck, Delete, Get, Put, ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure,
     TransactGetItem as SdkGetItem, TransactWriteItem, Update,
 };
 
-use super::{invalid, placeholders, AwsBackend, Placeholders};
+use super::call::{Call, Use};
+use super::convert::{invalid, placeholders, Placeholders};
+use super::AwsBackend;
 use crate::{
-    CancellationReason, Capacity, Error, TransactAction, TransactGetItem, TransactGetOutput,
-    TransactWrite,
+    CancellationReason, Capacity, Error, ErrorKind, TransactAction, TransactGetItem,
+    TransactGetOutput, TransactWrite,
 };
 
 const ALL_OLD: ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure::AllOld;
@@ -94,6 +94,16 @@ fn action(action: TransactAction) -> Result<TransactWriteItem, Error> {
     Ok(item.build())
 }
 
+/// The table of a transaction's first action, to name in its errors.
+fn first_table(request: &TransactWrite) -> &str {
+    request.actions.first().map_or("", |action| match action {
+        TransactAction::Put { table, .. }
+        | TransactAction::Update { table, .. }
+        | TransactAction::Delete { table, .. }
+        | TransactAction::ConditionCheck { table, .. } => table.as_str(),
+    })
+}
+
 fn reasons(err: &TransactWriteItemsError) -> Option<Vec<CancellationReason>> {
     match err {
         TransactWriteItemsError::TransactionCanceledException(canceled) => Some(
@@ -116,7 +126,7 @@ impl AwsBackend {
         &self,
         request: TransactWrite,
     ) -> Result<Capacity, Error> {
-        let start = Instant::now();
+        let call = Call::new("TransactWriteItems", first_table(&request));
         let items = request
             .actions
             .into_iter()
@@ -128,35 +138,35 @@ impl AwsBackend {
             .set_transact_items(Some(items))
             .set_client_request_token(request.token)
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .customize()
+            .interceptor(call.counter())
             .send()
             .await
             .map_err(|err| {
                 let found = err.as_service_error().and_then(reasons);
-                let mut error = self.fail("", err);
-                if let (Error::TransactionCanceled { reasons, .. }, Some(found)) =
-                    (&mut error, found)
-                {
-                    *reasons = found;
+                let error = self.fail(&call, err);
+                match (error.kind(), found) {
+                    (ErrorKind::TransactionCanceled { message, .. }, Some(found)) => {
+                        let kind = ErrorKind::TransactionCanceled {
+                            message: message.clone(),
+                            reasons: found,
+                        };
+                        call.failed(kind.into())
+                    }
+                    _ => error,
                 }
-                error
             })?;
-        let units = out
-            .consumed_capacity()
-            .iter()
-            .filter_map(|c| c.capacity_units())
-            .sum();
-        Ok(Capacity {
-            read: 0.0,
-            write: units,
-            duration: start.elapsed(),
-        })
+        Ok(call.cost(out.consumed_capacity(), Use::Write))
     }
 
     pub(super) async fn send_transact_get(
         &self,
         request: Vec<TransactGetItem>,
     ) -> Result<TransactGetOutput, Error> {
-        let start = Instant::now();
+        let call = Call::new(
+            "TransactGetItems",
+            request.first().map_or("", |g| g.table.as_str()),
+        );
         let count = request.len();
         let items = request
             .into_iter()
@@ -174,14 +184,12 @@ impl AwsBackend {
             .transact_get_items()
             .set_transact_items(Some(items))
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .customize()
+            .interceptor(call.counter())
             .send()
             .await
-            .map_err(|err| self.fail("", err))?;
-        let units = out
-            .consumed_capacity()
-            .iter()
-            .filter_map(|c| c.capacity_units())
-            .sum();
+            .map_err(|err| self.fail(&call, err))?;
+        let capacity = call.cost(out.consumed_capacity(), Use::Read);
         let mut items: Vec<_> = out
             .responses
             .unwrap_or_default()
@@ -189,13 +197,6 @@ impl AwsBackend {
             .map(|response| response.item)
             .collect();
         items.resize(count, None);
-        Ok(TransactGetOutput {
-            items,
-            capacity: Capacity {
-                read: units,
-                write: 0.0,
-                duration: start.elapsed(),
-            },
-        })
+        Ok(TransactGetOutput { items, capacity })
     }
 }

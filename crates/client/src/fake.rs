@@ -1,0 +1,168 @@
+//! [`FakeBackend`]: a scripted stand-in for the batch operations, to test what is built on
+//! [`Backend`] (retries until done, ordering, giving up) without any server. It is not a
+//! DynamoDB: every other operation fails with `NotScripted`.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::backend::BoxFuture;
+use crate::{
+    Backend, BatchGetOutput, BatchWriteOutput, Capacity, CreateTable, DeleteItem, Error, ErrorKind,
+    GetItem, ItemOutput, Page, PutItem, Query, Scan, TableDescription, TableKeys, TableWrite,
+    TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem,
+};
+
+/// How the fake answers one batch request.
+#[derive(Debug)]
+pub enum Answer {
+    /// Process all but the last `n` keys or writes of the request, leaving those unprocessed.
+    Leave(usize),
+    /// Fail the whole request.
+    Fail(ErrorKind),
+}
+
+/// A backend whose batch requests answer as scripted, in order (every request is processed
+/// whole once the script is spent), and which records every request it got.
+#[derive(Debug, Default)]
+pub struct FakeBackend {
+    script: Mutex<VecDeque<Answer>>,
+    requests: Mutex<Vec<Request>>,
+}
+
+/// One batch request the fake got.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// A BatchGetItem.
+    Get(Vec<TableKeys>),
+    /// A BatchWriteItem.
+    Write(Vec<TableWrite>),
+}
+
+impl FakeBackend {
+    /// A fake that answers its first requests with `script`.
+    pub fn new(script: impl IntoIterator<Item = Answer>) -> Self {
+        Self {
+            script: Mutex::new(script.into_iter().collect()),
+            requests: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Every batch request received, in order.
+    ///
+    /// # Panics
+    /// If a thread panicked while recording a request.
+    #[allow(clippy::expect_used)]
+    pub fn requests(&self) -> Vec<Request> {
+        self.requests.lock().expect("requests").clone()
+    }
+
+    #[allow(clippy::expect_used)]
+    fn answer(&self, request: Request) -> Result<usize, Error> {
+        self.requests.lock().expect("requests").push(request);
+        match self.script.lock().expect("script").pop_front() {
+            None => Ok(0),
+            Some(Answer::Leave(n)) => Ok(n),
+            Some(Answer::Fail(kind)) => Err(kind.into()),
+        }
+    }
+}
+
+fn cost() -> Capacity {
+    Capacity {
+        read: 0.0,
+        write: 0.0,
+        duration: Duration::ZERO,
+        attempts: 1,
+    }
+}
+
+fn not_scripted<T>(operation: &str) -> BoxFuture<'_, T> {
+    let message = format!("the fake backend answers batches only, not {operation}");
+    Box::pin(async move {
+        Err(ErrorKind::Service {
+            code: "NotScripted".into(),
+            message,
+        }
+        .into())
+    })
+}
+
+impl Backend for FakeBackend {
+    fn batch_get(&self, request: Vec<TableKeys>) -> BoxFuture<'_, BatchGetOutput> {
+        Box::pin(async move {
+            let leave = self.answer(Request::Get(request.clone()))?;
+            let total: usize = request.iter().map(|t| t.keys.len()).sum();
+            let mut kept = total.saturating_sub(leave);
+            let mut output = BatchGetOutput {
+                capacity: cost(),
+                ..BatchGetOutput::default()
+            };
+            for mut table in request {
+                let rest = table.keys.split_off(kept.min(table.keys.len()));
+                kept -= table.keys.len();
+                // An item is its key: enough to check where each one lands.
+                output.items.push((table.table.clone(), table.keys));
+                if !rest.is_empty() {
+                    output.unprocessed.push(TableKeys {
+                        keys: rest,
+                        ..table
+                    });
+                }
+            }
+            Ok(output)
+        })
+    }
+
+    fn batch_write(&self, request: Vec<TableWrite>) -> BoxFuture<'_, BatchWriteOutput> {
+        Box::pin(async move {
+            let leave = self.answer(Request::Write(request.clone()))?;
+            let kept = request.len().saturating_sub(leave);
+            Ok(BatchWriteOutput {
+                unprocessed: request[kept..].to_vec(),
+                capacity: cost(),
+                ..BatchWriteOutput::default()
+            })
+        })
+    }
+
+    fn put_item(&self, _: PutItem) -> BoxFuture<'_, ItemOutput> {
+        not_scripted("PutItem")
+    }
+    fn get_item(&self, _: GetItem) -> BoxFuture<'_, ItemOutput> {
+        not_scripted("GetItem")
+    }
+    fn delete_item(&self, _: DeleteItem) -> BoxFuture<'_, ItemOutput> {
+        not_scripted("DeleteItem")
+    }
+    fn update_item(&self, _: UpdateItem) -> BoxFuture<'_, ItemOutput> {
+        not_scripted("UpdateItem")
+    }
+    fn query(&self, _: Query) -> BoxFuture<'_, Page> {
+        not_scripted("Query")
+    }
+    fn scan(&self, _: Scan) -> BoxFuture<'_, Page> {
+        not_scripted("Scan")
+    }
+    fn transact_write(&self, _: TransactWrite) -> BoxFuture<'_, Capacity> {
+        not_scripted("TransactWriteItems")
+    }
+    fn transact_get(&self, _: Vec<TransactGetItem>) -> BoxFuture<'_, TransactGetOutput> {
+        not_scripted("TransactGetItems")
+    }
+    fn create_table(&self, _: CreateTable) -> BoxFuture<'_, TableDescription> {
+        not_scripted("CreateTable")
+    }
+    fn describe_table(&self, _: String) -> BoxFuture<'_, TableDescription> {
+        not_scripted("DescribeTable")
+    }
+    fn delete_table(&self, _: String) -> BoxFuture<'_, ()> {
+        not_scripted("DeleteTable")
+    }
+    fn enable_time_to_live(&self, _: String, _: String) -> BoxFuture<'_, ()> {
+        not_scripted("UpdateTimeToLive")
+    }
+    fn describe_time_to_live(&self, _: String) -> BoxFuture<'_, Option<String>> {
+        not_scripted("DescribeTimeToLive")
+    }
+}

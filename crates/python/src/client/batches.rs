@@ -1,0 +1,115 @@
+//! BatchGetItem and BatchWriteItem of any size, retried until done, and transactions.
+
+use dynomodel_client::batch::{get_all, write_all};
+use dynomodel_client::TransactWrite;
+use pyo3::prelude::*;
+
+use super::Client;
+use crate::bridge::run;
+use crate::convert::args::{ActionArg, DecodingArg, GetArg, TableKeysArg, WriteArg};
+use crate::convert::outputs::{DecodedBatch, DecodedGets, Decoding};
+
+fn decodings(arguments: Vec<DecodingArg>) -> Vec<Decoding> {
+    arguments
+        .into_iter()
+        .map(|DecodingArg(codec, shape, unread)| Decoding {
+            codec,
+            shape: shape.0,
+            unread,
+        })
+        .collect()
+}
+
+#[pymethods]
+impl Client {
+    /// BatchGetItem of every key of `tables`, in requests of at most 100, unprocessed keys
+    /// retried with backoff for up to `timeout` seconds; each table's items decoded as its
+    /// `decodings` entry says, in the order of its keys: a `BatchGetOutput`.
+    #[pyo3(signature = (tables, decodings, timeout, blocking))]
+    fn batch_get<'py>(
+        &self,
+        py: Python<'py>,
+        tables: Vec<TableKeysArg>,
+        decodings: Vec<DecodingArg>,
+        timeout: f64,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let tables = tables
+            .into_iter()
+            .map(|table| table.into_keys(|name| self.table(name)))
+            .collect();
+        let (backend, retry, decodings) = (
+            self.backend(),
+            self.retry(timeout)?,
+            self::decodings(decodings),
+        );
+        run(py, blocking, async move {
+            Ok(DecodedBatch(
+                get_all(backend, tables, retry).await?,
+                decodings,
+            ))
+        })
+    }
+
+    /// BatchWriteItem of `writes` (no two on one key), in requests of at most 25, unprocessed
+    /// writes retried with backoff for up to `timeout` seconds: a `BatchWriteOutput`.
+    #[pyo3(signature = (writes, timeout, blocking))]
+    fn batch_write<'py>(
+        &self,
+        py: Python<'py>,
+        writes: Vec<WriteArg>,
+        timeout: f64,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let writes = writes
+            .into_iter()
+            .map(|write| write.into_write(|name| self.table(name)))
+            .collect();
+        let (backend, retry) = (self.backend(), self.retry(timeout)?);
+        run(py, blocking, async move {
+            write_all(backend, writes, retry).await
+        })
+    }
+
+    /// TransactWriteItems of `actions`: a `Cost`.
+    #[pyo3(signature = (actions, token, blocking))]
+    fn transact_write<'py>(
+        &self,
+        py: Python<'py>,
+        actions: Vec<ActionArg>,
+        token: Option<String>,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = TransactWrite {
+            actions: actions
+                .into_iter()
+                .map(|action| action.into_action(|name| self.table(name)))
+                .collect::<PyResult<_>>()?,
+            token,
+        };
+        let backend = self.backend();
+        run(py, blocking, async move {
+            backend.transact_write(request).await
+        })
+    }
+
+    /// TransactGetItems of `gets`, each item decoded as its `decodings` entry says (or None):
+    /// a `TransactGetOutput`.
+    #[pyo3(signature = (gets, decodings, blocking))]
+    fn transact_get<'py>(
+        &self,
+        py: Python<'py>,
+        gets: Vec<GetArg>,
+        decodings: Vec<DecodingArg>,
+        blocking: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let gets = gets
+            .into_iter()
+            .map(|get| get.into_get(|name| self.table(name)))
+            .collect();
+        let (backend, decodings) = (self.backend(), self::decodings(decodings));
+        run(py, blocking, async move {
+            Ok(DecodedGets(backend.transact_get(gets).await?, decodings))
+        })
+    }
+}

@@ -1,0 +1,102 @@
+//! `Client`: the DynamoDB operations, each one Rust future that Python either awaits (asyncio) or
+//! blocks on with the GIL released (`blocking=True`); see [`crate::bridge`]. The methods are
+//! written by family: [`items`], [`reads`], [`batches`] (and transactions), [`tables`].
+
+mod batches;
+mod items;
+mod reads;
+mod tables;
+
+use std::sync::Arc;
+
+use dynomodel_client::batch::Retry;
+use dynomodel_client::{runtime, AwsBackend, Backend, ClientConfig};
+use pyo3::prelude::*;
+use tokio::sync::Semaphore;
+
+use crate::convert::args::seconds;
+use crate::errors;
+
+/// A connection to DynamoDB (credentials, region, endpoint, HTTP pool), shared by every call.
+#[pyclass(frozen, module = "dynomodel._native")]
+pub struct Client {
+    backend: Arc<dyn Backend>,
+    /// Batch requests in flight at once, over every batch of this client.
+    permits: Arc<Semaphore>,
+    /// Put before every table name this client sends (`dev-`), so one code base serves several
+    /// environments in one account. Names come back from DynamoDB with it.
+    prefix: String,
+}
+
+/// Enough concurrent batch requests to hide round trips, few enough not to provoke throttling.
+const BATCH_REQUESTS_IN_FLIGHT: usize = 16;
+
+impl Client {
+    /// The name DynamoDB knows `table` by.
+    fn table(&self, table: String) -> String {
+        if self.prefix.is_empty() {
+            table
+        } else {
+            format!("{}{table}", self.prefix)
+        }
+    }
+
+    fn backend(&self) -> Arc<dyn Backend> {
+        Arc::clone(&self.backend)
+    }
+
+    fn retry(&self, timeout: f64) -> PyResult<Retry> {
+        Ok(Retry {
+            timeout: seconds(timeout, "retry timeout")?,
+            permits: Arc::clone(&self.permits),
+        })
+    }
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (
+        *, region=None, endpoint_url=None, profile=None, access_key_id=None,
+        secret_access_key=None, session_token=None, connect_timeout=None, read_timeout=None,
+        max_retries=None, table_prefix=None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        region: Option<String>,
+        endpoint_url: Option<String>,
+        profile: Option<String>,
+        access_key_id: Option<String>,
+        secret_access_key: Option<String>,
+        session_token: Option<String>,
+        connect_timeout: Option<f64>,
+        read_timeout: Option<f64>,
+        max_retries: Option<u32>,
+        table_prefix: Option<String>,
+    ) -> PyResult<Self> {
+        let config = ClientConfig {
+            region,
+            endpoint_url,
+            profile,
+            access_key_id,
+            secret_access_key,
+            session_token,
+            connect_timeout: connect_timeout
+                .map(|s| seconds(s, "connect timeout"))
+                .transpose()?,
+            read_timeout: read_timeout
+                .map(|s| seconds(s, "read timeout"))
+                .transpose()?,
+            max_retries,
+        };
+        let backend = py
+            .detach(|| runtime().block_on(AwsBackend::connect(&config)))
+            .map_err(|err| errors::client_error(py, err))?;
+        Ok(Self {
+            backend: Arc::new(backend),
+            permits: Arc::new(Semaphore::new(BATCH_REQUESTS_IN_FLIGHT)),
+            prefix: table_prefix.unwrap_or_default(),
+        })
+    }
+}
