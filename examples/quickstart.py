@@ -74,7 +74,7 @@ def blocking_twins(order: Order) -> int:
         order.model_copy(
             update={"order_id": f"ORDER#{n:03d}", "total": Decimal(n * 10), "status": "shipped"}
         ).sync_save()
-    return Order.by_status.sync_query(partition_key="shipped").count()
+    return Order.by_status.sync_query(partition_key="shipped").sync_count()
 
 
 async def main() -> None:

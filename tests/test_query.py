@@ -153,13 +153,15 @@ async def test_count_uses_select_count_over_every_page(orders: Any) -> None:
     assert await orders.count() == 35
     assert orders.sync_count(filter_condition=attr(orders.status) == "open") == 17
     assert (
-        orders.sync_query(partition_key="C#1", filter_condition=size(attr(orders.tags)) > 5).count()
+        orders.sync_query(
+            partition_key="C#1", filter_condition=size(attr(orders.tags)) > 5
+        ).sync_count()
         == 0
     )
 
 
 async def test_filters_on_nested_paths_sets_and_untyped_attributes(orders: Any) -> None:
-    first = orders.sync_query(partition_key="C#2").first()
+    first = orders.sync_query(partition_key="C#2").sync_first()
     await first.update(actions=[attr(orders.lines).append([Line(sku="A-1", qty=2)])])
     nested = orders.scan(filter_condition=orders.lines[0].sku == "A-1")
     assert sks([o async for o in nested]) == ["O#030"]
@@ -253,7 +255,7 @@ def test_bad_reads_fail_before_any_request(orders: Any) -> None:
 
 
 async def test_update_actions_in_one_update_item(orders: Any) -> None:
-    order = orders.sync_query(partition_key="C#1", limit=1).first()
+    order = orders.sync_query(partition_key="C#1", limit=1).sync_first()
     before = calls(orders)
     await order.update(
         actions=[
@@ -336,7 +338,7 @@ def test_decorated_models_get_paths_and_indexes(client: DynamoClient, table_name
 
 def test_count_of_a_projected_read_counts_every_match(orders: Any) -> None:
     projected = orders.sync_query(partition_key="C#1", projection=["sk"], as_dict=True)
-    assert projected.count() == 30
+    assert projected.sync_count() == 30
     assert len(list(projected)) == 30
 
 
@@ -351,17 +353,17 @@ def test_an_explicit_page_size_is_the_request_limit_whatever_the_limit(orders: A
     )
     assert sks(rest)[:2] == ["O#007", "O#009"]  # resumes after the last item handed out
     before = calls(orders)
-    assert orders.sync_query(partition_key="C#1", page_size=100).first().sk == "O#000"
+    assert orders.sync_query(partition_key="C#1", page_size=100).sync_first().sk == "O#000"
     assert calls(orders) - before == 1
 
 
 async def test_a_count_respects_the_limit(orders: Any) -> None:
-    assert orders.sync_query(partition_key="C#1", limit=5).count() == 5
-    assert orders.sync_query(partition_key="C#1", limit=50).count() == 30
+    assert orders.sync_query(partition_key="C#1", limit=5).sync_count() == 5
+    assert orders.sync_query(partition_key="C#1", limit=50).sync_count() == 30
     opened = attr(orders.status) == "open"
     assert await orders.query(partition_key="C#1", limit=4, filter_condition=opened).count() == 4
-    assert orders.sync_scan(limit=7).count() == 7
-    assert orders.sync_scan(limit=7, segments=3).count() == 7
+    assert orders.sync_scan(limit=7).sync_count() == 7
+    assert orders.sync_scan(limit=7, segments=3).sync_count() == 7
 
 
 async def test_a_result_read_to_its_end_refuses_to_be_read_again(orders: Any) -> None:

@@ -66,7 +66,7 @@ def accounts(client: DynamoClient, table_name: str) -> Any:
 
 
 def test_a_projected_read_cannot_be_saved_whole(accounts: Any) -> None:
-    partial = accounts.sync_query(partition_key="1", projection=["pk", "total"]).first()
+    partial = accounts.sync_query(partition_key="1", projection=["pk", "total"]).sync_first()
     assert (partial.total, partial.status, partial.note) == (Decimal(5), "new", None)
     with pytest.raises(PartialInstanceError, match="update") as raised:
         partial.sync_save()
@@ -88,10 +88,10 @@ def test_batch_gets_and_index_projections_mark_their_models_too(accounts: Any) -
     (partial,) = accounts.sync_batch_get(["1"], projection=["pk"])
     with pytest.raises(PartialInstanceError, match="total"):
         partial.sync_save()
-    keys_only = accounts.by_status.sync_query(partition_key="paid").first()
+    keys_only = accounts.by_status.sync_query(partition_key="paid").sync_first()
     with pytest.raises(PartialInstanceError):
         keys_only.sync_save()
-    whole = accounts.sync_scan().first()
+    whole = accounts.sync_scan().sync_first()
     whole.sync_save()  # a whole read saves as ever
 
 
@@ -287,10 +287,10 @@ def test_computed_fields_are_stored_and_key_an_index(client: DynamoClient, table
     ada = Person(pk="p1", first="Ada", last="Lovelace")
     assert ada.to_item()["full_name"] == {"S": "Ada Lovelace"}
     ada.sync_save()
-    assert Person.by_name.sync_query(partition_key="Ada Lovelace").first() == ada
+    assert Person.by_name.sync_query(partition_key="Ada Lovelace").sync_first() == ada
     ada.sync_update(last="Byron")
-    assert Person.by_name.sync_query(partition_key="Ada Lovelace").first() is None
-    assert Person.by_name.sync_query(partition_key="Ada Byron").first() == ada
+    assert Person.by_name.sync_query(partition_key="Ada Lovelace").sync_first() is None
+    assert Person.by_name.sync_query(partition_key="Ada Byron").sync_first() == ada
 
     with pytest.raises(ModelDefinitionError, match="not @computed_fields"):
 

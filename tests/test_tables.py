@@ -128,7 +128,7 @@ def test_a_base_declares_the_keys_and_subclasses_name_their_tables(
     Customer.sync_create_table()
     Customer(pk="c", sk="profile", name="Ada").sync_save()
     assert Customer.sync_get(pk="c", sk="profile").name == "Ada"
-    assert Customer.by_kind.sync_query(partition_key="entity").first().name == "Ada"
+    assert Customer.by_kind.sync_query(partition_key="entity").sync_first().name == "Ada"
     with pytest.raises(ModelDefinitionError, match="not mapped to a table"):
         Entity.sync_get(pk="c", sk="profile")
 

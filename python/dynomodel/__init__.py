@@ -35,7 +35,7 @@ from ._ops.batches import (
     sync_batch_get,
 )
 from ._ops.items import CreateOptions
-from ._ops.reads import Results, SyncResults
+from ._ops.reads import Results
 from ._ops.transactions import Transaction, sync_transact_get, transact_get, transaction
 from ._schema.codec import unknown_attributes
 from ._schema.keys import PartitionKey, SortKey
@@ -71,7 +71,6 @@ __all__ = [
     "Results",
     "ScanOptions",
     "SortKey",
-    "SyncResults",
     "Table",
     "TableDescription",
     "TableStats",

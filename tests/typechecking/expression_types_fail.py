@@ -67,4 +67,4 @@ def misuse() -> None:
 def bad_reads() -> None:
     Order.query(partition_key="x", filter_condition=attr(Order.total) == "3")  # error
     Order.query(partition_key="x", sort_key_condition="pk = :v")  # error
-    print(Order.sync_query(partition_key="x").first().total)  # error
+    print(Order.sync_query(partition_key="x").sync_first().total)  # error

@@ -17,7 +17,6 @@ from dynomodel import (
     PartitionKey,
     Results,
     SortKey,
-    SyncResults,
     attr,
     dynamo_table,
     table_of,
@@ -67,16 +66,16 @@ async def reads(flag: bool) -> None:
     assert_type(await Order.count(), int)
     assert_type(Order.by_status, Index[Order])
     assert_type(Order.by_status.query(partition_key="open"), Results[Order])
-    assert_type(Order.by_total.sync_scan(), SyncResults[Order])
+    assert_type(Order.by_total.sync_scan(), Results[Order])
 
 
 def sync_reads() -> None:
     for order in Order.sync_query(partition_key="C#1"):
         assert_type(order, Order)
-    assert_type(Order.sync_query(partition_key="C#1").first(), Order | None)
-    assert_type(Order.sync_scan(as_dict=True), SyncResults[dict[str, Any]])
+    assert_type(Order.sync_query(partition_key="C#1").sync_first(), Order | None)
+    assert_type(Order.sync_scan(as_dict=True), Results[dict[str, Any]])
     assert_type(Order.sync_count(), int)
     users = table_of(User)
     assert_type(users.index("by-team"), Index[User])
-    assert_type(users.index("by-team").sync_query(partition_key="red"), SyncResults[User])
-    assert_type(users.sync_scan(filter_condition=attr(User.team) == "red"), SyncResults[User])
+    assert_type(users.index("by-team").sync_query(partition_key="red"), Results[User])
+    assert_type(users.sync_scan(filter_condition=attr(User.team) == "red"), Results[User])

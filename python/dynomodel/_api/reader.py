@@ -7,16 +7,15 @@ from typing import Any, Generic, Literal, TypeVar, cast, overload
 from pydantic import BaseModel
 from typing_extensions import Unpack
 
-from .._io.driver import run_async, run_sync
+from .._io.driver import Steps, awaitable, blocking
 from .._ops.bound import BoundTable
-from .._ops.reads import Cursor, Results, SyncResults
+from .._ops.reads import Results
 from .._table.indexes import SecondaryIndex
 from .._table.reads import CountOptions, QueryOptions, ScanOptions, plan_query, plan_scan
 
 __all__ = ["Reader", "queried", "scanned"]
 
 M = TypeVar("M", bound=BaseModel)
-C = TypeVar("C", bound=Cursor[Any])
 
 
 class Reader(Generic[M]):
@@ -55,27 +54,10 @@ class Reader(Generic[M]):
         of the model's Python values. The model's `after_load` runs on each model unless
         `skip_hooks`. See `QueryOptions` for the rest.
         """
-        return queried(self, Results[Any], partition_key, options)
+        return queried(self, partition_key, options)
 
-    @overload
-    def sync_query(
-        self,
-        *,
-        partition_key: Any,
-        as_dict: Literal[False] = False,
-        **options: Unpack[QueryOptions],
-    ) -> SyncResults[M]: ...
-    @overload
-    def sync_query(
-        self, *, partition_key: Any, as_dict: Literal[True], **options: Unpack[QueryOptions]
-    ) -> SyncResults[dict[str, Any]]: ...
-    @overload
-    def sync_query(
-        self, *, partition_key: Any, as_dict: bool, **options: Unpack[QueryOptions]
-    ) -> SyncResults[Any]: ...
-    def sync_query(self, *, partition_key: Any, **options: Any) -> SyncResults[Any]:
-        """`query` for blocking code: iterate the result with `for`."""
-        return queried(self, SyncResults[Any], partition_key, options)
+    sync_query = query
+    """`query`, by the name blocking code knows: iterate its result with `for`."""
 
     @overload
     def scan(
@@ -95,45 +77,33 @@ class Reader(Generic[M]):
         one request per segment per page; it cannot resume from `last_evaluated_key`. See
         `ScanOptions` for the rest.
         """
-        return scanned(self, Results[Any], options)
+        return scanned(self, options)
 
-    @overload
-    def sync_scan(
-        self, *, as_dict: Literal[False] = False, **options: Unpack[ScanOptions]
-    ) -> SyncResults[M]: ...
-    @overload
-    def sync_scan(
-        self, *, as_dict: Literal[True], **options: Unpack[ScanOptions]
-    ) -> SyncResults[dict[str, Any]]: ...
-    @overload
-    def sync_scan(self, *, as_dict: bool, **options: Unpack[ScanOptions]) -> SyncResults[Any]: ...
-    def sync_scan(self, **options: Any) -> SyncResults[Any]:
-        """`scan` for blocking code: iterate the result with `for`."""
-        return scanned(self, SyncResults[Any], options)
+    sync_scan = scan
+    """`scan`, by the name blocking code knows: iterate its result with `for`."""
 
-    async def count(self, **options: Unpack[CountOptions]) -> int:
+    def _count(self, **options: Unpack[CountOptions]) -> Steps[int]:
         """How many items there are (matching `filter_condition`): a Scan with Select=COUNT
         over every page. It reads, and pays for, every item; nothing is returned."""
-        return await run_async(scanned(self, Results[Any], {**options, "as_dict": True}).counted())
+        return scanned(self, {**options, "as_dict": True}).counted()
 
-    def sync_count(self, **options: Unpack[CountOptions]) -> int:
-        """Blocking twin of `count`."""
-        return run_sync(scanned(self, Results[Any], {**options, "as_dict": True}).counted())
+    count = awaitable(_count)
+    sync_count = blocking(_count)
 
 
-def queried(reader: Reader[Any], kind: type[C], partition_key: Any, options: dict[str, Any]) -> C:
-    """The `kind` of results of a Query through `reader`, compiled from `options`."""
+def queried(reader: Reader[Any], partition_key: Any, options: dict[str, Any]) -> Results[Any]:
+    """The results of a Query through `reader`, compiled from `options`."""
     table, index = reader.target()
     as_dict = bool(options.pop("as_dict", False))
     read = cast(QueryOptions, options)
     plan = plan_query(table.mapping, index, partition_key, read, table.consistent_read, as_dict)
-    return kind(table, plan, read)
+    return Results(table, plan, read)
 
 
-def scanned(reader: Reader[Any], kind: type[C], options: dict[str, Any]) -> C:
-    """The `kind` of results of a Scan through `reader`, compiled from `options`."""
+def scanned(reader: Reader[Any], options: dict[str, Any]) -> Results[Any]:
+    """The results of a Scan through `reader`, compiled from `options`."""
     table, index = reader.target()
     as_dict = bool(options.pop("as_dict", False))
     read = cast(ScanOptions, options)
     plan = plan_scan(table.mapping, index, read, table.consistent_read, as_dict)
-    return kind(table, plan, read)
+    return Results(table, plan, read)

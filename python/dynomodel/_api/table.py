@@ -11,7 +11,7 @@ from typing_extensions import Unpack
 
 from .._expr.nodes import Condition, UpdateAction
 from .._io.client import BATCH_TIMEOUT, DynamoClient, TableDescription, deleted, described, exists
-from .._io.driver import run_async, run_sync
+from .._io.driver import Steps, awaitable, blocking
 from .._ops import items
 from .._ops.batches import BatchGetOptions, BatchWrite, KeyInput, read_keys
 from .._ops.bound import BoundTable
@@ -142,45 +142,38 @@ class Table(BoundTable[M], Reader[M]):
 
     # -- the table itself
 
-    async def create_table(self, **options: Unpack[CreateOptions]) -> TableDescription:
+    def _create_table(self, **options: Unpack[CreateOptions]) -> Steps[TableDescription]:
         """CreateTable with the key schema of the model's annotations and its secondary indexes,
         as `CreateOptions` say (on demand by default; a PROVISIONED table needs its capacity).
         Costs nothing per call."""
-        return await run_async(items.create_table(self, options))
+        return items.create_table(self, options)
 
-    def sync_create_table(self, **options: Unpack[CreateOptions]) -> TableDescription:
-        """Blocking twin of `create_table`."""
-        return run_sync(items.create_table(self, options))
-
-    async def describe_table(self) -> TableDescription:
+    def _describe_table(self) -> Steps[TableDescription]:
         """DescribeTable. Raises `TableNotFoundError` if the table does not exist."""
-        return await run_async(described(self.client, self.name))
+        return described(self.client, self.name)
 
-    def sync_describe_table(self) -> TableDescription:
-        """Blocking twin of `describe_table`."""
-        return run_sync(described(self.client, self.name))
-
-    async def table_exists(self) -> bool:
+    def _table_exists(self) -> Steps[bool]:
         """Whether the table exists (one DescribeTable)."""
-        return await run_async(exists(self.client, self.name))
+        return exists(self.client, self.name)
 
-    def sync_table_exists(self) -> bool:
-        """Blocking twin of `table_exists`."""
-        return run_sync(exists(self.client, self.name))
-
-    async def delete_table(self, *, wait: bool = True) -> None:
+    def _delete_table(self, *, wait: bool = True) -> Steps[None]:
         """DeleteTable, every item with it; with `wait`, DescribeTable until it is gone."""
-        await run_async(deleted(self.client, self.name, wait))
+        return deleted(self.client, self.name, wait)
 
-    def sync_delete_table(self, *, wait: bool = True) -> None:
-        """Blocking twin of `delete_table`."""
-        run_sync(deleted(self.client, self.name, wait))
+    create_table = awaitable(_create_table)
+    sync_create_table = blocking(_create_table)
+    describe_table = awaitable(_describe_table)
+    sync_describe_table = blocking(_describe_table)
+    table_exists = awaitable(_table_exists)
+    sync_table_exists = blocking(_table_exists)
+    delete_table = awaitable(_delete_table)
+    sync_delete_table = blocking(_delete_table)
 
     # -- items
 
-    async def save(
+    def _save(
         self, instance: M, *, condition: Condition | None = None, skip_hooks: bool = False
-    ) -> None:
+    ) -> Steps[None]:
         """PutItem of the whole item (1 WCU per KB; replaces what was stored under the key).
 
         Unknown attributes the instance was loaded with are written back. With a `Version`
@@ -189,31 +182,19 @@ class Table(BoundTable[M], Reader[M]):
         instance is then left as it was. An instance a projection read only in part raises
         `PartialInstanceError`: `update()` writes what changed instead.
         """
-        await run_async(items.save(self, instance, condition, skip_hooks))
+        return items.save(self, instance, condition, skip_hooks)
 
-    def sync_save(
-        self, instance: M, *, condition: Condition | None = None, skip_hooks: bool = False
-    ) -> None:
-        """Blocking twin of `save`."""
-        run_sync(items.save(self, instance, condition, skip_hooks))
-
-    async def get(
+    def _get(
         self, *, consistent_read: bool | None = None, skip_hooks: bool = False, **key: Any
-    ) -> M | None:
+    ) -> Steps[M | None]:
         """GetItem by the key fields' values; None if there is no such item.
 
         Costs 0.5 RCU per 4 KB eventually consistent, 1 RCU strongly consistent (the table's
         `consistent_read` setting is the default).
         """
-        return await run_async(items.get(self, key, consistent_read, skip_hooks))
+        return items.get(self, key, consistent_read, skip_hooks)
 
-    def sync_get(
-        self, *, consistent_read: bool | None = None, skip_hooks: bool = False, **key: Any
-    ) -> M | None:
-        """Blocking twin of `get`."""
-        return run_sync(items.get(self, key, consistent_read, skip_hooks))
-
-    async def update(
+    def _update(
         self,
         instance: M,
         *,
@@ -221,7 +202,7 @@ class Table(BoundTable[M], Reader[M]):
         condition: Condition | None = None,
         skip_hooks: bool = False,
         **changes: Any,
-    ) -> None:
+    ) -> Steps[None]:
         """One UpdateItem: `actions` (`attr(Order.total).increment(5)`, `.append([...])`, ...)
         and the named fields set to new values (None or an empty set removes the attribute
         where it reads back as itself).
@@ -231,28 +212,16 @@ class Table(BoundTable[M], Reader[M]):
         refreshed from the item DynamoDB returns, so actions computed by DynamoDB show in it.
         1 WCU per KB of the whole item.
         """
-        await run_async(items.update(self, instance, actions, condition, changes, skip_hooks))
+        return items.update(self, instance, actions, condition, changes, skip_hooks)
 
-    def sync_update(
-        self,
-        instance: M,
-        *,
-        actions: Sequence[UpdateAction] = (),
-        condition: Condition | None = None,
-        skip_hooks: bool = False,
-        **changes: Any,
-    ) -> None:
-        """Blocking twin of `update`."""
-        run_sync(items.update(self, instance, actions, condition, changes, skip_hooks))
-
-    async def update_by_key(
+    def _update_by_key(
         self,
         *,
         actions: Sequence[UpdateAction] = (),
         condition: Condition | None = None,
         skip_hooks: bool = False,
         **values: Any,
-    ) -> M:
+    ) -> Steps[M]:
         """One UpdateItem by key, without reading the item first: `values` holds the key fields
         and the fields to set; `actions` as in `update`. The item must exist
         (`ItemNotFoundError` otherwise). Returns the item as stored after the update.
@@ -261,75 +230,64 @@ class Table(BoundTable[M], Reader[M]):
         `values` to condition the update on it. No write hooks run (there is no instance);
         `after_load` runs on the returned model.
         """
-        return await run_async(items.update_by_key(self, values, actions, condition, skip_hooks))
+        return items.update_by_key(self, values, actions, condition, skip_hooks)
 
-    def sync_update_by_key(
-        self,
-        *,
-        actions: Sequence[UpdateAction] = (),
-        condition: Condition | None = None,
-        skip_hooks: bool = False,
-        **values: Any,
-    ) -> M:
-        """Blocking twin of `update_by_key`."""
-        return run_sync(items.update_by_key(self, values, actions, condition, skip_hooks))
-
-    async def delete(
+    def _delete(
         self, instance: M, *, condition: Condition | None = None, skip_hooks: bool = False
-    ) -> None:
+    ) -> Steps[None]:
         """DeleteItem by the instance's key (1 WCU per KB of the deleted item; deleting a missing
         item is not an error unless a condition says so). With a `Version` field, the delete is
         conditioned on the stored version being the instance's."""
-        await run_async(items.delete(self, instance, condition, skip_hooks))
+        return items.delete(self, instance, condition, skip_hooks)
 
-    def sync_delete(
-        self, instance: M, *, condition: Condition | None = None, skip_hooks: bool = False
-    ) -> None:
-        """Blocking twin of `delete`."""
-        run_sync(items.delete(self, instance, condition, skip_hooks))
-
-    async def delete_by_key(self, *, condition: Condition | None = None, **key: Any) -> None:
+    def _delete_by_key(self, *, condition: Condition | None = None, **key: Any) -> Steps[None]:
         """DeleteItem by the key fields' values: no version check, no hooks (no instance)."""
         encoded = self.mapping.encoded_key(key, "delete_by_key", ("condition",))
-        await run_async(items.delete_by_key(self, encoded, condition))
+        return items.delete_by_key(self, encoded, condition)
 
-    def sync_delete_by_key(self, *, condition: Condition | None = None, **key: Any) -> None:
-        """Blocking twin of `delete_by_key`."""
-        encoded = self.mapping.encoded_key(key, "delete_by_key", ("condition",))
-        run_sync(items.delete_by_key(self, encoded, condition))
-
-    async def refresh(self, instance: M, *, skip_hooks: bool = False) -> None:
+    def _refresh(self, instance: M, *, skip_hooks: bool = False) -> Steps[None]:
         """Strongly consistent GetItem of the instance's key, loaded into the instance in place.
         Raises `ItemNotFoundError` if the item no longer exists."""
-        await run_async(items.refresh(self, instance, skip_hooks))
+        return items.refresh(self, instance, skip_hooks)
 
-    def sync_refresh(self, instance: M, *, skip_hooks: bool = False) -> None:
-        """Blocking twin of `refresh`."""
-        run_sync(items.refresh(self, instance, skip_hooks))
+    save = awaitable(_save)
+    sync_save = blocking(_save)
+    get = awaitable(_get)
+    sync_get = blocking(_get)
+    update = awaitable(_update)
+    sync_update = blocking(_update)
+    update_by_key = awaitable(_update_by_key)
+    sync_update_by_key = blocking(_update_by_key)
+    delete = awaitable(_delete)
+    sync_delete = blocking(_delete)
+    delete_by_key = awaitable(_delete_by_key)
+    sync_delete_by_key = blocking(_delete_by_key)
+    refresh = awaitable(_refresh)
+    sync_refresh = blocking(_refresh)
 
     # -- batches
 
     @overload
-    async def batch_get(
+    def _batch_get(
         self,
         keys: Iterable[KeyInput],
         *,
         as_dict: Literal[False] = False,
         **options: Unpack[BatchGetOptions],
-    ) -> list[M]: ...
+    ) -> Steps[list[M]]: ...
     @overload
-    async def batch_get(
+    def _batch_get(
         self,
         keys: Iterable[KeyInput],
         *,
         as_dict: Literal[True],
         **options: Unpack[BatchGetOptions],
-    ) -> list[dict[str, Any]]: ...
+    ) -> Steps[list[dict[str, Any]]]: ...
     @overload
-    async def batch_get(
+    def _batch_get(
         self, keys: Iterable[KeyInput], *, as_dict: bool, **options: Unpack[BatchGetOptions]
-    ) -> list[Any]: ...
-    async def batch_get(self, keys: Iterable[KeyInput], **options: Any) -> list[Any]:
+    ) -> Steps[list[Any]]: ...
+    def _batch_get(self, keys: Iterable[KeyInput], **options: Any) -> Steps[list[Any]]:
         """BatchGetItem of any number of keys (dicts, `(partition, sort)` tuples, or partition
         values): requests of 100 keys sent concurrently, duplicate keys read once, unprocessed
         keys retried with exponential backoff and jitter for up to `timeout` seconds (60), then
@@ -341,32 +299,10 @@ class Table(BoundTable[M], Reader[M]):
         Costs what GetItem would per item (0.5 RCU per 4 KB, 1 RCU consistent).
         """
         as_dict = bool(options.pop("as_dict", False))
-        return await run_async(read_keys(self, keys, cast(BatchGetOptions, options), as_dict))
+        return read_keys(self, keys, cast(BatchGetOptions, options), as_dict)
 
-    @overload
-    def sync_batch_get(
-        self,
-        keys: Iterable[KeyInput],
-        *,
-        as_dict: Literal[False] = False,
-        **options: Unpack[BatchGetOptions],
-    ) -> list[M]: ...
-    @overload
-    def sync_batch_get(
-        self,
-        keys: Iterable[KeyInput],
-        *,
-        as_dict: Literal[True],
-        **options: Unpack[BatchGetOptions],
-    ) -> list[dict[str, Any]]: ...
-    @overload
-    def sync_batch_get(
-        self, keys: Iterable[KeyInput], *, as_dict: bool, **options: Unpack[BatchGetOptions]
-    ) -> list[Any]: ...
-    def sync_batch_get(self, keys: Iterable[KeyInput], **options: Any) -> list[Any]:
-        """Blocking twin of `batch_get`."""
-        as_dict = bool(options.pop("as_dict", False))
-        return run_sync(read_keys(self, keys, cast(BatchGetOptions, options), as_dict))
+    batch_get = awaitable(_batch_get)
+    sync_batch_get = blocking(_batch_get)
 
     def batch_write(
         self, *, discard_on_error: bool = False, timeout: float = BATCH_TIMEOUT

@@ -14,7 +14,7 @@ from .._native import TableDescription as NativeDescription
 from .._native import quiesce
 from .._table.requests import IndexSpec
 from ..exceptions import ConfigurationError, InvalidExpressionError, TableExistsError
-from .driver import Call, Steps, run_async, run_sync
+from .driver import Call, Steps, awaitable, blocking
 
 __all__ = [
     "BATCH_TIMEOUT",
@@ -153,7 +153,7 @@ class DynamoClient:
         prefix = f", table_prefix={self.table_prefix!r}" if self.table_prefix else ""
         return f"DynamoClient(endpoint_url={self.endpoint_url!r}{prefix})"
 
-    async def create_table(
+    def _create_table(
         self,
         name: str,
         partition_key: KeyDefinition = ("pk", "S"),
@@ -164,7 +164,7 @@ class DynamoClient:
         write_capacity: int | None = None,
         wait: bool = True,
         exist_ok: bool = False,
-    ) -> TableDescription:
+    ) -> Steps[TableDescription]:
         """CreateTable, then (with `wait`) DescribeTable until it is ACTIVE.
 
         Costs nothing per call. A `PROVISIONED` table needs `read_capacity` and
@@ -173,79 +173,50 @@ class DynamoClient:
         included, with `Order.create_table()`.
         """
         capacity = checked_capacity(billing_mode, read_capacity, write_capacity)
-        table = TableSpec(name, partition_key, sort_key, capacity)
-        return await run_async(created(self, table, wait, exist_ok))
+        return created(self, TableSpec(name, partition_key, sort_key, capacity), wait, exist_ok)
 
-    def sync_create_table(
-        self,
-        name: str,
-        partition_key: KeyDefinition = ("pk", "S"),
-        sort_key: KeyDefinition | None = None,
-        *,
-        billing_mode: BillingMode = "PAY_PER_REQUEST",
-        read_capacity: int | None = None,
-        write_capacity: int | None = None,
-        wait: bool = True,
-        exist_ok: bool = False,
-    ) -> TableDescription:
-        """Blocking twin of `create_table`."""
-        capacity = checked_capacity(billing_mode, read_capacity, write_capacity)
-        table = TableSpec(name, partition_key, sort_key, capacity)
-        return run_sync(created(self, table, wait, exist_ok))
-
-    async def describe_table(self, name: str) -> TableDescription:
+    def _describe_table(self, name: str) -> Steps[TableDescription]:
         """DescribeTable. Raises `TableNotFoundError` if there is no such table."""
-        return await run_async(described(self, name))
+        return described(self, name)
 
-    def sync_describe_table(self, name: str) -> TableDescription:
-        """Blocking twin of `describe_table`."""
-        return run_sync(described(self, name))
-
-    async def table_exists(self, name: str) -> bool:
+    def _table_exists(self, name: str) -> Steps[bool]:
         """Whether the table exists (one DescribeTable call)."""
-        return await run_async(exists(self, name))
+        return exists(self, name)
 
-    def sync_table_exists(self, name: str) -> bool:
-        """Blocking twin of `table_exists`."""
-        return run_sync(exists(self, name))
-
-    async def delete_table(self, name: str, *, wait: bool = True) -> None:
+    def _delete_table(self, name: str, *, wait: bool = True) -> Steps[None]:
         """DeleteTable, then (with `wait`) DescribeTable until it is gone. Deletes every item."""
-        await run_async(deleted(self, name, wait))
+        return deleted(self, name, wait)
 
-    def sync_delete_table(self, name: str, *, wait: bool = True) -> None:
-        """Blocking twin of `delete_table`."""
-        run_sync(deleted(self, name, wait))
-
-    async def wait_for_table(self, name: str, *, exists: bool = True, timeout: float = 120) -> None:
+    def _wait_for_table(
+        self, name: str, *, exists: bool = True, timeout: float = 120
+    ) -> Steps[None]:
         """Poll DescribeTable (with backoff) until the table is ACTIVE, or gone with
         `exists=False`; raises `DynamoServiceError` after `timeout` seconds."""
-        await run_async(single(Call(self.native.wait_for_table, (name, exists, timeout))))
+        return single(Call(self.native.wait_for_table, (name, exists, timeout)))
 
-    def sync_wait_for_table(self, name: str, *, exists: bool = True, timeout: float = 120) -> None:
-        """Blocking twin of `wait_for_table`."""
-        run_sync(single(Call(self.native.wait_for_table, (name, exists, timeout))))
-
-    async def enable_time_to_live(self, name: str, attribute: str) -> None:
+    def _enable_time_to_live(self, name: str, attribute: str) -> Steps[None]:
         """UpdateTimeToLive: DynamoDB deletes items once the epoch seconds in `attribute` are
         past (within days, at no write cost)."""
-        await run_async(single(Call(self.native.enable_time_to_live, (name, attribute))))
+        return single(Call(self.native.enable_time_to_live, (name, attribute)))
 
-    def sync_enable_time_to_live(self, name: str, attribute: str) -> None:
-        """Blocking twin of `enable_time_to_live`."""
-        run_sync(single(Call(self.native.enable_time_to_live, (name, attribute))))
-
-    async def time_to_live(self, name: str) -> str | None:
+    def _time_to_live(self, name: str) -> Steps[str | None]:
         """DescribeTimeToLive: the attribute items expire by, or None when TTL is off."""
-        found: str | None = await run_async(
-            single(Call(self.native.describe_time_to_live, (name,)))
-        )
-        return found
+        return single(Call(self.native.describe_time_to_live, (name,)))
 
-    def sync_time_to_live(self, name: str) -> str | None:
-        """Blocking twin of `time_to_live`."""
-        found: str | None = run_sync(single(Call(self.native.describe_time_to_live, (name,))))
-        return found
+    create_table = awaitable(_create_table)
+    sync_create_table = blocking(_create_table)
+    describe_table = awaitable(_describe_table)
+    sync_describe_table = blocking(_describe_table)
+    table_exists = awaitable(_table_exists)
+    sync_table_exists = blocking(_table_exists)
+    delete_table = awaitable(_delete_table)
+    sync_delete_table = blocking(_delete_table)
+    wait_for_table = awaitable(_wait_for_table)
+    sync_wait_for_table = blocking(_wait_for_table)
+    enable_time_to_live = awaitable(_enable_time_to_live)
+    sync_enable_time_to_live = blocking(_enable_time_to_live)
+    time_to_live = awaitable(_time_to_live)
+    sync_time_to_live = blocking(_time_to_live)
 
 
 class TableSpec(NamedTuple):

@@ -1,11 +1,13 @@
 """One code path for async and sync: operations are generators of steps.
 
 An operation yields each `Call` it needs (a native method and its arguments) and receives the
-call's result; it yields the model hooks it runs as `Hook`s. `run_async` awaits each native
-future and each async hook; `run_sync` blocks on the same Rust future with the GIL released and
-runs an async hook to completion. Every operation's logic is written once; an async method and
-its `sync_` twin only choose the driver. Whichever way a run ends, the generator is closed, so
-an operation's `finally` blocks always run.
+call's result; it yields the model hooks it runs as `Hook`s. Run on asyncio, each native call
+returns an awaitable and an async hook is awaited; run blocking, the same Rust future is waited
+for with the GIL released and an async hook runs to completion. Both runs are the one loop of
+`_drive`. Every operation's logic is written once, and so is its signature: a method returning
+steps becomes the async method and its `sync_` twin with `get = awaitable(_get)` and
+`sync_get = blocking(_get)`. Whichever way a run ends, the generator is closed, so an
+operation's `finally` blocks always run.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import asyncio
 import inspect
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Generator
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, ParamSpec, TypeVar
 
 from .._native import set_resolver
 
@@ -22,6 +24,8 @@ __all__ = [
     "Call",
     "Hook",
     "Steps",
+    "awaitable",
+    "blocking",
     "run_async",
     "run_sync",
     "warn_if_blocking_a_loop",
@@ -29,6 +33,7 @@ __all__ = [
 
 T = TypeVar("T")
 R = TypeVar("R")
+P = ParamSpec("P")
 
 
 class Call(Generic[R]):
@@ -51,17 +56,22 @@ class Hook(NamedTuple):
 Steps = Generator[Call[Any] | Hook, Any, T]
 
 
-async def _drive(steps: Steps[T]) -> T:
+async def _drive(steps: Steps[T], blocking: bool) -> T:
+    """Run `steps` to their result. Blocking, nothing here is awaited (each call returns its
+    result, an async hook is finished on the spot), so the coroutine completes on its first
+    `send`: one loop serves both modes."""
     try:
         step = next(steps)
         while True:
             try:
                 if isinstance(step, Call):
-                    result = await step.method(*step.args, False)
+                    result = step.method(*step.args, blocking)
+                    if not blocking:
+                        result = await result
                 else:
                     result = step.function()
                     if inspect.isawaitable(result):
-                        result = await result
+                        result = _finish(result) if blocking else await result
             except Exception as error:
                 # The operation may handle its call's failure (to explain it, say).
                 step = steps.throw(error)
@@ -75,65 +85,79 @@ async def _drive(steps: Steps[T]) -> T:
 
 def run_async(steps: Steps[T]) -> Coroutine[Any, Any, T]:
     """Run `steps` on asyncio: each native call returns an awaitable."""
-    return _drive(steps)
+    return _drive(steps, False)
 
 
-def run_sync(steps: Steps[T], call: str | None = None, twin: str | None = None) -> T:
+def run_sync(steps: Steps[T], call: str, twin: str) -> T:
     """Run `steps` blocking: each native call waits with the GIL released. `call` and `twin`
-    name the blocking call and its async twin in the warning given inside an event loop (by
-    default the `sync_` method running it)."""
+    name the blocking call and its async twin in the warning given inside an event loop."""
     warn_if_blocking_a_loop(call, twin)
+    run = _drive(steps, True)
     try:
-        step = next(steps)
-        while True:
-            try:
-                if isinstance(step, Call):
-                    result = step.method(*step.args, True)
-                else:
-                    result = step.function()
-                    if inspect.isawaitable(result):
-                        result = _finish(result)
-            except Exception as error:
-                step = steps.throw(error)
-            else:
-                step = steps.send(result)
+        run.send(None)
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
-    finally:
-        steps.close()
+    run.close()
+    raise AssertionError("a blocking run never suspends")
+
+
+def awaitable(steps: Callable[P, Steps[R]]) -> Callable[P, Coroutine[Any, Any, R]]:
+    """The async method (or function) that runs what `steps` returns on asyncio, with its
+    signature and docstring: `get = awaitable(_get)`."""
+    name = steps.__name__.lstrip("_")
+
+    async def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        return await _drive(steps(*args, **kwargs), False)
+
+    return _named(run, steps, name, steps.__doc__)
+
+
+def blocking(steps: Callable[P, Steps[R]]) -> Callable[P, R]:
+    """The blocking twin of `awaitable(steps)`: `sync_get = blocking(_get)`. It warns once when
+    called inside a running event loop, naming the async method to await instead."""
+    name = steps.__name__.lstrip("_")
+    call, twin = f"sync_{name}()", f"await ...{name}()"
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        return run_sync(steps(*args, **kwargs), call, twin)
+
+    return _named(run, steps, f"sync_{name}", f"Blocking twin of `{name}`.")
+
+
+def _named(
+    function: Callable[P, R], steps: Callable[..., Any], name: str, doc: str | None
+) -> Callable[P, R]:
+    """`function` dressed as the method `name` of `steps`' class (or module), for `help()`,
+    tracebacks and `inspect.signature`."""
+    function.__name__ = name
+    function.__qualname__ = f"{steps.__qualname__.rpartition('.')[0]}.{name}".lstrip(".")
+    function.__module__ = steps.__module__
+    function.__doc__ = doc
+    function.__wrapped__ = steps  # type: ignore[attr-defined]
+    return function
 
 
 _warned: set[str] = set()
 
 
-def warn_if_blocking_a_loop(call: str | None = None, twin: str | None = None) -> None:
-    """Warn, once per operation, that a blocking call is made from a running event loop: it
-    blocks every task of the loop until it returns. The warning names the call and its async
-    twin (by default the `sync_` method's name, and it without the prefix) and points at the
-    caller's line."""
+def warn_if_blocking_a_loop(call: str, twin: str) -> None:
+    """Warn, once per operation, that the blocking `call` is made from a running event loop: it
+    blocks every task of the loop until it returns. The warning names `twin`, the async call to
+    use instead, and points at the caller's line (the first frame outside the package)."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return
-    frame = inspect.currentframe()
-    frame = frame.f_back if frame is not None else None
-    if frame is None:
-        return
-    level = 2
-    operation = None
-    while frame.f_back is not None and _inside(frame.f_globals.get("__name__", "")):
-        if frame.f_code.co_name.startswith("sync_"):
-            operation = frame.f_code.co_name
-        frame = frame.f_back
-        level += 1
-    if twin is None:
-        twin = f"await ...{operation.removeprefix('sync_')}()" if operation else "the async API"
     if twin in _warned:
         return
     _warned.add(twin)
-    what = call or (f"{operation}()" if operation else "this blocking call")
+    level = 1
+    frame = inspect.currentframe()
+    while frame is not None and _inside(frame.f_globals.get("__name__", "")):
+        frame = frame.f_back
+        level += 1
     warnings.warn(
-        f"{what} blocks the running event loop until DynamoDB answers: use {twin} instead",
+        f"{call} blocks the running event loop until DynamoDB answers: use {twin} instead",
         RuntimeWarning,
         stacklevel=level,
     )

@@ -21,7 +21,7 @@ from typing_extensions import TypedDict, Unpack
 from .._expr.builder import Expression, ExpressionBuilder
 from .._io.client import BATCH_TIMEOUT, DynamoClient, get_default_client
 from .._io.costs import CallCost, TableStats
-from .._io.driver import Call, Steps, run_async, run_sync
+from .._io.driver import Call, Steps, awaitable, blocking, run_async, run_sync
 from .._native import BatchGetOutput, BatchWriteOutput
 from .._schema.wire import Item
 from .._table.reads import Projection, projection_paths, read_shape, unread_fields
@@ -125,13 +125,13 @@ def read_keys(
     """The items of `keys` in one table, in the order of their keys."""
     read, shape = _compiled(table, keys, options, as_dict)
     timeout = options.get("timeout", BATCH_TIMEOUT)
-    found, _ = yield from _batch_get(
+    found, _ = yield from _read_batches(
         table.client, [read], shape, timeout, options.get("skip_hooks", False)
     )
     return found[0]
 
 
-def _batch_get(
+def _read_batches(
     client: DynamoClient,
     reads: Sequence[_TableRead],
     shape: Shape,
@@ -208,9 +208,14 @@ Requests = Mapping[type[BaseModel] | BoundTable[Any], Iterable[KeyInput]]
 """The keys to read, by mapped model or table."""
 
 
-def _many(
-    requests: Requests, client: DynamoClient | None, options: BatchGetOptions
+def _batch_get(
+    requests: Requests, *, client: DynamoClient | None = None, **options: Unpack[BatchGetOptions]
 ) -> Steps[BatchGetResults]:
+    """BatchGetItem of the keys of several models (or tables) at once: `results[Order]` is the
+    list of orders found, in the order of their keys. Requests of 100 keys, duplicates read
+    once, unprocessed keys retried with backoff for up to `timeout` seconds, then
+    `BatchIncompleteError`. Through `client`, else the first model's. Costs what GetItem would
+    per item (0.5 RCU per 4 KB, 1 RCU consistent)."""
     tables = [mapped(target) for target in requests]
     reads = [
         _compiled(table, keys, {"consistent_read": options.get("consistent_read")}, False)[0]
@@ -219,26 +224,12 @@ def _many(
     chosen = client or (tables[0].client if tables else get_default_client())
     timeout = options.get("timeout", BATCH_TIMEOUT)
     skip_hooks = options.get("skip_hooks", False)
-    found, cost = yield from _batch_get(chosen, reads, "models", timeout, skip_hooks)
+    found, cost = yield from _read_batches(chosen, reads, "models", timeout, skip_hooks)
     return BatchGetResults(dict(zip(tables, found, strict=True)), cost)
 
 
-async def batch_get(
-    requests: Requests, *, client: DynamoClient | None = None, **options: Unpack[BatchGetOptions]
-) -> BatchGetResults:
-    """BatchGetItem of the keys of several models (or tables) at once: `results[Order]` is the
-    list of orders found, in the order of their keys. Requests of 100 keys, duplicates read
-    once, unprocessed keys retried with backoff for up to `timeout` seconds, then
-    `BatchIncompleteError`. Through `client`, else the first model's. Costs what GetItem would
-    per item (0.5 RCU per 4 KB, 1 RCU consistent)."""
-    return await run_async(_many(requests, client, options))
-
-
-def sync_batch_get(
-    requests: Requests, *, client: DynamoClient | None = None, **options: Unpack[BatchGetOptions]
-) -> BatchGetResults:
-    """Blocking twin of `batch_get`."""
-    return run_sync(_many(requests, client, options))
+batch_get = awaitable(_batch_get)
+sync_batch_get = blocking(_batch_get)
 
 
 def batch_write(

@@ -8,22 +8,22 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from .._io.driver import Call, Steps, run_async, run_sync
+from .._io.driver import Call, Steps, awaitable, blocking, run_async, run_sync
 from .._native import PageOutput
 from .._schema.wire import Item
 from .._table.reads import ReadOptions, ReadPlan
 from ..exceptions import InvalidExpressionError, ResultsConsumedError
 from .bound import BoundTable
 
-__all__ = ["Cursor", "Results", "SyncResults"]
+__all__ = ["Results"]
 
 R = TypeVar("R")
 
 
-class Cursor(Generic[R]):
-    """The items of one Query or Scan, read a page at a time as they are asked for, with
-    `async for` or `for` alike; `Results` and `SyncResults` add `first()` and `count()`, async
-    and blocking.
+class Results(Generic[R]):
+    """The items of one Query or Scan (`Order.query(...)`), read a page at a time as they are
+    asked for: with `async for`, or `for` in blocking code (`Order.sync_query` is the same
+    call). `first()` and `count()` are awaitable; `sync_first()` and `sync_count()` block.
 
     `limit` is the most items handed out in all; `page_size` the most each request reads
     (DynamoDB's `Limit`; without it, what is left of `limit`, else DynamoDB's 1 MB pages). Each
@@ -153,6 +153,7 @@ class Cursor(Generic[R]):
         self._last_handed = None
 
     def _first(self) -> Steps[R | None]:
+        """The first item (or None), reading no more pages than it takes to find it."""
         # Without a filter every item read is returned, so one item is all a request needs.
         hint = 1 if self._plan.filter is None else None
         while not self._buffer and not self._done:
@@ -160,8 +161,9 @@ class Cursor(Generic[R]):
         return self._take() if self._ready else None
 
     def counted(self) -> Steps[int]:
-        """Select=COUNT pages from where this result starts, following LastEvaluatedKey, up
-        to `limit` items."""
+        """How many items match: Select=COUNT requests from where this result starts,
+        following every page, up to `limit` items (the capacity is that of reading the items;
+        nothing is returned)."""
         segments = range(self._plan.segments) if self._plan.segments else range(1)
         pending: list[tuple[int, Item | None]] = [(s, self._start) for s in segments]
         total = 0
@@ -200,34 +202,9 @@ class Cursor(Generic[R]):
                 yield self._take()
             if self._done:
                 return
-            run_sync(self._fetch(), _SYNC_READ, "async for over the result")
+            run_sync(self._fetch(), "a for loop over query results", "async for")
 
-
-class Results(Cursor[R]):
-    """The items of a Query or Scan (`Order.query(...)`): iterate with `async for` (or `for`);
-    `first()` and `count()` are awaitable."""
-
-    async def first(self) -> R | None:
-        """The first item (or None), reading no more pages than it takes to find it."""
-        return await run_async(self._first())
-
-    async def count(self) -> int:
-        """How many items match: Select=COUNT requests from this read's start, following every
-        page (the capacity is that of reading the items; nothing is returned)."""
-        return await run_async(self.counted())
-
-
-class SyncResults(Cursor[R]):
-    """The items of a blocking Query or Scan (`Order.sync_query(...)`): iterate with `for` (or
-    `async for`); `first()` and `count()` block."""
-
-    def first(self) -> R | None:
-        """The first item (or None), reading no more pages than it takes to find it."""
-        return run_sync(self._first(), _SYNC_READ, "await ....first()")
-
-    def count(self) -> int:
-        """How many items match (Select=COUNT, every page, up to `limit`)."""
-        return run_sync(self.counted(), _SYNC_READ, "await ....count()")
-
-
-_SYNC_READ = "a sync_query() or sync_scan() result"
+    first = awaitable(_first)
+    sync_first = blocking(_first)
+    count = awaitable(counted)
+    sync_count = blocking(counted)
