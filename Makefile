@@ -54,8 +54,8 @@ bench: build-release
 	DYNOMODEL_CACHE=$(CURDIR)/.cache $(BIN)/python -m benchmarks
 
 lint: build
-	$(BIN)/ruff check python tests benchmarks examples
-	$(BIN)/ruff format --check python tests benchmarks examples
+	$(BIN)/ruff check python tests benchmarks examples scripts
+	$(BIN)/ruff format --check python tests benchmarks examples scripts
 	$(BIN)/mypy
 	$(BIN)/pyright
 	cargo fmt --all --check

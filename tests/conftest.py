@@ -6,11 +6,14 @@ reason: nothing is skipped.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import pytest
 
@@ -57,3 +60,68 @@ def get_raw(client: DynamoClient, table: str, key: dict[str, Any]) -> dict[str, 
     """An item as stored, in wire form, read strongly consistent and without a codec."""
     item: dict[str, Any] | None = client.native.get_item(table, key, True, True).item
     return item
+
+
+T = TypeVar("T")
+
+
+class Both(AbstractContextManager[T], AbstractAsyncContextManager[T], Protocol[T]):
+    """A block that is entered with `with` or `async with` alike (batches, transactions)."""
+
+
+class Driver:
+    """Runs an operation the way one mode of the API does, so one test covers both.
+
+    Async, `await driver(order.save, condition=...)` is `await order.save(condition=...)`;
+    blocking, it is `order.sync_save(condition=...)` run in a worker thread, as blocking code
+    outside an event loop calls it. `driver.list(results)` reads a query's items with `async
+    for` or `for`, and `async with driver.block(Order.batch_write()) as batch:` enters a batch
+    or transaction with `async with` or `with`.
+    """
+
+    def __init__(self, blocking: bool) -> None:
+        self.blocking = blocking
+
+    def __repr__(self) -> str:
+        return "sync" if self.blocking else "async"
+
+    async def __call__(
+        self, operation: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any
+    ) -> T:
+        if not self.blocking:
+            return await operation(*args, **kwargs)
+        return await asyncio.to_thread(self.twin(operation), *args, **kwargs)
+
+    @staticmethod
+    def twin(operation: Callable[..., Any]) -> Callable[..., Any]:
+        """The `sync_` twin of a bound method or of a module function."""
+        owner = getattr(operation, "__self__", None)
+        if owner is None:
+            owner = sys.modules[operation.__module__]
+        return getattr(owner, f"sync_{operation.__name__}")  # type: ignore[no-any-return]
+
+    async def list(self, results: Any) -> list[Any]:
+        if not self.blocking:
+            return [item async for item in results]
+        return await asyncio.to_thread(list, results)
+
+    @asynccontextmanager
+    async def block(self, block: Both[T]) -> AsyncIterator[T]:
+        if not self.blocking:
+            async with block as entered:
+                yield entered
+            return
+        entered = await asyncio.to_thread(block.__enter__)
+        try:
+            yield entered
+        except BaseException as error:
+            if not await asyncio.to_thread(block.__exit__, type(error), error, error.__traceback__):
+                raise
+        else:
+            await asyncio.to_thread(block.__exit__, None, None, None)
+
+
+@pytest.fixture(params=[False, True], ids=["async", "sync"])
+def driver(request: pytest.FixtureRequest) -> Driver:
+    """Each test that takes it runs twice: through the async API and through the `sync_` one."""
+    return Driver(request.param)

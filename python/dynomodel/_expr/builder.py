@@ -42,9 +42,9 @@ class ExpressionBuilder:
 
     ```python
     builder = ExpressionBuilder()
-    builder.condition(attr(Order.status) == "open")   # "#n0 = :v0"
-    builder.names                                     # {"#n0": "status"}
-    builder.values                                    # {":v0": {"S": "open"}}
+    assert builder.condition(attr(Order.status) == "open") == "#n0 = :v0"
+    assert builder.names == {"#n0": "status"}
+    assert builder.values == {":v0": {"S": "open"}}
     ```
     """
 

@@ -101,10 +101,13 @@ def run_sync(steps: Steps[T], call: str, twin: str) -> T:
     raise AssertionError("a blocking run never suspends")
 
 
-def awaitable(steps: Callable[P, Steps[R]]) -> Callable[P, Coroutine[Any, Any, R]]:
-    """The async method (or function) that runs what `steps` returns on asyncio, with its
-    signature and docstring: `get = awaitable(_get)`."""
-    name = steps.__name__.lstrip("_")
+def awaitable(
+    steps: Callable[P, Steps[R]], name: str | None = None
+) -> Callable[P, Coroutine[Any, Any, R]]:
+    """The async method (or function) `name` (by default that of `steps` without its leading
+    underscore) that runs what `steps` returns on asyncio, with its signature and docstring:
+    `get = awaitable(_get)`."""
+    name = name or steps.__name__.lstrip("_")
 
     async def run(*args: P.args, **kwargs: P.kwargs) -> R:
         return await _drive(steps(*args, **kwargs), False)
@@ -112,10 +115,10 @@ def awaitable(steps: Callable[P, Steps[R]]) -> Callable[P, Coroutine[Any, Any, R
     return _named(run, steps, name, steps.__doc__)
 
 
-def blocking(steps: Callable[P, Steps[R]]) -> Callable[P, R]:
-    """The blocking twin of `awaitable(steps)`: `sync_get = blocking(_get)`. It warns once when
-    called inside a running event loop, naming the async method to await instead."""
-    name = steps.__name__.lstrip("_")
+def blocking(steps: Callable[P, Steps[R]], name: str | None = None) -> Callable[P, R]:
+    """The blocking twin of `awaitable(steps, name)`: `sync_get = blocking(_get)`. It warns once
+    when called inside a running event loop, naming the async method to await instead."""
+    name = name or steps.__name__.lstrip("_")
     call, twin = f"sync_{name}()", f"await ...{name}()"
 
     def run(*args: P.args, **kwargs: P.kwargs) -> R:

@@ -206,5 +206,5 @@ class Results(Generic[R]):
 
     first = awaitable(_first)
     sync_first = blocking(_first)
-    count = awaitable(counted)
-    sync_count = blocking(counted)
+    count = awaitable(counted, "count")
+    sync_count = blocking(counted, "count")

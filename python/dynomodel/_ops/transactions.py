@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from .._expr.builder import Expression, ExpressionBuilder, compiled_condition
 from .._expr.nodes import Condition, UpdateAction
 from .._io.client import DynamoClient, get_default_client
-from .._io.driver import Call, Steps, awaitable, blocking, run_async, run_sync
+from .._io.driver import Call, Steps, run_async, run_sync
 from .._native import TransactGetOutput
 from .._schema.wire import Item
 from .._table.requests import Action, Decoding
@@ -64,7 +64,7 @@ class Transaction:
     async with dynomodel.transaction() as tx:
         tx.put(order, condition=attr(Order.pk).not_exists())
         tx.update(customer, actions=[attr(Customer.orders).increment(1)])
-        tx.condition_check(Stock, ("SKU#1",), condition=attr(Stock.count) > 0)
+        tx.condition_check(Stock, "SKU#1", condition=attr(Stock.quantity) > 0)
     ```
 
     (`with dynomodel.transaction() as tx:` sends it blocking.) Every action is compiled as it is
@@ -318,38 +318,41 @@ Get: TypeAlias = tuple[type[M] | BoundTable[M], KeyInput]
 """One read of `transact_get`: a mapped model (or `Table`) and a key."""
 
 
+# The overloads are stated twice, for each mode: mypy loses an overloaded function's type
+# variables through a ParamSpec, so `awaitable`/`blocking` cannot carry them as they do for
+# methods generic in their class.
 @overload
-def _transact_get(
+async def transact_get(
     gets: tuple[Get[A]], *, client: DynamoClient | None = None, skip_hooks: bool = False
-) -> Steps[tuple[A | None]]: ...
+) -> tuple[A | None]: ...
 @overload
-def _transact_get(
+async def transact_get(
     gets: tuple[Get[A], Get[B]], *, client: DynamoClient | None = None, skip_hooks: bool = False
-) -> Steps[tuple[A | None, B | None]]: ...
+) -> tuple[A | None, B | None]: ...
 @overload
-def _transact_get(
+async def transact_get(
     gets: tuple[Get[A], Get[B], Get[C]],
     *,
     client: DynamoClient | None = None,
     skip_hooks: bool = False,
-) -> Steps[tuple[A | None, B | None, C | None]]: ...
+) -> tuple[A | None, B | None, C | None]: ...
 @overload
-def _transact_get(
+async def transact_get(
     gets: Sequence[Get[M]], *, client: DynamoClient | None = None, skip_hooks: bool = False
-) -> Steps[Sequence[M | None]]: ...
+) -> Sequence[M | None]: ...
 @overload
-def _transact_get(
+async def transact_get(
     gets: Sequence[tuple[type | BoundTable[Any], KeyInput]],
     *,
     client: DynamoClient | None = None,
     skip_hooks: bool = False,
-) -> Steps[Sequence[BaseModel | None]]: ...
-def _transact_get(
+) -> Sequence[BaseModel | None]: ...
+async def transact_get(
     gets: Sequence[tuple[Any, KeyInput]],
     *,
     client: DynamoClient | None = None,
     skip_hooks: bool = False,
-) -> Steps[Sequence[Any]]:
+) -> Sequence[Any]:
     """TransactGetItems: the items of `gets` (`(Model, key)` pairs, a key as a dict, a
     `(partition, sort)` tuple or the partition value) read as one consistent snapshot, in order,
     None where there is no item; `after_load` runs on each model. At most 100 gets. Without
@@ -359,6 +362,50 @@ def _transact_get(
     (`cart, order = await transact_get(((Cart, key), (Order, key)))`); a list gives a list,
     typed by the model of its gets (or as `BaseModel` where they mix models, for mypy).
     """
+    return await run_async(_transact_get(gets, client, skip_hooks))
+
+
+@overload
+def sync_transact_get(
+    gets: tuple[Get[A]], *, client: DynamoClient | None = None, skip_hooks: bool = False
+) -> tuple[A | None]: ...
+@overload
+def sync_transact_get(
+    gets: tuple[Get[A], Get[B]], *, client: DynamoClient | None = None, skip_hooks: bool = False
+) -> tuple[A | None, B | None]: ...
+@overload
+def sync_transact_get(
+    gets: tuple[Get[A], Get[B], Get[C]],
+    *,
+    client: DynamoClient | None = None,
+    skip_hooks: bool = False,
+) -> tuple[A | None, B | None, C | None]: ...
+@overload
+def sync_transact_get(
+    gets: Sequence[Get[M]], *, client: DynamoClient | None = None, skip_hooks: bool = False
+) -> Sequence[M | None]: ...
+@overload
+def sync_transact_get(
+    gets: Sequence[tuple[type | BoundTable[Any], KeyInput]],
+    *,
+    client: DynamoClient | None = None,
+    skip_hooks: bool = False,
+) -> Sequence[BaseModel | None]: ...
+def sync_transact_get(
+    gets: Sequence[tuple[Any, KeyInput]],
+    *,
+    client: DynamoClient | None = None,
+    skip_hooks: bool = False,
+) -> Sequence[Any]:
+    """Blocking twin of `transact_get`."""
+    return run_sync(
+        _transact_get(gets, client, skip_hooks), "sync_transact_get()", "await ...transact_get()"
+    )
+
+
+def _transact_get(
+    gets: Sequence[tuple[Any, KeyInput]], client: DynamoClient | None, skip_hooks: bool
+) -> Steps[Sequence[Any]]:
     if not gets:
         return () if isinstance(gets, tuple) else []
     if len(gets) > MAX_ACTIONS:
@@ -379,10 +426,6 @@ def _transact_get(
         if item is not None:
             yield from table.loaded([item], skip_hooks)
     return tuple(items) if isinstance(gets, tuple) else items
-
-
-transact_get = awaitable(_transact_get)
-sync_transact_get = blocking(_transact_get)
 
 
 def _explained(error: TransactionCanceledError, actions: list[_Action]) -> TransactionCanceledError:

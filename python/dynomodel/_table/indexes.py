@@ -91,9 +91,13 @@ class GlobalIndex(SecondaryIndex):
     not keys of the table (items without them are simply not in the index).
 
     ```python
-    by_status: ClassVar[GlobalIndex] = GlobalIndex(
-        "status-index", partition_key="status", sort_key="created_at"
-    )
+    class Ticket(DynamoModel, table="tickets"):
+        id: Annotated[str, PartitionKey]
+        status: str
+        created_at: datetime
+        by_status: ClassVar[GlobalIndex] = GlobalIndex(
+            "status-index", partition_key="status", sort_key="created_at"
+        )
     ```
 
     Created by `create_table()` (with the table's capacity when it is provisioned); read
@@ -121,7 +125,11 @@ class LocalIndex(SecondaryIndex):
     with a sort key can have one, and only `create_table()` can add it.
 
     ```python
-    by_total: ClassVar[LocalIndex] = LocalIndex("total-index", sort_key="total")
+    class Invoice(DynamoModel, table="invoices"):
+        customer: Annotated[str, PartitionKey]
+        number: Annotated[int, SortKey]
+        total: Decimal
+        by_total: ClassVar[LocalIndex] = LocalIndex("total-index", sort_key="total")
     ```
     """
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 import pytest
-from conftest import get_raw, put_raw
+from conftest import Driver, get_raw, put_raw
 from pydantic import BaseModel, Field
 
 import dynomodel
@@ -401,39 +401,40 @@ async def test_an_optional_version_works_the_same(loose: Any) -> None:
     assert fresh.version == 1
 
 
-def test_sync_twins_check_and_bump_versions(accounts: Any) -> None:
+async def test_every_operation_checks_and_bumps_the_version(accounts: Any, driver: Driver) -> None:
     account = accounts(pk="a", total=1)
-    account.sync_save()
+    await driver(account.save)
     assert account.version == 1
     stale = account.model_copy()
-    account.sync_update(total=2)
+    await driver(account.update, total=2)
     assert account.version == 2
     with pytest.raises(ConditionalCheckFailedError):
-        stale.sync_save()
+        await driver(stale.save)
     with pytest.raises(ConditionalCheckFailedError):
-        stale.sync_update(total=3)
+        await driver(stale.update, total=3)
     with pytest.raises(ConditionalCheckFailedError):
-        stale.sync_delete()
+        await driver(stale.delete)
     with pytest.raises(ConditionalCheckFailedError):
-        accounts.sync_update_by_key(pk="a", version=1, total=3)
+        await driver(accounts.update_by_key, pk="a", version=1, total=3)
     with pytest.raises(InvalidExpressionError):
-        account.sync_update(version=9)
+        await driver(account.update, version=9)
     assert (stale.version, stale.total) == (1, 1)
 
-    assert accounts.sync_update_by_key(pk="a", total=4).version == 3
-    account.sync_refresh()
+    assert (await driver(accounts.update_by_key, pk="a", total=4)).version == 3
+    await driver(account.refresh)
     assert (account.version, account.total) == (3, 4)
 
-    with pytest.raises(TransactionCanceledError), dynomodel.transaction() as tx:
-        tx.update(stale, total=5)
-    with dynomodel.transaction() as tx:
+    with pytest.raises(TransactionCanceledError):
+        async with driver.block(dynomodel.transaction()) as tx:
+            tx.update(stale, total=5)
+    async with driver.block(dynomodel.transaction()) as tx:
         tx.update(account, total=6)
     assert (account.version, account.total) == (4, 6)
 
-    loaded = accounts.sync_get(pk="a", consistent_read=True)
+    loaded = await driver(accounts.get, pk="a", consistent_read=True)
     assert loaded is not None and (loaded.version, loaded.total) == (4, 6)
-    account.sync_delete()
-    assert accounts.sync_get(pk="a", consistent_read=True) is None
+    await driver(account.delete)
+    assert await driver(accounts.get, pk="a", consistent_read=True) is None
 
 
 def test_version_on_a_decorated_model(client: DynamoClient, table_name: str) -> None:
@@ -593,27 +594,24 @@ def test_expires_in_is_aware_utc_from_now() -> None:
 
 
 async def test_create_table_enables_ttl_on_the_stored_name(
-    client: DynamoClient, table_name: str
+    client: DynamoClient, table_name: str, driver: Driver
 ) -> None:
     Session = session_model(table_name)
-    await Session.create_table()
-    assert await client.time_to_live(table_name) == "exp_at"
-    assert client.sync_time_to_live(table_name) == "exp_at"
+    await driver(Session.create_table)
+    assert await driver(client.time_to_live, table_name) == "exp_at"
 
     plain = account_model(f"{table_name}-plain")
-    await plain.create_table()
-    assert await client.time_to_live(f"{table_name}-plain") is None
+    await driver(plain.create_table)
+    assert await driver(client.time_to_live, f"{table_name}-plain") is None
 
-
-def test_sync_create_table_enables_ttl(client: DynamoClient, table_name: str) -> None:
-    @dynamo_table(table_name, partition_key="pk")
+    @dynamo_table(f"{table_name}-tokens", partition_key="pk")
     class Token(BaseModel):
         pk: str
         expires: Annotated[dt.datetime, TTL] = Field(serialization_alias="valid_until")
 
-    table_of(Token).sync_create_table(wait=False)
-    assert client.sync_time_to_live(table_name) == "valid_until"
-    table_of(Token).sync_save(Token(pk="a", expires=BILLION))
+    await driver(table_of(Token).create_table, wait=False)
+    assert await driver(client.time_to_live, f"{table_name}-tokens") == "valid_until"
+    await driver(table_of(Token).save, Token(pk="a", expires=BILLION))
     assert raw(Token, pk="a") == {"pk": {"S": "a"}, "valid_until": {"N": "1000000000"}}
 
 

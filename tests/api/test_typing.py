@@ -1,4 +1,5 @@
-"""mypy and pyright accept tests/typechecking/*.py and reject every `# error` line of *_fail.py."""
+"""mypy and pyright accept tests/api/typechecking/*.py and reject every `# error` line of the
+*_fail.py files there."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CHECKS = ROOT / "tests" / "typechecking"
+ROOT = Path(__file__).resolve().parents[2]
+CHECKS = ROOT / "tests" / "api" / "typechecking"
 FAILING = sorted(CHECKS.glob("*_fail.py"))
 BIN = Path(sys.executable).parent
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
 import pytest
+from conftest import Driver
 from pydantic import BaseModel, Field
 
 from dynomodel import (
@@ -93,25 +94,27 @@ def test_create_table_creates_the_declared_indexes(orders: Any, client: DynamoCl
     assert set(description.indexes) == {"status-index", "coupon-index", "total-index"}
 
 
-def test_limit_is_the_total_and_page_size_the_request(orders: Any) -> None:
+async def test_limit_is_the_total_and_page_size_the_request(orders: Any, driver: Driver) -> None:
     before = calls(orders)
-    result = orders.sync_query(partition_key="C#1", limit=20, page_size=5)
-    assert sks(result) == [f"O#{i:03d}" for i in range(20)]
+    result = orders.query(partition_key="C#1", limit=20, page_size=5)
+    assert sks(await driver.list(result)) == [f"O#{i:03d}" for i in range(20)]
     assert calls(orders) - before == 4
     before = calls(orders)
-    assert len(list(orders.sync_query(partition_key="C#1", limit=10))) == 10
+    assert len(await driver.list(orders.query(partition_key="C#1", limit=10))) == 10
     assert calls(orders) - before == 1  # limit alone asks pages of that size
     before = calls(orders)
-    assert len(list(orders.sync_query(partition_key="C#1"))) == 30
+    assert len(await driver.list(orders.query(partition_key="C#1"))) == 30
     assert calls(orders) - before == 1
 
 
-def test_last_evaluated_key_resumes_where_the_result_stopped(orders: Any) -> None:
-    first = orders.sync_query(partition_key="C#1", limit=12, page_size=5)
-    head = sks(first)
+async def test_last_evaluated_key_resumes_where_the_result_stopped(
+    orders: Any, driver: Driver
+) -> None:
+    first = orders.query(partition_key="C#1", limit=12, page_size=5)
+    head = sks(await driver.list(first))
     assert first.last_evaluated_key == {"pk": {"S": "C#1"}, "sk": {"S": "O#011"}}
-    rest = orders.sync_query(partition_key="C#1", last_evaluated_key=first.last_evaluated_key)
-    assert head + sks(rest) == [f"O#{i:03d}" for i in range(30)]
+    rest = orders.query(partition_key="C#1", last_evaluated_key=first.last_evaluated_key)
+    assert head + sks(await driver.list(rest)) == [f"O#{i:03d}" for i in range(30)]
     assert rest.last_evaluated_key is None
 
 
@@ -126,38 +129,30 @@ def test_stopping_mid_page_resumes_after_the_last_item_handed_out(orders: Any) -
     assert taken + sks(resumed) == [f"O#{i:03d}" for i in range(30)]
 
 
-async def test_async_query_with_key_and_filter_conditions(orders: Any) -> None:
+async def test_query_with_key_and_filter_conditions(orders: Any, driver: Driver) -> None:
     result = orders.query(
         partition_key="C#1",
         sort_key_condition=attr(orders.sk).between("O#005", "O#015"),
         filter_condition=(attr(orders.total) >= 8) & (attr(orders.status) != "open"),
         scan_index_forward=False,
     )
-    got = [o async for o in result]
-    assert sks(got) == ["O#014", "O#012", "O#010", "O#008"]
-    begins = [
-        o
-        async for o in orders.query(
-            partition_key="C#1", sort_key_condition=attr(orders.sk).begins_with("O#02")
-        )
-    ]
-    assert len(begins) == 10
-    below = orders.query(partition_key="C#1", sort_key_condition=attr(orders.sk) < "O#003")
-    assert sks([o async for o in below]) == ["O#000", "O#001", "O#002"]
-    assert (await orders.query(partition_key="C#2").first()).sk == "O#030"
-    assert await orders.query(partition_key="nobody").first() is None
-
-
-async def test_count_uses_select_count_over_every_page(orders: Any) -> None:
-    assert await orders.query(partition_key="C#1", page_size=7).count() == 30
-    assert await orders.count() == 35
-    assert orders.sync_count(filter_condition=attr(orders.status) == "open") == 17
-    assert (
-        orders.sync_query(
-            partition_key="C#1", filter_condition=size(attr(orders.tags)) > 5
-        ).sync_count()
-        == 0
+    assert sks(await driver.list(result)) == ["O#014", "O#012", "O#010", "O#008"]
+    begins = orders.query(
+        partition_key="C#1", sort_key_condition=attr(orders.sk).begins_with("O#02")
     )
+    assert len(await driver.list(begins)) == 10
+    below = orders.query(partition_key="C#1", sort_key_condition=attr(orders.sk) < "O#003")
+    assert sks(await driver.list(below)) == ["O#000", "O#001", "O#002"]
+    assert (await driver(orders.query(partition_key="C#2").first)).sk == "O#030"
+    assert await driver(orders.query(partition_key="nobody").first) is None
+
+
+async def test_count_uses_select_count_over_every_page(orders: Any, driver: Driver) -> None:
+    assert await driver(orders.query(partition_key="C#1", page_size=7).count) == 30
+    assert await driver(orders.count) == 35
+    assert await driver(orders.count, filter_condition=attr(orders.status) == "open") == 17
+    few_tags = orders.query(partition_key="C#1", filter_condition=size(attr(orders.tags)) > 5)
+    assert await driver(few_tags.count) == 0
 
 
 async def test_filters_on_nested_paths_sets_and_untyped_attributes(orders: Any) -> None:
@@ -171,11 +166,11 @@ async def test_filters_on_nested_paths_sets_and_untyped_attributes(orders: Any) 
     assert len(list(untyped)) == 15
 
 
-def test_parallel_scan_reads_every_item_once(orders: Any) -> None:
-    result = list(orders.sync_scan(segments=4, page_size=3))
+async def test_parallel_scan_reads_every_item_once(orders: Any, driver: Driver) -> None:
+    result = await driver.list(orders.scan(segments=4, page_size=3))
     assert sorted(sks(result)) == [f"O#{i:03d}" for i in range(35)]
-    assert orders.sync_count(segments=3) == 35
-    assert len(list(orders.sync_scan(segments=4, limit=7))) == 7
+    assert await driver(orders.count, segments=3) == 35
+    assert len(await driver.list(orders.scan(segments=4, limit=7))) == 7
 
 
 async def test_as_dict_keeps_the_models_python_types(orders: Any) -> None:
@@ -357,13 +352,14 @@ def test_an_explicit_page_size_is_the_request_limit_whatever_the_limit(orders: A
     assert calls(orders) - before == 1
 
 
-async def test_a_count_respects_the_limit(orders: Any) -> None:
-    assert orders.sync_query(partition_key="C#1", limit=5).sync_count() == 5
-    assert orders.sync_query(partition_key="C#1", limit=50).sync_count() == 30
+async def test_a_count_respects_the_limit(orders: Any, driver: Driver) -> None:
+    assert await driver(orders.query(partition_key="C#1", limit=5).count) == 5
+    assert await driver(orders.query(partition_key="C#1", limit=50).count) == 30
     opened = attr(orders.status) == "open"
-    assert await orders.query(partition_key="C#1", limit=4, filter_condition=opened).count() == 4
-    assert orders.sync_scan(limit=7).sync_count() == 7
-    assert orders.sync_scan(limit=7, segments=3).sync_count() == 7
+    limited = orders.query(partition_key="C#1", limit=4, filter_condition=opened)
+    assert await driver(limited.count) == 4
+    assert await driver(orders.scan(limit=7).count) == 7
+    assert await driver(orders.scan(limit=7, segments=3).count) == 7
 
 
 async def test_a_result_read_to_its_end_refuses_to_be_read_again(orders: Any) -> None:

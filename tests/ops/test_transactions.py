@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import pytest
+from conftest import Driver
 
 import dynomodel
 from dynomodel import DynamoClient, DynamoModel, PartitionKey, SortKey, attr, table_of
@@ -41,10 +42,10 @@ async def accounts(client: DynamoClient, table_name: str) -> tuple[Any, Any]:
     return account, transfer
 
 
-async def test_every_action_applies_together(accounts: tuple[Any, Any]) -> None:
+async def test_every_action_applies_together(accounts: tuple[Any, Any], driver: Driver) -> None:
     account, transfer = accounts
-    source = await account.get(pk="A#1", sk="ACCOUNT")
-    async with dynomodel.transaction() as tx:
+    source = await driver(account.get, pk="A#1", sk="ACCOUNT")
+    async with driver.block(dynomodel.transaction()) as tx:
         tx.put(transfer(pk="A#1", sk="T#1", amount=Decimal(30)))
         tx.update(source, balance=Decimal(70), condition=attr(account.balance) >= 30)
         tx.update(account, ("A#2", "ACCOUNT"), actions=[attr(account.balance).increment(30)])
@@ -53,17 +54,19 @@ async def test_every_action_applies_together(accounts: tuple[Any, Any]) -> None:
         )
         assert tx.actions == 4
     assert source.balance == Decimal(70)
-    found = await dynomodel.transact_get(
+    found = await driver(
+        dynomodel.transact_get,
         [
             (account, ("A#1", "ACCOUNT")),
             (account, ("A#2", "ACCOUNT")),
             (transfer, ("A#1", "T#1")),
-            (transfer, ("A#1", "T#404")),
-        ]
+            (table_of(transfer), ("A#1", "T#404")),
+        ],
     )
     assert [getattr(f, "balance", None) for f in found[:2]] == [Decimal(70), Decimal(35)]
     assert found[2] == transfer(pk="A#1", sk="T#1", amount=Decimal(30))
     assert found[3] is None
+    assert await driver(dynomodel.transact_get, []) == []
 
 
 async def test_a_failed_condition_cancels_everything_and_says_which(
@@ -141,16 +144,3 @@ async def test_a_client_request_token_makes_a_retry_idempotent(
     send()
     send()  # the same request again: DynamoDB answers it without applying it twice
     assert (await account.get(pk="A#1", sk="ACCOUNT")).balance == Decimal(99)
-
-
-def test_sync_transaction_and_transact_get(client: DynamoClient, table_name: str) -> None:
-    account, _ = models(table_name)
-    account.sync_create_table()
-    with dynomodel.transaction() as tx:
-        tx.put(account(pk="A#1", sk="ACCOUNT", balance=Decimal(1), owner="Ada"))
-        tx.put(account(pk="A#2", sk="ACCOUNT", balance=Decimal(2), owner="Alan"))
-    found = dynomodel.sync_transact_get(
-        [(account, ("A#2", "ACCOUNT")), (table_of(account), ("A#1", "ACCOUNT"))]
-    )
-    assert [f.owner for f in found if f is not None] == ["Alan", "Ada"]
-    assert dynomodel.sync_transact_get([]) == []

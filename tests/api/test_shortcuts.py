@@ -9,7 +9,7 @@ from pathlib import Path
 from dynomodel import DynamoModel, Table
 from dynomodel._ops.bound import BoundTable
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_generated_shortcuts_are_current() -> None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import pytest
+from conftest import Driver
 from pydantic import BaseModel
 
 import dynomodel
@@ -55,16 +56,20 @@ def orders(model: Any, count: int, pk: str = "C#1") -> list[Any]:
     ]
 
 
-async def test_batch_write_then_get_everything_exactly(order: Any) -> None:
+async def test_batch_write_then_get_everything_exactly(order: Any, driver: Driver) -> None:
     written = orders(order, 120)
-    async with order.batch_write() as batch:
+    async with driver.block(order.batch_write()) as batch:
         for item in written:
             batch.put(item)
     # 4 full requests as they filled, the last 20 on exit.
     assert batch.stats.calls == 5
     assert batch.stats.write_units > 0
-    read = await order.batch_get([(o.pk, o.sk) for o in written])
-    assert read == written
+    keys = [(o.pk, o.sk) for o in written]
+    assert await driver(order.batch_get, keys) == written
+    async with driver.block(order.batch_write()) as batch:
+        for item in written[:40]:
+            batch.delete(item)
+    assert await driver(order.batch_get, keys) == written[40:]
 
 
 async def test_batch_get_keeps_key_order_reads_duplicates_once_and_skips_missing(
@@ -164,22 +169,6 @@ async def test_a_batch_is_used_in_a_block(order: Any) -> None:
     batch = order.batch_write()
     with pytest.raises(RuntimeError, match="with"):
         batch.put(order(pk="C#1", sk=1, total=Decimal(1)))
-
-
-def test_sync_batch_write_and_get(client: DynamoClient, table_name: str) -> None:
-    model = order_model(table_name)
-    model.sync_create_table()
-    written = orders(model, 60)
-    with model.sync_batch_write() as batch:
-        for item in written:
-            batch.put(item)
-        assert batch.stats.calls == 2  # each full request is sent as it fills
-    assert batch.stats.calls == 3
-    assert model.sync_batch_get([(o.pk, o.sk) for o in written]) == written
-    with model.sync_batch_write() as batch:
-        for item in written[:40]:
-            batch.delete(item)
-    assert model.sync_batch_get([(o.pk, o.sk) for o in written]) == written[40:]
 
 
 def test_key_forms_are_checked(client: DynamoClient, table_name: str) -> None:
