@@ -186,23 +186,30 @@ class Results(Generic[R]):
         encoded = self._plan.table.codec.fields(values)
         return {name: value for name, value in encoded.items() if value is not None}
 
-    async def __aiter__(self) -> AsyncIterator[R]:
+    def _handed(self) -> Iterator[R | None]:
+        """The items in the order they are handed out, and None where the next page must be
+        read first (no item is None: an item is a model or a dict)."""
         self._start_iteration()
         while True:
             while self._ready:
                 yield self._take()
             if self._done:
                 return
-            await run_async(self._fetch())
+            yield None
+
+    async def __aiter__(self) -> AsyncIterator[R]:
+        for item in self._handed():
+            if item is None:
+                await run_async(self._fetch())
+            else:
+                yield item
 
     def __iter__(self) -> Iterator[R]:
-        self._start_iteration()
-        while True:
-            while self._ready:
-                yield self._take()
-            if self._done:
-                return
-            run_sync(self._fetch(), "a for loop over query results", "async for")
+        for item in self._handed():
+            if item is None:
+                run_sync(self._fetch(), "a for loop over query results", "async for")
+            else:
+                yield item
 
     first = awaitable(_first)
     sync_first = blocking(_first)
