@@ -1,3 +1,6 @@
+//! [`Backend`]: every DynamoDB operation the client runs, as one trait; [`crate::aws`]
+//! implements it with aws-sdk-dynamodb, `FakeBackend` with a script, for tests.
+
 use std::future::Future;
 use std::pin::Pin;
 

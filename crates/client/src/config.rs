@@ -1,3 +1,6 @@
+//! [`ClientConfig`]: region, endpoint, credentials, timeouts and retries, resolved into an SDK
+//! configuration the AWS way.
+
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;

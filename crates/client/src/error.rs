@@ -1,3 +1,6 @@
+//! [`Error`]: what failed ([`ErrorKind`]), in which call, after how many attempts and how
+//! long ([`Context`]), with the SDK's error kept as the source.
+
 use std::fmt;
 use std::time::Duration;
 

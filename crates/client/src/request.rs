@@ -1,3 +1,6 @@
+//! The requests and outputs of every operation, in the crate's own types: what the bindings
+//! build from Python and what they hand back.
+
 use std::collections::HashMap;
 use std::time::Duration;
 

@@ -1,3 +1,5 @@
+//! The one tokio runtime of the process.
+
 use std::sync::OnceLock;
 
 use tokio::runtime::{Builder, Runtime};

@@ -1,3 +1,5 @@
+//! Encode errors: the DynamoDB rule a value broke and the path to it.
+
 use std::fmt;
 
 /// One step of the path from an item to the value an error is about.

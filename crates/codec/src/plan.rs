@@ -1,3 +1,6 @@
+//! The compiled plan of a model: what each field's Python type becomes in DynamoDB, records
+//! referring to each other by id.
+
 use std::collections::HashMap;
 
 /// Index of a [`Record`] in its [`Plan`]; records refer to each other by id so that recursive
