@@ -1,7 +1,9 @@
-"""A DynamoDB Local for the whole session, unless DYNOMODEL_TEST_ENDPOINT names another server.
+"""Every test that talks to DynamoDB runs on both engines: the embedded one (`memory://`,
+dynoxide-rs in this process) and DynamoDB Local (fetched with Maven, started once per session
+on loopback, unless DYNOMODEL_TEST_ENDPOINT names another server).
 
-When DynamoDB Local cannot be fetched or started, every test that needs it errors with the
-reason: nothing is skipped.
+`DYNOMODEL_TEST_BACKENDS=memory` (or `local`) runs one of them only. When DynamoDB Local cannot
+be fetched or started, every test that needs it errors with the reason: nothing is skipped.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from dynomodel import DynamoClient, set_default_client
 from dynomodel.testing import DynamoDBLocal
 
 ROOT = Path(__file__).resolve().parent.parent
+BACKENDS = os.environ.get("DYNOMODEL_TEST_BACKENDS", "memory,local").split(",")
 
 
 @pytest.fixture(scope="session")
-def endpoint() -> Iterator[str]:
+def local_endpoint() -> Iterator[str]:
+    """DynamoDB Local, started the first time a test needs it."""
     configured = os.environ.get("DYNOMODEL_TEST_ENDPOINT")
     if configured:
         yield configured
@@ -33,17 +37,54 @@ def endpoint() -> Iterator[str]:
         yield local.endpoint
 
 
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The engine of this run of the test: "memory" or "local"."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="session")
-def client(endpoint: str) -> Iterator[DynamoClient]:
-    client = DynamoClient(
-        endpoint_url=endpoint,
-        region="us-east-1",
-        access_key_id="local",
-        secret_access_key="local",
-    )
+def client(backend: str, request: pytest.FixtureRequest) -> Iterator[DynamoClient]:
+    """The default client of the session, on `backend`."""
+    if backend == "memory":
+        client = DynamoClient(endpoint_url="memory://")
+    else:
+        client = DynamoClient(
+            endpoint_url=request.getfixturevalue("local_endpoint"),
+            region="us-east-1",
+            access_key_id="local",
+            secret_access_key="local",
+        )
     set_default_client(client)
     yield client
     set_default_client(None)
+
+
+@pytest.fixture(scope="session")
+def endpoint(backend: str, client: DynamoClient, request: pytest.FixtureRequest) -> Iterator[str]:
+    """An HTTP endpoint of the same database as `client`: on the embedded engine, `client`'s
+    database served on loopback, for what needs a socket (proxies, other processes)."""
+    if backend == "local":
+        yield request.getfixturevalue("local_endpoint")
+        return
+    server = client.serve()
+    yield server.url
+    server.stop()
+
+
+def fresh_client(backend: str, local_endpoint: Callable[[], str], name: str) -> DynamoClient:
+    """A client whose tables no other test sees: a database of its own on the embedded
+    engine, credentials of its own on DynamoDB Local (it keeps tables apart by access key;
+    letters and digits only)."""
+    if backend == "memory":
+        return DynamoClient(endpoint_url="memory://")
+    access_key = "k" + uuid.uuid5(uuid.NAMESPACE_URL, name).hex[:16]
+    return DynamoClient(
+        endpoint_url=local_endpoint(),
+        region="us-east-1",
+        access_key_id=access_key,
+        secret_access_key="x",
+    )
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ tests' (it namespaces tables by access key).
 from __future__ import annotations
 
 import ast
-import hashlib
 import os
 import re
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import fresh_client
 
 from dynomodel import DynamoClient, set_default_client
 
@@ -98,13 +98,11 @@ async def run(source: str, namespace: dict[str, Any], name: str) -> None:
 
 @pytest.fixture
 def own_client(
-    endpoint: str, client: DynamoClient, request: pytest.FixtureRequest
+    backend: str, client: DynamoClient, request: pytest.FixtureRequest
 ) -> Iterator[DynamoClient]:
-    """The default client, for the length of one test, under credentials of that test's own."""
-    # DynamoDB Local takes letters and digits only in an access key.
-    access_key = "docs" + hashlib.sha1(request.node.name.encode()).hexdigest()[:16]
-    mine = DynamoClient(
-        endpoint_url=endpoint, region="us-east-1", access_key_id=access_key, secret_access_key="x"
+    """The default client, for the length of one test, with tables of that test's own."""
+    mine = fresh_client(
+        backend, lambda: str(request.getfixturevalue("local_endpoint")), request.node.nodeid
     )
     set_default_client(mine)
     yield mine
@@ -140,7 +138,8 @@ async def test_docstring_example_runs(
     await run(example, namespace, "example")
 
 
-def test_the_quickstart_runs(endpoint: str) -> None:
+def test_the_quickstart_runs(backend: str, request: pytest.FixtureRequest) -> None:
+    endpoint = "memory://" if backend == "memory" else request.getfixturevalue("local_endpoint")
     env = {
         **os.environ,
         "AWS_ENDPOINT_URL_DYNAMODB": endpoint,

@@ -17,6 +17,7 @@ from ._api.table import Table
 from ._expr.nodes import Condition, RawCondition, UpdateAction
 from ._expr.paths import Attr, Path, attr, size
 from ._io.client import (
+    CreateOptions,
     DynamoClient,
     KeyDefinition,
     TableDescription,
@@ -34,7 +35,6 @@ from ._ops.batches import (
     batch_write,
     sync_batch_get,
 )
-from ._ops.items import CreateOptions
 from ._ops.reads import Results
 from ._ops.transactions import Transaction, sync_transact_get, transact_get, transaction
 from ._schema.codec import unknown_attributes

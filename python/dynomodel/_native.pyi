@@ -29,12 +29,14 @@ __all__ = [
     "Client",
     "Codec",
     "Cost",
+    "EngineServer",
     "ItemOutput",
     "PageOutput",
     "TableDescription",
     "TransactGetOutput",
     "__version__",
     "quiesce",
+    "serve",
     "set_resolver",
 ]
 
@@ -185,6 +187,22 @@ def quiesce(timeout: float) -> None:
     seconds pass); registered with `atexit` so the interpreter finalizes alone."""
 
 @final
+@final
+class EngineServer:
+    """The embedded engine served over HTTP on 127.0.0.1 until `stop()`."""
+
+    @property
+    def port(self) -> int: ...
+    @property
+    def url(self) -> str: ...
+    def stop(self) -> None:
+        """Stop serving, finish the requests under way and close the database."""
+
+def serve(database: str | None, port: int) -> EngineServer:
+    """The SQLite file `database` (created if missing), or a fresh in-memory database, served
+    on 127.0.0.1:`port` (0: a free port)."""
+
+@final
 class Client:
     """A connection to DynamoDB; each method runs one operation, awaitable or blocking."""
 
@@ -202,6 +220,8 @@ class Client:
         max_retries: int | None = None,
         table_prefix: str | None = None,
     ) -> Client: ...
+    def serve(self, port: int = 0) -> EngineServer:
+        """This `memory://` client's database over HTTP on 127.0.0.1 (ValueError otherwise)."""
     @overload
     def put_item(
         self, table: str, item: Item, condition: Expression | None, blocking: Literal[True]

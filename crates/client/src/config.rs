@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 
+use crate::engine::{Engine, EngineHttp};
 use crate::{Error, ErrorKind};
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
@@ -51,6 +52,20 @@ impl ClientConfig {
     /// [`ErrorKind::Configuration`] when no region is configured anywhere: DynamoDB requests are
     /// signed for a region, and the SDK would only say so when the first call fails.
     pub async fn connect(&self) -> Result<aws_sdk_dynamodb::Client, Error> {
+        self.connect_to(self.engine()?).await
+    }
+
+    /// [`ClientConfig::connect`], to `engine` when it is given (see [`ClientConfig::engine`]).
+    ///
+    /// # Errors
+    /// As [`ClientConfig::connect`].
+    pub async fn connect_to(
+        &self,
+        engine: Option<Engine>,
+    ) -> Result<aws_sdk_dynamodb::Client, Error> {
+        if let Some(engine) = engine {
+            return Ok(self.connect_engine(engine));
+        }
         let mut loader = aws_config::defaults(BehaviorVersion::latest());
         if let Some(profile) = &self.profile {
             loader = loader.profile_name(profile);
@@ -85,15 +100,62 @@ impl ClientConfig {
         Ok(aws_sdk_dynamodb::Client::new(&sdk))
     }
 
+    /// The embedded engine the endpoint names (`memory://`), if it names one.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Configuration`] for a `memory://` endpoint that is not well formed.
+    pub fn engine(&self) -> Result<Option<Engine>, Error> {
+        // The SDK would read `AWS_ENDPOINT_URL_DYNAMODB` itself, and fail on a scheme it cannot
+        // connect to: `memory://` there chooses the engine as the argument does.
+        let endpoint = self.endpoint_url.clone().or_else(|| {
+            std::env::var("AWS_ENDPOINT_URL_DYNAMODB")
+                .ok()
+                .filter(|url| url.starts_with(crate::engine::SCHEME))
+        });
+        endpoint.as_deref().map_or(Ok(None), Engine::for_endpoint)
+    }
+
+    /// An SDK client whose requests `engine` answers in process. It reads no profile, no
+    /// environment and no credential chain: a machine that has never seen AWS runs it. The
+    /// region and credentials only sign requests nobody checks.
+    fn connect_engine(&self, engine: Engine) -> aws_sdk_dynamodb::Client {
+        let region = self.region.clone().unwrap_or_else(|| "us-east-1".into());
+        let id = self.access_key_id.as_deref().unwrap_or("memory");
+        let secret = self.secret_access_key.as_deref().unwrap_or("memory");
+        let credentials = Credentials::new(id, secret, None, None, "dynomodel-memory");
+        let retries = self.max_retries.map_or(RetryConfig::standard(), |n| {
+            RetryConfig::standard().with_max_attempts(n + 1)
+        });
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region))
+            .credentials_provider(credentials)
+            // Never contacted: the HTTP client answers every request itself.
+            .endpoint_url("http://memory.invalid")
+            .http_client(EngineHttp::new(engine))
+            .retry_config(retries)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
+                    .build(),
+            )
+            .build();
+        aws_sdk_dynamodb::Client::from_conf(config)
+    }
+
     /// The endpoint to name in connection errors.
     pub fn endpoint_label(&self) -> String {
-        self.endpoint_url.clone().unwrap_or_else(|| {
-            let region = self
-                .region
-                .clone()
-                .unwrap_or_else(|| "the configured region".into());
-            format!("DynamoDB in {region}")
-        })
+        let from_environment = || std::env::var("AWS_ENDPOINT_URL_DYNAMODB").ok();
+        self.endpoint_url
+            .clone()
+            .or_else(from_environment)
+            .unwrap_or_else(|| {
+                let region = self
+                    .region
+                    .clone()
+                    .unwrap_or_else(|| "the configured region".into());
+                format!("DynamoDB in {region}")
+            })
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Each operation is written once, as an async method of [`Backend`]; the Python bindings await
 //! it from asyncio or block on it with the GIL released. [`AwsBackend`] runs the operations with
-//! aws-sdk-dynamodb; the trait is the seam where an in-process engine can stand in for AWS.
+//! aws-sdk-dynamodb, against AWS, any DynamoDB-compatible server, or the embedded engine
+//! ([`engine`], `memory://`), which answers the SDK's requests in process.
 //! What spans several requests is written once above the trait: batches retried until done
 //! ([`batch`]), the segments of a parallel scan ([`reads`]), table waits ([`tables`]).
 
@@ -10,6 +11,7 @@ mod aws;
 mod backend;
 pub mod batch;
 mod config;
+pub mod engine;
 mod error;
 #[cfg(any(test, feature = "fake"))]
 pub mod fake;

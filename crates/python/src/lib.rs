@@ -12,6 +12,7 @@ mod codec;
 mod convert;
 mod decode;
 mod encode;
+mod engine;
 mod errors;
 mod py_types;
 mod source;
@@ -30,6 +31,9 @@ mod _native {
 
     #[pymodule_export]
     use super::codec::Codec;
+
+    #[pymodule_export]
+    use super::engine::{serve, EngineServer};
 
     #[pymodule_export]
     use super::convert::outputs::{

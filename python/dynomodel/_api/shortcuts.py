@@ -15,9 +15,8 @@ from pydantic import BaseModel
 from typing_extensions import Unpack
 
 from .._expr.nodes import Condition, UpdateAction
-from .._io.client import BATCH_TIMEOUT, TableDescription
+from .._io.client import BATCH_TIMEOUT, CreateOptions, TableDescription
 from .._ops.batches import BatchGetOptions, BatchWrite, KeyInput
-from .._ops.items import CreateOptions
 from .._ops.reads import Results
 from .._table.reads import CountOptions, QueryOptions, ScanOptions
 from .decorator import table_of

@@ -10,12 +10,19 @@ from pydantic import BaseModel
 from typing_extensions import Unpack
 
 from .._expr.nodes import Condition, UpdateAction
-from .._io.client import BATCH_TIMEOUT, DynamoClient, TableDescription, deleted, described, exists
+from .._io.client import (
+    BATCH_TIMEOUT,
+    CreateOptions,
+    DynamoClient,
+    TableDescription,
+    deleted,
+    described,
+    exists,
+)
 from .._io.driver import Steps, awaitable, blocking
 from .._ops import items
 from .._ops.batches import BatchGetOptions, BatchWrite, KeyInput, read_keys
 from .._ops.bound import BoundTable
-from .._ops.items import CreateOptions
 from .._schema.wire import AttributeValue, Item
 from .._table.indexes import SecondaryIndex
 from .._table.mapping import TableMapping

@@ -9,9 +9,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from typing_extensions import TypedDict
+
 from .._native import Client as NativeClient
+from .._native import EngineServer, quiesce
 from .._native import TableDescription as NativeDescription
-from .._native import quiesce
 from .._table.requests import IndexSpec
 from ..exceptions import ConfigurationError, InvalidExpressionError, TableExistsError
 from .driver import Call, Steps, awaitable, blocking
@@ -19,6 +21,7 @@ from .driver import Call, Steps, awaitable, blocking
 __all__ = [
     "BATCH_TIMEOUT",
     "BillingMode",
+    "CreateOptions",
     "DynamoClient",
     "KeyDefinition",
     "TableDescription",
@@ -41,6 +44,26 @@ _PREFIX = re.compile(r"[A-Za-z0-9_.-]{0,200}")
 
 BATCH_TIMEOUT = 60.0
 """Seconds a batch keeps sending again what DynamoDB leaves unprocessed, by default."""
+
+
+class CreateOptions(TypedDict, total=False):
+    """How to create a model's table.
+
+    - `billing_mode`: `"PAY_PER_REQUEST"` (on demand, the default: nothing to pay until used)
+      or `"PROVISIONED"`, which needs `read_capacity` and `write_capacity` (units per second,
+      billed from creation), and takes each global index's `(read, write)` in `index_capacity`
+      by index name (by default the table's).
+    - `wait`: DescribeTable until the table is ACTIVE (True). With a `TTL` field it waits
+      whatever `wait` says, then enables time to live (UpdateTimeToLive).
+    - `exist_ok`: describe an existing table instead of raising `TableExistsError`.
+    """
+
+    billing_mode: BillingMode
+    read_capacity: int | None
+    write_capacity: int | None
+    index_capacity: Mapping[str, tuple[int, int]] | None
+    wait: bool
+    exist_ok: bool
 
 
 @dataclass(frozen=True)
@@ -100,6 +123,15 @@ class DynamoClient:
         table_prefix: put before every table name this client sends (`"dev-"`: the model's
             `orders` table is `dev-orders`), in every call, batches and transactions included;
             by default `DYNOMODEL_TABLE_PREFIX`, else none.
+        create_tables: create a model's table (keys, indexes, TTL, as `create_table()` does)
+            the first time a call through this client needs it: for tests, on a fresh
+            database. A table created or deleted through the client is taken as it is.
+
+    `endpoint_url="memory://"` is the embedded engine (dynoxide-rs, SQLite in this process): a
+    database of this client's own, answering the SDK's requests with no socket and no AWS
+    set-up at all (no region, credentials or config files needed); `memory://NAME` is one
+    database shared by every client of the process that names it, for as long as the process
+    runs. `AWS_ENDPOINT_URL_DYNAMODB=memory://` chooses it too.
 
     Calls time out unless told otherwise: 5 seconds to connect, 30 seconds for the first byte of
     a response. A blocking call stops at Ctrl-C (`KeyboardInterrupt`), and cancelling the asyncio
@@ -124,6 +156,7 @@ class DynamoClient:
         read_timeout: float | None = None,
         max_retries: int | None = None,
         table_prefix: str | None = None,
+        create_tables: bool = False,
     ) -> None:
         if table_prefix is None:
             table_prefix = os.environ.get("DYNOMODEL_TABLE_PREFIX", "")
@@ -135,6 +168,10 @@ class DynamoClient:
         self.endpoint_url = endpoint_url
         self.table_prefix = table_prefix
         """Put before every table name this client sends."""
+        self.create_tables = create_tables
+        """Whether a model's table is created the first time a call through this client needs
+        it (what the pytest plugin's `dynomodel_memory` does)."""
+        self._known_tables: set[str] = set()
         self.native = NativeClient(
             region=region,
             endpoint_url=endpoint_url,
@@ -152,6 +189,32 @@ class DynamoClient:
     def __repr__(self) -> str:
         prefix = f", table_prefix={self.table_prefix!r}" if self.table_prefix else ""
         return f"DynamoClient(endpoint_url={self.endpoint_url!r}{prefix})"
+
+    def creates(self, table: str) -> bool:
+        """Whether a call to `table` creates it first: with `create_tables`, the first time
+        this client meets a table it has not created, deleted or met before."""
+        if not self.create_tables or table in self._known_tables:
+            return False
+        self._known_tables.add(table)
+        return True
+
+    def knows(self, table: str, exists: bool) -> None:
+        """Note that `table` was created (or deleted) through this client: `create_tables`
+        leaves a created table as it is, and creates a deleted one again on its next use."""
+        if exists:
+            self._known_tables.add(table)
+        else:
+            self._known_tables.discard(table)
+
+    def serve(self, port: int = 0) -> EngineServer:
+        """This `memory://` client's database over HTTP on 127.0.0.1:`port` (0: a free one),
+        for boto3, the AWS CLI or another process to share; `stop()` the server when done.
+
+        Raises:
+            ValueError: the client is not a `memory://` one.
+            ConfigurationError: the port is in use.
+        """
+        return self.native.serve(port)
 
     def _create_table(
         self,
@@ -238,6 +301,7 @@ def created(
     TTL is to be enabled, DescribeTable until ACTIVE."""
     native = client.native
     name = table.name
+    client.knows(name, True)
     try:
         raw = yield Call(
             native.create_table,
@@ -269,6 +333,7 @@ def exists(client: DynamoClient, name: str) -> Steps[bool]:
 
 def deleted(client: DynamoClient, name: str, wait: bool) -> Steps[None]:
     """DeleteTable; with `wait`, DescribeTable until it is gone."""
+    client.knows(name, False)
     yield Call(client.native.delete_table, (name,))
     if wait:
         yield Call(client.native.wait_for_table, (name, False, 120.0))

@@ -27,7 +27,7 @@ from .._schema.wire import Item
 from .._table.reads import Projection, projection_paths, read_shape, unread_fields
 from .._table.requests import Decoding, Shape, TableKeys, Write
 from ..exceptions import BatchIncompleteError, InvalidKeyError
-from .bound import BoundTable, mapped, record_units
+from .bound import BoundTable, mapped, ready, record_units
 
 __all__ = [
     "BatchGetOptions",
@@ -151,6 +151,7 @@ def _read_batches(
             TableKeys(r.table.name, r.keys, r.consistent_read, r.projection) for _, r in batch
         ]
         decodings = [Decoding(r.table.mapping.codec.native, shape, r.unread) for _, r in batch]
+        yield from ready((r.table for _, r in batch), client)
         output: BatchGetOutput = yield Call(native.batch_get, (tables, decodings, timeout))
         counts = Counter({r.table: len(r.keys) for _, r in batch})
         units, duration = output.units_by_table, output.cost.duration
@@ -360,6 +361,7 @@ class BatchWrite(Generic[M]):
 
     def _written(self, writes: list[_Write]) -> Steps[None]:
         client = self._client_now
+        yield from ready({table for table, _, _ in writes}, client)
         sent = [Write(table.name, put, item) for table, put, item in writes]
         output: BatchWriteOutput = yield Call(client.native.batch_write, (sent, self._timeout))
         self.stats.add(CallCost.of(output.cost))

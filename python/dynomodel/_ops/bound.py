@@ -3,12 +3,19 @@ and defaults; what every operation runs against. Models find theirs in a registr
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from .._io.client import DynamoClient, get_default_client
+from .._io.client import (
+    CreateOptions,
+    DynamoClient,
+    TableSpec,
+    checked_capacity,
+    created,
+    get_default_client,
+)
 from .._io.costs import CallCost, TableStats
 from .._io.driver import Hook, Steps
 from .._native import Client as NativeClient
@@ -16,7 +23,7 @@ from .._native import Cost
 from .._table.mapping import TableMapping
 from ..exceptions import ModelDefinitionError
 
-__all__ = ["BoundTable", "bind", "bound_of", "mapped", "record_units"]
+__all__ = ["BoundTable", "bind", "bound_of", "mapped", "ready", "record_units", "table_spec"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -90,6 +97,32 @@ class BoundTable(Generic[M]):
             for item in items:
                 yield Hook(item.after_load)  # type: ignore[attr-defined]
         return items
+
+
+def table_spec(table: BoundTable[Any], options: CreateOptions) -> TableSpec:
+    """The CreateTable of `table`: its mapping's keys, indexes and TTL attribute, with the
+    capacity `options` give (on demand by default)."""
+    mapping = table.mapping
+    units = checked_capacity(
+        options.get("billing_mode", "PAY_PER_REQUEST"),
+        options.get("read_capacity"),
+        options.get("write_capacity"),
+    )
+    partition, sort = mapping.key_schema()
+    index_capacity = dict(options.get("index_capacity") or {})
+    indexes = mapping.index_schema(units, index_capacity)
+    return TableSpec(table.name, partition, sort, units, indexes, mapping.ttl_attribute())
+
+
+def ready(tables: Iterable[BoundTable[Any]], client: DynamoClient) -> Steps[None]:
+    """Before a call to `tables` through `client`: on a client made with `create_tables=True`,
+    each table it meets for the first time is created from its mapping (an existing one is
+    left as it is)."""
+    if not client.create_tables:
+        return
+    for table in tables:
+        if client.creates(table.name):
+            yield from created(client, table_spec(table, {}), True, True)
 
 
 def record_units(

@@ -7,11 +7,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from typing_extensions import TypedDict
 
 from .._expr.builder import compiled_condition
 from .._expr.nodes import Condition, UpdateAction
-from .._io.client import BillingMode, TableDescription, TableSpec, checked_capacity, created
+from .._io.client import CreateOptions, TableDescription, created
 from .._io.driver import Call, Steps
 from .._schema.wire import Item
 from .._table.mapping import KeyDefinition
@@ -21,12 +20,11 @@ from ..exceptions import (
     DynamoValidationError,
     ItemNotFoundError,
 )
-from .bound import BoundTable
+from .bound import BoundTable, ready, table_spec
 
 __all__ = [
     "GET_OPTIONS",
     "UPDATE_OPTIONS",
-    "CreateOptions",
     "create_table",
     "delete",
     "delete_by_key",
@@ -66,6 +64,7 @@ def get(
     """GetItem by the key fields' values."""
     consistent = table.consistent_read if consistent_read is None else consistent_read
     encoded = table.mapping.encoded_key(key, "get", GET_OPTIONS)
+    yield from ready([table], table.client)
     try:
         output = yield Call(table.native.get_item, (table.name, encoded, consistent))
     except DynamoValidationError as error:
@@ -80,6 +79,7 @@ def get(
 def refresh(table: BoundTable[M], instance: M, skip_hooks: bool) -> Steps[None]:
     """Strongly consistent GetItem of the instance's key, loaded into the instance."""
     key = table.mapping.key_of(instance)
+    yield from ready([table], table.client)
     output = yield Call(table.native.get_item, (table.name, key, True))
     table.record(output.cost)
     if output.item is None:
@@ -146,46 +146,10 @@ def delete_by_key(table: BoundTable[M], key: Item, condition: Condition | None) 
     table.record((yield from _write(table, table.native.delete_item, args, key)).cost)
 
 
-class CreateOptions(TypedDict, total=False):
-    """How to create a model's table.
-
-    - `billing_mode`: `"PAY_PER_REQUEST"` (on demand, the default: nothing to pay until used)
-      or `"PROVISIONED"`, which needs `read_capacity` and `write_capacity` (units per second,
-      billed from creation), and takes each global index's `(read, write)` in `index_capacity`
-      by index name (by default the table's).
-    - `wait`: DescribeTable until the table is ACTIVE (True). With a `TTL` field it waits
-      whatever `wait` says, then enables time to live (UpdateTimeToLive).
-    - `exist_ok`: describe an existing table instead of raising `TableExistsError`.
-    """
-
-    billing_mode: BillingMode
-    read_capacity: int | None
-    write_capacity: int | None
-    index_capacity: Mapping[str, tuple[int, int]] | None
-    wait: bool
-    exist_ok: bool
-
-
 def create_table(table: BoundTable[Any], options: CreateOptions) -> Steps[TableDescription]:
     """CreateTable with the mapping's keys, indexes and TTL attribute."""
-    mapping = table.mapping
-    units = checked_capacity(
-        options.get("billing_mode", "PAY_PER_REQUEST"),
-        options.get("read_capacity"),
-        options.get("write_capacity"),
-    )
-    partition, sort = mapping.key_schema()
-    index_capacity = dict(options.get("index_capacity") or {})
-    spec = TableSpec(
-        table.name,
-        partition,
-        sort,
-        units,
-        mapping.index_schema(units, index_capacity),
-        mapping.ttl_attribute(),
-    )
     wait, exist_ok = options.get("wait", True), options.get("exist_ok", False)
-    return (yield from created(table.client, spec, wait, exist_ok))
+    return (yield from created(table.client, table_spec(table, options), wait, exist_ok))
 
 
 def _update(
@@ -214,6 +178,7 @@ def _write(
     an update (guarded by the item's existence) of an item that is not there, when the caller
     gave no condition of its own, is `ItemNotFoundError`; a key the table's schema does not
     match says what the table's keys are."""
+    yield from ready([table], table.client)
     try:
         return (yield Call(method, args))
     except ConditionalCheckFailedError as error:

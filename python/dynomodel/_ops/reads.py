@@ -13,7 +13,7 @@ from .._native import PageOutput
 from .._schema.wire import Item
 from .._table.reads import ReadOptions, ReadPlan
 from ..exceptions import InvalidExpressionError, ResultsConsumedError
-from .bound import BoundTable
+from .bound import BoundTable, ready
 
 __all__ = ["Results"]
 
@@ -118,6 +118,7 @@ class Results(Generic[R]):
         plan = self._plan
         table = self._table
         decoding = plan.decoding(count_only)
+        yield from ready([table], table.client)
         outputs: list[PageOutput]
         if plan.key_condition is not None:
             request = plan.request(limit, pending[0][1], count_only)

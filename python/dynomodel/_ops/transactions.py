@@ -19,7 +19,7 @@ from .._table.requests import Action, Decoding
 from .._table.requests import Get as GetRequest
 from ..exceptions import InvalidExpressionError, TransactionCanceledError
 from .batches import KeyInput, key_values
-from .bound import BoundTable, mapped
+from .bound import BoundTable, mapped, ready
 
 __all__ = ["MAX_ACTIONS", "Transaction", "sync_transact_get", "transact_get", "transaction"]
 
@@ -263,6 +263,7 @@ class Transaction:
             if action.rebuild is not None:
                 # The hook may have changed the instance: what is sent must show it.
                 self._actions[position] = action.rebuild()
+        yield from ready({a.table for a in self._actions}, client)
         sent = [Action(a.kind, a.table.name, a.sent, a.update, a.condition) for a in self._actions]
         try:
             yield Call(client.native.transact_write, (sent, self._token))
@@ -420,6 +421,7 @@ def _transact_get(
     chosen = client or tables[0].client
     args = [GetRequest(t.name, key) for t, key in zip(tables, keys, strict=True)]
     decodings = [Decoding(t.mapping.codec.native, "models", None) for t in tables]
+    yield from ready(tables, chosen)
     output: TransactGetOutput = yield Call(chosen.native.transact_get, (args, decodings))
     items: list[Any] = output.items
     for table, item in zip(tables, items, strict=True):

@@ -12,6 +12,7 @@ mod transactions;
 
 use self::call::Call;
 use crate::backend::BoxFuture;
+use crate::engine::Engine;
 use crate::{
     Backend, BatchGetOutput, BatchWriteOutput, Capacity, ClientConfig, CreateTable, DeleteItem,
     Error, GetItem, Item, ItemOutput, Page, PutItem, Query, Scan, TableDescription, TableKeys,
@@ -23,6 +24,7 @@ use crate::{
 pub struct AwsBackend {
     client: aws_sdk_dynamodb::Client,
     endpoint: String,
+    engine: Option<Engine>,
 }
 
 impl AwsBackend {
@@ -31,10 +33,17 @@ impl AwsBackend {
     /// # Errors
     /// [`crate::ErrorKind::Configuration`] when the configuration lacks what every call needs.
     pub async fn connect(config: &ClientConfig) -> Result<Self, Error> {
+        let engine = config.engine()?;
         Ok(Self {
-            client: config.connect().await?,
+            client: config.connect_to(engine.clone()).await?,
             endpoint: config.endpoint_label(),
+            engine,
         })
+    }
+
+    /// The embedded engine that answers this backend's requests (`memory://`), if one does.
+    pub fn engine(&self) -> Option<&Engine> {
+        self.engine.as_ref()
     }
 
     /// An SDK error of `call`, with the call's context.

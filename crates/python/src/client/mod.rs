@@ -10,11 +10,14 @@ mod tables;
 use std::sync::Arc;
 
 use dynomodel_client::batch::Retry;
+use dynomodel_client::engine::Engine;
 use dynomodel_client::{runtime, AwsBackend, Backend, ClientConfig};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use tokio::sync::Semaphore;
 
 use crate::convert::args::seconds;
+use crate::engine::EngineServer;
 use crate::errors;
 
 /// A connection to DynamoDB (credentials, region, endpoint, HTTP pool), shared by every call.
@@ -26,6 +29,8 @@ pub struct Client {
     /// Put before every table name this client sends (`dev-`), so one code base serves several
     /// environments in one account. Names come back from DynamoDB with it.
     prefix: String,
+    /// The embedded engine behind a `memory://` endpoint, to serve over HTTP on request.
+    engine: Option<Engine>,
 }
 
 /// Enough concurrent batch requests to hide round trips, few enough not to provoke throttling.
@@ -94,9 +99,22 @@ impl Client {
             .detach(|| runtime().block_on(AwsBackend::connect(&config)))
             .map_err(|err| errors::client_error(py, err))?;
         Ok(Self {
+            engine: backend.engine().cloned(),
             backend: Arc::new(backend),
             permits: Arc::new(Semaphore::new(BATCH_REQUESTS_IN_FLIGHT)),
             prefix: table_prefix.unwrap_or_default(),
         })
+    }
+
+    /// This client's `memory://` database, served over HTTP on 127.0.0.1:`port` (0: a free
+    /// port), for SDKs in other processes or threads to share.
+    #[pyo3(signature = (port = 0))]
+    fn serve(&self, py: Python<'_>, port: u16) -> PyResult<EngineServer> {
+        let Some(engine) = &self.engine else {
+            return Err(PyValueError::new_err(
+                "only a memory:// client has an embedded database to serve",
+            ));
+        };
+        EngineServer::start(py, engine, port)
     }
 }
