@@ -38,9 +38,10 @@ $(VENV)/.built-release: $(STAMP) $(RUST_SOURCES)
 	rm -f $(VENV)/.built-dev
 	touch $@
 
-# The quickstart against a DynamoDB Local fetched with Maven into .cache/ and started on loopback.
+# The quickstart on the embedded engine (memory://): no Java, no download. With
+# AWS_ENDPOINT_URL_DYNAMODB set, against that endpoint instead (DynamoDB Local, AWS).
 demo: build
-	DYNOMODEL_CACHE=$(CURDIR)/.cache $(BIN)/python -m dynomodel.testing examples/quickstart.py
+	AWS_ENDPOINT_URL_DYNAMODB="$${AWS_ENDPOINT_URL_DYNAMODB:-memory://}" $(BIN)/python examples/quickstart.py
 
 test: test-rust test-python
 

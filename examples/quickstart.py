@@ -1,7 +1,8 @@
 """dynomodel quickstart: declare a model, store it in DynamoDB, query, update, batch, transact.
 
-Run with `make demo`: it starts a DynamoDB Local on loopback and points the default client at it
-through AWS_ENDPOINT_URL_DYNAMODB, the standard AWS variable (the same code runs against AWS).
+Run with `make demo`: it points the default client at the embedded engine through
+AWS_ENDPOINT_URL_DYNAMODB=memory://, the standard AWS variable, so nothing needs to be installed
+or started; the same code runs against DynamoDB Local or AWS with that variable set to them.
 """
 
 from __future__ import annotations

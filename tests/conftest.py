@@ -23,6 +23,7 @@ from dynomodel import DynamoClient, set_default_client
 from dynomodel.testing import DynamoDBLocal
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["pytester"]
 BACKENDS = os.environ.get("DYNOMODEL_TEST_BACKENDS", "memory,local").split(",")
 
 

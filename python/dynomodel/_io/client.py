@@ -376,10 +376,12 @@ atexit.register(quiesce, 5.0)
 _default_client: DynamoClient | None = None
 
 
-def set_default_client(client: DynamoClient | None) -> None:
-    """Make `client` the one models use when they name none (None: back to the environment's)."""
+def set_default_client(client: DynamoClient | None) -> DynamoClient | None:
+    """Make `client` the one models use when they name none (None: back to the environment's);
+    returns the one set before, if any, to put back."""
     global _default_client
-    _default_client = client
+    previous, _default_client = _default_client, client
+    return previous
 
 
 def get_default_client() -> DynamoClient:

@@ -1,0 +1,47 @@
+"""`python -m dynomodel serve [--port N] [--db FILE]`: the embedded engine over HTTP on
+127.0.0.1, for any SDK or the AWS CLI, in memory or in a SQLite file that persists. Ctrl-C
+stops it after the requests under way, with the file complete."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from ._native import serve
+from .exceptions import ConfigurationError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dynomodel")
+    commands = parser.add_subparsers(dest="command", required=True)
+    server = commands.add_parser(
+        "serve", help="serve the embedded engine over HTTP on 127.0.0.1 until Ctrl-C"
+    )
+    server.add_argument("--port", type=int, default=8000, help="0 for a free port (8000)")
+    server.add_argument(
+        "--db", metavar="FILE", help="a SQLite file to keep the data in (default: memory)"
+    )
+    options = parser.parse_args(argv)
+    if not 0 <= options.port <= 65535:
+        parser.error(f"--port {options.port}: a port is 0 to 65535")
+    try:
+        running = serve(options.db, options.port)
+    except ConfigurationError as error:
+        print(f"python -m dynomodel serve: {error}", file=sys.stderr)
+        return 2
+    where = options.db or "memory"
+    print(f"dynomodel: serving {where} on {running.url} (Ctrl-C stops)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.stop()
+    print("dynomodel: stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
