@@ -10,7 +10,7 @@ export CARGO_TARGET_DIR
 
 RUST_SOURCES := Cargo.toml $(wildcard Cargo.lock) $(shell find crates -name '*.rs' -o -name Cargo.toml)
 
-.PHONY: all demo test test-rust test-python bench lint build build-release clean-venv
+.PHONY: all demo test test-rust test-python fuzz bench lint build build-release clean-venv
 
 all: test
 
@@ -50,6 +50,11 @@ test-rust:
 
 test-python: build
 	$(BIN)/python -m pytest
+
+# The differential test of the two engines, with a larger budget than `make test` gives it.
+fuzz: build
+	DYNOMODEL_FUZZ_EXAMPLES=$${DYNOMODEL_FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest \
+		tests/test_differential.py --hypothesis-show-statistics
 
 bench: build-release
 	DYNOMODEL_CACHE=$(CURDIR)/.cache $(BIN)/python -m benchmarks

@@ -14,6 +14,7 @@ DynamoError
 ├── EncodeError                     a value that cannot be stored; raised before anything is sent
 │   ├── InvalidNumberError          NaN, infinity, over 38 digits, outside 1E-130..9.99E+125
 │   ├── EmptyKeyError               a key attribute that is missing, "" or b""
+│   ├── KeyTooLargeError            a table or index key over 2048 bytes (partition), 1024 (sort)
 │   ├── ItemTooLargeError           over 400 KB (also raised when the server refuses an item)
 │   ├── InvalidSetError             a set of mixed types, or an empty set inside a list or map
 │   ├── InvalidStringError          a string with a lone surrogate (it has no UTF-8 form)
@@ -71,6 +72,7 @@ __all__ = [
     "InvalidStringError",
     "ItemNotFoundError",
     "ItemTooLargeError",
+    "KeyTooLargeError",
     "ModelDefinitionError",
     "NaiveDatetimeError",
     "PartialInstanceError",
@@ -155,6 +157,11 @@ class InvalidNumberError(EncodeError):
 
 class EmptyKeyError(EncodeError):
     """A key attribute is missing, or an empty string or empty bytes."""
+
+
+class KeyTooLargeError(EncodeError):
+    """A key attribute of the table or of an index is longer than DynamoDB allows: 2048 bytes
+    for a partition key, 1024 for a sort key."""
 
 
 class ItemTooLargeError(EncodeError):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import pytest
 from pydantic import BaseModel
 
-from dynomodel import DynamoModel, PartitionKey, SortKey
+from dynomodel import DynamoModel, GlobalIndex, PartitionKey, SortKey
 from dynomodel.exceptions import (
     DynamoError,
     EmptyKeyError,
@@ -19,6 +19,7 @@ from dynomodel.exceptions import (
     InvalidNumberError,
     InvalidSetError,
     ItemTooLargeError,
+    KeyTooLargeError,
     NaiveDatetimeError,
     UnexpectedTypeError,
 )
@@ -130,3 +131,32 @@ def test_a_failed_page_leaves_the_garbage_collector_running() -> None:
         assert not gc.isenabled()  # a caller's own pause is respected
     finally:
         gc.enable()
+
+
+class Ticket(DynamoModel, table="tickets"):
+    pk: Annotated[str, PartitionKey]
+    sk: Annotated[bytes, SortKey]
+    status: str | None = None
+    by_status: ClassVar[GlobalIndex] = GlobalIndex("status-index", partition_key="status")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "limit"),
+    [
+        ({"pk": "p" * 2049}, "pk", 2048),
+        ({"pk": "é" * 1025}, "pk", 2048),  # bytes, not characters: é is two in UTF-8
+        ({"sk": b"s" * 1025}, "sk", 1024),
+        ({"status": "s" * 2049}, "status", 2048),  # an index key: DynamoDB refuses it too
+    ],
+)
+def test_keys_of_the_table_and_its_indexes_have_a_size_limit(
+    changes: dict[str, Any], field: str, limit: int
+) -> None:
+    ticket = Ticket(**{"pk": "p", "sk": b"s", **changes})
+    with pytest.raises(KeyTooLargeError, match=f"longer than the {limit}") as raised:
+        ticket.to_item()
+    assert raised.value.model == "Ticket" and raised.value.field == field
+    if field != "status":
+        with pytest.raises(KeyTooLargeError):
+            Ticket.table.mapping.codec.key({"pk": ticket.pk, "sk": ticket.sk})
+    Ticket(pk="p" * 2048, sk=b"s" * 1024, status="s" * 2048).to_item()

@@ -27,6 +27,13 @@ pub enum Rule {
     Malformed,
     /// A key attribute that is missing, or an empty string or empty bytes.
     EmptyKey,
+    /// A key attribute (of the table or of an index) longer than DynamoDB allows.
+    KeyTooLarge {
+        /// Its size in bytes (UTF-8 for a string).
+        size: usize,
+        /// The most it may be: 2048 for a partition key, 1024 for a sort key.
+        limit: usize,
+    },
     /// The encoded item is larger than DynamoDB's 400 KB limit.
     ItemTooLarge {
         /// The size by DynamoDB's rules, in bytes.
@@ -62,6 +69,11 @@ impl fmt::Display for Rule {
             ),
             Self::Malformed => f.write_str("not a valid DynamoDB number"),
             Self::EmptyKey => f.write_str("a key attribute must be a non-empty string, number or bytes"),
+            Self::KeyTooLarge { size, limit } => write!(
+                f,
+                "a key attribute of {size} bytes is longer than the {limit} DynamoDB allows (2048 \
+                 for a partition key, 1024 for a sort key, of the table or of an index)"
+            ),
             Self::ItemTooLarge { size } => write!(
                 f,
                 "the item is {size} bytes by DynamoDB's size rules; the limit is 409600 (400 KB)"

@@ -118,6 +118,33 @@ impl<'a> Encoder<'a> {
         Self { compiled }
     }
 
+    /// Every key attribute of the table or an index in `item` within DynamoDB's key sizes
+    /// (the engines differ in what they enforce: refused here, it is refused everywhere).
+    fn check_limits(&self, item: &Bound<'_, PyDict>) -> Result<()> {
+        for &(index, limit) in &self.compiled.limits {
+            let attr = self.compiled.attrs[0][index].bind(item.py());
+            let Some(value) = item.get_item(attr)? else {
+                continue;
+            };
+            if value.is_none() {
+                continue;
+            }
+            let (tag, payload) = wire::split(&value)?;
+            let size = match tag {
+                Tag::S => payload.cast::<PyString>()?.to_str()?.len(),
+                Tag::B => payload.len()?,
+                _ => continue,
+            };
+            if size > limit {
+                let name = self.compiled.plan.root().fields[index].attr.clone();
+                return Err(EncodeError::Codec(
+                    CodecError::new(Rule::KeyTooLarge { size, limit }).at(PathSegment::Attr(name)),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Encode a whole item: the root model, its keys checked, the unknown attributes it was loaded
     /// with written back, and the size limit enforced.
     pub fn item<'py>(&self, instance: &Bound<'py, PyAny>) -> Result<Encoded<'py>> {
@@ -129,6 +156,7 @@ impl<'a> Encoder<'a> {
         let fields = fields.cast::<PyDict>()?;
         size = self.stored_key(fields, &item, size)?;
         self.check_keys(&item)?;
+        self.check_limits(&item)?;
         if let Some(unknown) = fields.get_item(UNKNOWN_ATTRIBUTES)? {
             for (name, value) in unknown.cast::<PyDict>()? {
                 if !item.contains(&name)? {
@@ -212,6 +240,7 @@ impl<'a> Encoder<'a> {
                 Err(err) => return Err(err.at(PathSegment::Attr(field.attr.clone()))),
             }
         }
+        self.check_limits(&out)?;
         Ok(out)
     }
 

@@ -16,6 +16,7 @@ pyo3::import_exception!(dynomodel.exceptions, CredentialsError);
 pyo3::import_exception!(dynomodel.exceptions, DynamoServiceError);
 pyo3::import_exception!(dynomodel.exceptions, DynamoValidationError);
 pyo3::import_exception!(dynomodel.exceptions, EmptyKeyError);
+pyo3::import_exception!(dynomodel.exceptions, KeyTooLargeError);
 pyo3::import_exception!(dynomodel.exceptions, EndpointError);
 pyo3::import_exception!(dynomodel.exceptions, InvalidItemError);
 pyo3::import_exception!(dynomodel.exceptions, InvalidNumberError);
@@ -62,6 +63,7 @@ pub fn codec_error(py: Python<'_>, model: &str, err: &CodecError) -> PyErr {
             InvalidNumberError::type_object(py)
         }
         Rule::EmptyKey => EmptyKeyError::type_object(py),
+        Rule::KeyTooLarge { .. } => KeyTooLargeError::type_object(py),
         Rule::ItemTooLarge { .. } => ItemTooLargeError::type_object(py),
         Rule::MixedSet | Rule::EmptySet => InvalidSetError::type_object(py),
         Rule::NaiveDatetime => NaiveDatetimeError::type_object(py),

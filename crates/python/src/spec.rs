@@ -31,12 +31,18 @@ pub struct Compiled {
     pub attr_index: Vec<Py<PyDict>>,
     /// Per record: how many fields are required.
     pub required: Vec<usize>,
+    /// Root fields that key the table or an index, with the most bytes each may hold.
+    pub limits: Vec<(usize, usize)>,
 }
+
+/// `(records, keys, limits)`: the records, the root fields that are keys, and the root fields
+/// with the most bytes each may hold.
+type SpecTuple<'py> = (Vec<Bound<'py, PyTuple>>, Vec<usize>, Vec<(usize, usize)>);
 
 /// Compile the description of one model.
 pub fn compile(spec: &Bound<'_, PyAny>) -> PyResult<Compiled> {
     let py = spec.py();
-    let (records, keys): (Vec<Bound<'_, PyTuple>>, Vec<usize>) = spec.extract()?;
+    let (records, keys, limits): SpecTuple<'_> = spec.extract()?;
     let mut names = Vec::with_capacity(records.len());
     let mut attrs = Vec::with_capacity(records.len());
     let mut data_keys = Vec::with_capacity(records.len());
@@ -81,6 +87,7 @@ pub fn compile(spec: &Bound<'_, PyAny>) -> PyResult<Compiled> {
     let plan = Plan::new(built, keys).map_err(|err| errors::plan_error(py, &model, &err))?;
     Ok(Compiled {
         plan,
+        limits,
         names,
         attrs,
         data_keys,

@@ -39,9 +39,10 @@ class ModelCodec(Generic[M]):
         keys: Sequence[str] = (),
         epoch: Sequence[str] = (),
         computed: Sequence[str] = (),
+        limits: Mapping[str, int] | None = None,
     ) -> None:
         self.model = model
-        spec, by_name = describe(model, keys, epoch, computed)
+        spec, by_name = describe(model, keys, epoch, computed, limits)
         options = _BY_NAME if by_name else _LAX
         validate = partial(model.__pydantic_validator__.validate_python, **options)
         dump = model.__pydantic_serializer__.to_python

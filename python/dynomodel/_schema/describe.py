@@ -27,7 +27,8 @@ FieldSpec: TypeAlias = tuple[str, str, str, bool, KindSpec, Absent, bool]
 absent, computed)"""
 RecordSpec: TypeAlias = tuple[Any, str, bool, bool, list[FieldSpec]]
 """(class, name, is a model, keeps extras, fields)"""
-Spec: TypeAlias = tuple[list[RecordSpec], list[int]]
+Spec: TypeAlias = tuple[list[RecordSpec], list[int], list[tuple[int, int]]]
+"""The records, the root fields that are keys, and the root fields with a size limit."""
 """(records, key field indexes): what `_native.Codec` compiles."""
 
 _FUNCTION_SERIALIZERS = {"function-plain", "function-wrap"}
@@ -56,11 +57,13 @@ def describe(
     keys: Sequence[str],
     epoch: Sequence[str] = (),
     computed: Sequence[str] = (),
+    limits: Mapping[str, int] | None = None,
 ) -> tuple[Spec, bool]:
     """The plan description of `model`, with the named fields as its keys (partition key first),
-    the `epoch` datetime fields stored as epoch seconds and the `computed` fields
-    (`@computed_field`s) stored beside the others, and whether decoded data must be validated
-    with `by_name=True` (see `_Walker.by_name`)."""
+    the `epoch` datetime fields stored as epoch seconds, the `computed` fields
+    (`@computed_field`s) stored beside the others and the most bytes the `limits` fields (the
+    keys of the table and its indexes) may hold, and whether decoded data must be validated with
+    `by_name=True` (see `_Walker.by_name`)."""
     walker = _Walker(model)
     if _custom_serializer(walker.root):
         raise ModelDefinitionError(
@@ -76,7 +79,8 @@ def describe(
     fields += walker.computed(computed)
     walker.records[0] = (cls, name, is_model, extra, fields)
     names = [f[0] for f in fields]
-    return (walker.records, [names.index(key) for key in keys]), walker.by_name
+    bounded = [(names.index(name), most) for name, most in (limits or {}).items()]
+    return (walker.records, [names.index(key) for key in keys], bounded), walker.by_name
 
 
 def _as_epoch(field: FieldSpec) -> FieldSpec:

@@ -107,7 +107,8 @@ class TableMapping(Generic[M]):
         self.computed_fields = _computed(model, store_computed)
         """The `@computed_field`s stored with each item."""
         epoch = [] if self.ttl_field is None else [self.ttl_field]
-        self.codec: ModelCodec[M] = ModelCodec(model, keys, epoch, self.computed_fields)
+        limits = _key_limits(keys, indexes, (*model.model_fields, *self.computed_fields))
+        self.codec: ModelCodec[M] = ModelCodec(model, keys, epoch, self.computed_fields, limits)
         """The model's compiled codec (its plan, keys included)."""
         self.key_attributes = tuple(self.codec.attribute(k) for k in keys)
         """The key fields' stored attribute names."""
@@ -475,3 +476,26 @@ def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
         adapter = TypeAdapter[Any](form)
         _ADAPTERS[(model, name)] = adapter
     return adapter
+
+
+PARTITION_KEY_BYTES = 2048
+"""The most bytes a partition key value holds, in a table or an index."""
+
+SORT_KEY_BYTES = 1024
+"""The most bytes a sort key value holds, in a table or an index."""
+
+
+def _key_limits(
+    keys: Sequence[str], indexes: Sequence[SecondaryIndex], fields: Sequence[str]
+) -> dict[str, int]:
+    """The fields that key the table or an index, with the most bytes each may hold (the
+    smaller where a field keys several). Checked when an item is encoded: not every engine
+    enforces the limit on index keys, DynamoDB does."""
+    roles = [(keys[0], PARTITION_KEY_BYTES), (keys[1] if len(keys) > 1 else None, SORT_KEY_BYTES)]
+    for index in indexes:
+        roles += [(index.partition_key, PARTITION_KEY_BYTES), (index.sort_key, SORT_KEY_BYTES)]
+    limits: dict[str, int] = {}
+    for name, most in roles:
+        if name is not None and name in fields:
+            limits[name] = min(limits.get(name, most), most)
+    return limits
