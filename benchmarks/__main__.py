@@ -1,11 +1,24 @@
-"""`python -m benchmarks` (what `make bench` runs): every benchmark, one after the other."""
+"""`python -m benchmarks [NAME ...]` (what `make bench` runs): every benchmark, one after the
+other, or the named ones (codec, client, query, batch, engines)."""
 
 from __future__ import annotations
 
-from . import batch, client, codec, query
+import sys
+
+from . import batch, client, codec, engines, query
+
+BENCHMARKS = {
+    "codec": codec.run,
+    "client": client.run,
+    "query": query.run,
+    "batch": batch.run,
+    "engines": engines.run,
+}
 
 if __name__ == "__main__":
-    codec.run()
-    client.run()
-    query.run()
-    batch.run()
+    chosen = sys.argv[1:] or list(BENCHMARKS)
+    unknown = [name for name in chosen if name not in BENCHMARKS]
+    if unknown:
+        sys.exit(f"unknown benchmark {unknown[0]!r}: choose from {', '.join(BENCHMARKS)}")
+    for name in chosen:
+        BENCHMARKS[name]()

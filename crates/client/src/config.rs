@@ -116,21 +116,18 @@ impl ClientConfig {
     }
 
     /// An SDK client whose requests `engine` answers in process. It reads no profile, no
-    /// environment and no credential chain: a machine that has never seen AWS runs it. The
-    /// region and credentials only sign requests nobody checks.
+    /// environment and no credential chain, and signs nothing (the engine checks no
+    /// signature): a machine that has never seen AWS runs it. The region only names the
+    /// endpoint the SDK resolves and never contacts.
     fn connect_engine(&self, engine: Engine) -> aws_sdk_dynamodb::Client {
         let region = self.region.clone().unwrap_or_else(|| "us-east-1".into());
-        let id = self.access_key_id.as_deref().unwrap_or("memory");
-        let secret = self.secret_access_key.as_deref().unwrap_or("memory");
-        let credentials = Credentials::new(id, secret, None, None, "dynomodel-memory");
         let retries = self.max_retries.map_or(RetryConfig::standard(), |n| {
             RetryConfig::standard().with_max_attempts(n + 1)
         });
         let config = aws_sdk_dynamodb::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region))
-            .credentials_provider(credentials)
-            // Never contacted: the HTTP client answers every request itself.
+            .allow_no_auth()
             .endpoint_url("http://memory.invalid")
             .http_client(EngineHttp::new(engine))
             .retry_config(retries)
