@@ -56,8 +56,9 @@ fuzz: build
 	DYNOMODEL_FUZZ_EXAMPLES=$${DYNOMODEL_FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest \
 		tests/test_differential.py --hypothesis-show-statistics
 
+# Every benchmark, or the ones named: make bench BENCH="engines query".
 bench: build-release
-	DYNOMODEL_CACHE=$(CURDIR)/.cache $(BIN)/python -m benchmarks
+	DYNOMODEL_CACHE=$(CURDIR)/.cache $(BIN)/python -m benchmarks $(BENCH)
 
 lint: build
 	$(BIN)/ruff check python tests benchmarks examples scripts

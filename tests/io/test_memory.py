@@ -1,0 +1,56 @@
+"""`memory://`: a database per client, or one per name shared in the process, that needs
+nothing of AWS: no region, credentials, profile or config file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from dynomodel import DynamoClient
+
+
+def test_a_name_shares_one_database_and_no_name_keeps_its_own() -> None:
+    name = f"memory://shared-{uuid.uuid4().hex[:8]}"
+    first, second = DynamoClient(endpoint_url=name), DynamoClient(endpoint_url=name)
+    first.sync_create_table("things", ("id", "S"))
+    assert second.sync_table_exists("things")
+    alone = DynamoClient(endpoint_url="memory://")
+    assert not alone.sync_table_exists("things")
+    assert not DynamoClient(endpoint_url="memory://").sync_table_exists("things")
+
+
+def test_it_runs_on_a_machine_that_never_saw_aws(tmp_path: Path) -> None:
+    script = """
+from dynomodel import DynamoClient
+client = DynamoClient(endpoint_url="memory://")
+client.sync_create_table("things", ("id", "S"))
+client.native.put_item("things", {"id": {"S": "a"}}, None, True)
+print(client.native.get_item("things", {"id": {"S": "a"}}, True, True).item)
+"""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("AWS_") and name not in {"HOME", "DYNOMODEL_TABLE_PREFIX"}
+    }
+    env["HOME"] = str(tmp_path)  # no ~/.aws to read
+    env["AWS_CONFIG_FILE"] = str(tmp_path / "missing-config")
+    env["AWS_SHARED_CREDENTIALS_FILE"] = str(tmp_path / "missing-credentials")
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "{'id': {'S': 'a'}}"
+
+
+def test_the_environment_variable_chooses_it() -> None:
+    script = "from dynomodel import DynamoClient; print(DynamoClient().sync_table_exists('things'))"
+    env = {**os.environ, "AWS_ENDPOINT_URL_DYNAMODB": "memory://"}
+    env.pop("AWS_REGION", None)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
