@@ -208,24 +208,17 @@ def queries(draw: st.DrawFn) -> tuple[str, Step]:
     forward = draw(st.booleans())
 
     def step(table: Table[Thing], run: str) -> Any:
-        results = table.sync_query(
-            partition_key=run + pk,
-            sort_key_condition=key,
-            filter_condition=where,
-            limit=limit,
-            scan_index_forward=forward,
-            consistent_read=True,
-        )
+        read = {
+            "partition_key": run + pk,
+            "sort_key_condition": key,
+            "filter_condition": where,
+            "scan_index_forward": forward,
+            "consistent_read": True,
+        }
+        results = table.sync_query(**read, limit=limit)
         page = [shown(t, run) for t in results]
         resumed = results.last_evaluated_key
-        rest = table.sync_query(
-            partition_key=run + pk,
-            sort_key_condition=key,
-            filter_condition=where,
-            scan_index_forward=forward,
-            last_evaluated_key=resumed,
-            consistent_read=True,
-        )
+        rest = table.sync_query(**read, last_evaluated_key=resumed)
         counted = table.sync_count(filter_condition=attr(Thing.pk) == run + pk)
         # The resume key itself is the engine's to choose when a filter drops items; what
         # follows it must be the same.
