@@ -10,7 +10,7 @@ export CARGO_TARGET_DIR
 
 RUST_SOURCES := Cargo.toml $(wildcard Cargo.lock) $(shell find crates -name '*.rs' -o -name Cargo.toml)
 
-.PHONY: all demo test test-rust test-python fuzz bench lint build build-release clean-venv
+.PHONY: all demo test test-rust test-python docs fuzz bench lint build build-release clean-venv
 
 all: test
 
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
 		extra = p["optional-dependencies"]; \
-		print("\n".join(["maturin>=1.7,<2", *p["dependencies"], *extra["test"], *extra["bench"]]))' \
+		print("\n".join(["maturin>=1.7,<2", *p["dependencies"], *(r for e in ("fastapi", "test", "docs", "bench") for r in extra[e])]))' \
 		> $(VENV)/requirements.txt
 	$(BIN)/pip install --quiet -r $(VENV)/requirements.txt
 	touch $@
@@ -50,6 +50,11 @@ test-rust:
 
 test-python: build
 	$(BIN)/python -m pytest
+
+# The documentation site, built strictly (a broken reference or docstring fails it) into site/.
+# `make test` builds it too, into a temporary folder (tests/test_docs.py), and runs every page.
+docs: build
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 # The differential test of the two engines, with a larger budget than `make test` gives it.
 fuzz: build

@@ -1,5 +1,7 @@
 """The documentation runs: the README's Python blocks in order, every ```python example in a
-docstring of the package, and `examples/quickstart.py`, all against the session's DynamoDB Local.
+docstring of the package, and `examples/quickstart.py`, on both engines; every page of `docs/`
+top to bottom on `memory://`, its test files under pytest; and the site builds with
+`mkdocs build --strict`.
 
 Each runs under credentials of its own, so DynamoDB Local keeps its tables apart from the other
 tests' (it namespaces tables by access key).
@@ -26,6 +28,13 @@ from dynomodel import DynamoClient, set_default_client
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "python" / "dynomodel"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
+DOCS = ROOT / "docs"
+MARKED_BLOCK = re.compile(
+    r"(?:^<!-- (?P<mark>fragment|pytest) -->\n)?^```python\n(?P<code>.*?)^```",
+    re.DOTALL | re.MULTILINE,
+)
+"""A docs block; `<!-- fragment -->` above it: a piece that does not run alone (skipped, by
+name); `<!-- pytest -->`: a test file, run by pytest with the page's other test blocks."""
 TOP_LEVEL_AWAIT = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 
 PRELUDE = """
@@ -158,3 +167,84 @@ def test_the_quickstart_runs(backend: str, request: pytest.FixtureRequest) -> No
     assert done.returncode == 0, done.stdout + done.stderr
     assert "saved and read back equal: True" in done.stdout
     assert "transaction applied" in done.stdout
+
+
+def page_blocks(page: Path) -> list[tuple[str | None, str]]:
+    return [
+        (found["mark"], textwrap.dedent(found["code"]))
+        for found in MARKED_BLOCK.finditer(page.read_text())
+    ]
+
+
+PAGES = sorted(DOCS.glob("*.md"))
+TEST_FUNCTION = re.compile(r"^(?:async )?def test_", re.MULTILINE)
+
+
+def test_every_page_is_in_the_site() -> None:
+    site = (ROOT / "mkdocs.yml").read_text()
+    assert len(PAGES) >= 16
+    assert [page.name for page in PAGES if page.name not in site] == []
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+async def test_docs_page_runs(
+    page: Path, monkeypatch: pytest.MonkeyPatch, pytester: pytest.Pytester
+) -> None:
+    """The page's blocks in order, in one namespace, on a fresh `memory://` database made the
+    default client; the same database is the environment's endpoint, so boto3, PynamoDB and
+    pydynox code on the page reach it too."""
+    blocks = page_blocks(page)
+    memory = DynamoClient(endpoint_url="memory://")
+    server = memory.serve()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.url)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "docs")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("DYNOMODEL_CACHE", str(ROOT / ".cache"))
+    previous = set_default_client(memory)
+    namespace = module(f"docs_{page.stem.replace('-', '_')}", monkeypatch)
+    try:
+        for number, (mark, code) in enumerate(blocks):
+            if mark is None:
+                await run(code, namespace, f"{page.name} block {number}")
+    finally:
+        set_default_client(previous)
+        server.stop()
+    tests = [code for mark, code in blocks if mark == "pytest"]
+    if tests:
+        pytester.makepyfile(**{f"test_{page.stem.replace('-', '_')}": "\n\n".join(tests)})
+        pytester.makeini("[pytest]\nasyncio_mode = auto\n")
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
+        defined = sum(len(TEST_FUNCTION.findall(code)) for code in tests)
+        result.assert_outcomes(passed=defined)
+
+
+FRAGMENTS = [
+    pytest.param(page, number, id=f"{page.name}:{number}")
+    for page in PAGES
+    for number, (mark, _) in enumerate(page_blocks(page))
+    if mark == "fragment"
+]
+
+
+@pytest.mark.parametrize(("page", "number"), FRAGMENTS)
+def test_docs_fragment(page: Path, number: int) -> None:
+    """A fragment is named here, and compiles: it only does not run alone."""
+    _, code = page_blocks(page)[number]
+    compile(code, f"{page.name} block {number}", "exec", flags=TOP_LEVEL_AWAIT)
+    pytest.skip(f"{page.name} block {number} is a fragment: it shows a piece, not a program")
+
+
+def test_the_docs_site_builds_strict(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "fastapi" / "index.html").exists()

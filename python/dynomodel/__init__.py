@@ -23,6 +23,7 @@ from ._io.client import (
     TableDescription,
     get_default_client,
     set_default_client,
+    use_client,
 )
 from ._io.costs import CallCost, TableStats
 from ._native import __version__
@@ -93,4 +94,5 @@ __all__ = [
     "transact_get",
     "transaction",
     "unknown_attributes",
+    "use_client",
 ]

@@ -222,6 +222,9 @@ class Client:
     ) -> Client: ...
     def serve(self, port: int = 0) -> EngineServer:
         """This `memory://` client's database over HTTP on 127.0.0.1 (ValueError otherwise)."""
+    @property
+    def in_flight(self) -> int:
+        """How many of this client's operations are under way."""
     @overload
     def put_item(
         self, table: str, item: Item, condition: Expression | None, blocking: Literal[True]

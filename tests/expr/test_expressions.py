@@ -29,7 +29,12 @@ from dynomodel._expr.nodes import (
 from dynomodel._expr.paths import Attr, Path, Size, attr, install_paths, size, stored
 from dynomodel._schema.codec import ModelCodec
 from dynomodel._schema.wire import AttributeValue
-from dynomodel.exceptions import InvalidNumberError, NaiveDatetimeError, UnexpectedTypeError
+from dynomodel.exceptions import (
+    InvalidExpressionError,
+    InvalidNumberError,
+    NaiveDatetimeError,
+    UnexpectedTypeError,
+)
 
 
 class Line(BaseModel):
@@ -363,15 +368,15 @@ def test_between_in_and_functions() -> None:
 
 
 def test_in_takes_1_to_100_values() -> None:
-    with pytest.raises(ValueError, match="1 to 100"):
+    with pytest.raises(InvalidExpressionError, match="1 to 100"):
         attr(Order.status).is_in()
-    with pytest.raises(ValueError, match="1 to 100"):
+    with pytest.raises(InvalidExpressionError, match="1 to 100"):
         attr(Order.quantity).is_in(*range(101))
     assert len(compiled(attr(Order.quantity).is_in(*range(100)))[2]) == 100
 
 
 def test_argument_checks() -> None:
-    with pytest.raises(ValueError, match="attribute_type"):
+    with pytest.raises(InvalidExpressionError, match="attribute_type"):
         attr(Order.note).attribute_type("STRING")
     with pytest.raises(TypeError):
         size("tags")
@@ -468,16 +473,16 @@ def test_raw_conditions_combine_and_merge_their_placeholders() -> None:
     ],
 )
 def test_raw_conditions_cannot_take_generated_placeholders(raw: RawCondition) -> None:
-    with pytest.raises(ValueError, match="reserved"):
+    with pytest.raises(InvalidExpressionError, match="reserved"):
         compiled(raw & (attr(Order.status) == "a"))
 
 
 def test_raw_placeholders_must_be_well_formed_and_consistent() -> None:
-    with pytest.raises(ValueError, match="must start with"):
+    with pytest.raises(InvalidExpressionError, match="must start with"):
         compiled(RawCondition("x", {"pk": "pk"}))
     first = RawCondition("#a = :a", {"#a": "x"}, {":a": {"S": "1"}})
     second = RawCondition("#a = :a", {"#a": "y"}, {":a": {"S": "1"}})
-    with pytest.raises(ValueError, match="different meanings"):
+    with pytest.raises(InvalidExpressionError, match="different meanings"):
         compiled(first & second)
     # Names like #n0x are the user's own, not generated ones.
     assert compiled(RawCondition("attribute_exists(#n0x)", {"#n0x": "x"}))[1] == {"#n0x": "x"}
@@ -582,7 +587,7 @@ def test_list_and_set_updates() -> None:
     ],
 )
 def test_overlapping_update_paths_are_refused(actions: tuple[UpdateAction, ...]) -> None:
-    with pytest.raises(ValueError, match="overlapping"):
+    with pytest.raises(InvalidExpressionError, match="overlapping"):
         ExpressionBuilder().update(actions)
 
 
@@ -599,7 +604,7 @@ def test_sibling_paths_do_not_overlap() -> None:
 
 
 def test_an_update_needs_an_action() -> None:
-    with pytest.raises(ValueError, match="at least one"):
+    with pytest.raises(InvalidExpressionError, match="at least one"):
         ExpressionBuilder().update([])
 
 
@@ -623,7 +628,7 @@ def test_one_builder_shares_placeholders_across_expressions() -> None:
     }
     assert list(builder.values) == [":v0", ":v1", ":v2"]
     assert builder.value({"S": "x"}) == ":v3"
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidExpressionError):
         builder.projection([])
     with pytest.raises(TypeError):
         builder.condition(True)

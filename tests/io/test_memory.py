@@ -3,13 +3,15 @@ nothing of AWS: no region, credentials, profile or config file."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import Annotated
 
-from dynomodel import DynamoClient
+from dynomodel import DynamoClient, DynamoModel, PartitionKey
 
 
 def test_a_name_shares_one_database_and_no_name_keeps_its_own() -> None:
@@ -54,3 +56,21 @@ def test_the_environment_variable_chooses_it() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+async def test_tables_created_on_first_use_serve_concurrent_first_calls(endpoint: str) -> None:
+    """Calls that meet a table while its creation is under way wait for it, rather than
+    racing it (each creates it too, and DynamoDB answers that it exists)."""
+    client = DynamoClient(
+        endpoint_url=endpoint,
+        region="us-east-1",
+        access_key_id="firstuse",
+        secret_access_key="firstuse",
+        create_tables=True,
+    )
+
+    class Thing(DynamoModel, table=f"first-use-{uuid.uuid4().hex[:8]}", client=client):
+        id: Annotated[str, PartitionKey]
+
+    await asyncio.gather(*(Thing(id=str(n)).save() for n in range(20)))
+    assert len([thing async for thing in Thing.scan()]) == 20

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from .._schema.wire import AttributeValue
+from ..exceptions import InvalidExpressionError
 from .nodes import Condition, RawCondition, UpdateAction, UpdateClause, generated_placeholders
 from .paths import Path, stored
 
@@ -71,7 +72,7 @@ class ExpressionBuilder:
         overlapping paths (one inside the other), which DynamoDB rejects.
         """
         if not actions:
-            raise ValueError("an update needs at least one action")
+            raise InvalidExpressionError("an update needs at least one action")
         _check_overlaps(actions)
         # Clause by clause, so that placeholders number in reading order.
         clauses: list[str] = []
@@ -86,7 +87,7 @@ class ExpressionBuilder:
     def projection(self, paths: Sequence[Path[Any]]) -> str:
         """The text of a projection expression: `#n0, #n1.#n2[0]`."""
         if not paths:
-            raise ValueError("a projection needs at least one path")
+            raise InvalidExpressionError("a projection needs at least one path")
         return ", ".join(self.path(path) for path in paths)
 
     def path(self, path: Path[Any]) -> str:
@@ -117,7 +118,7 @@ class ExpressionBuilder:
         for pattern in generated_placeholders():
             clash = pattern.search(raw.expression)
             if clash is not None:
-                raise ValueError(
+                raise InvalidExpressionError(
                     f"RawCondition uses the placeholder {clash.group()!r}: #n<digits> and "
                     ":v<digits> are reserved for generated placeholders, choose another"
                 )
@@ -131,14 +132,16 @@ def _merge(
 ) -> None:
     for placeholder, item in raw.items():
         if not placeholder.startswith(prefix):
-            raise ValueError(f"RawCondition placeholder {placeholder!r} must start with {prefix!r}")
+            raise InvalidExpressionError(
+                f"RawCondition placeholder {placeholder!r} must start with {prefix!r}"
+            )
         if generated.fullmatch(placeholder):
-            raise ValueError(
+            raise InvalidExpressionError(
                 f"RawCondition placeholder {placeholder!r} is reserved for generated "
                 "placeholders (#n<digits>, :v<digits>), choose another"
             )
         if table.get(placeholder, item) != item:
-            raise ValueError(
+            raise InvalidExpressionError(
                 f"two raw conditions give the placeholder {placeholder!r} different meanings"
             )
         table[placeholder] = item
@@ -150,7 +153,7 @@ def _check_overlaps(actions: Sequence[UpdateAction]) -> None:
         for second in targets[i + 1 :]:
             shorter, longer = sorted((first, second), key=len)
             if longer[: len(shorter)] == shorter:
-                raise ValueError(
+                raise InvalidExpressionError(
                     f"two update actions touch {_describe(shorter)}"
                     + ("" if first == second else f" and {_describe(longer)}, one inside the other")
                     + ": DynamoDB rejects overlapping paths in one update"

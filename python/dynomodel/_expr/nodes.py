@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, Protocol, TypeAlias
 
 from .._schema.wire import AttributeValue
+from ..exceptions import InvalidExpressionError
 
 if TYPE_CHECKING:
     from .builder import ExpressionBuilder
@@ -175,7 +176,7 @@ class In(Condition):
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.values) <= 100:
-            raise ValueError(f"IN takes 1 to 100 values, not {len(self.values)}")
+            raise InvalidExpressionError(f"IN takes 1 to 100 values, not {len(self.values)}")
 
     def paths(self) -> Iterator[Path[Any]]:
         yield self.path
@@ -262,7 +263,7 @@ class AttributeType(Condition):
 
     def __post_init__(self) -> None:
         if self.type not in _ATTRIBUTE_TYPES:
-            raise ValueError(
+            raise InvalidExpressionError(
                 f"attribute_type takes one of {', '.join(_ATTRIBUTE_TYPES)}, not {self.type!r}"
             )
 

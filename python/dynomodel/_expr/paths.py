@@ -30,6 +30,7 @@ from pydantic import BaseModel
 
 from .._schema.codec import ModelCodec, encode_value
 from .._schema.wire import AttributeValue
+from ..exceptions import InvalidExpressionError
 from .nodes import (
     AttributeType,
     AttributeTypeName,
@@ -279,7 +280,7 @@ class Path(Generic[T]):
         if len(values) == 1 and _collection(values[0]):
             values = tuple(cast("Iterable[object]", values[0]))
         if not 1 <= len(values) <= 100:
-            raise ValueError(f"is_in takes 1 to 100 values, not {len(values)}")
+            raise InvalidExpressionError(f"is_in takes 1 to 100 values, not {len(values)}")
         return In(self, tuple(Value(self._encode(value)) for value in values))
 
     @overload

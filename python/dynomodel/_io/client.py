@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import os
 import re
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Generator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -33,6 +37,7 @@ __all__ = [
     "exists",
     "get_default_client",
     "set_default_client",
+    "use_client",
 ]
 
 KeyDefinition = tuple[str, Literal["S", "N", "B"]]
@@ -116,7 +121,9 @@ class DynamoClient:
         region: the AWS region.
         endpoint_url: a custom endpoint such as DynamoDB Local (`http://127.0.0.1:8000`).
         profile: a profile from the shared AWS config files.
-        access_key_id, secret_access_key, session_token: static credentials.
+        access_key_id: a static access key (with `secret_access_key`).
+        secret_access_key: the static access key's secret.
+        session_token: the session token of temporary static credentials.
         connect_timeout: seconds allowed to open a connection.
         read_timeout: seconds allowed for the first byte of a response.
         max_retries: retries after the first attempt, with the SDK's standard backoff.
@@ -190,13 +197,26 @@ class DynamoClient:
         prefix = f", table_prefix={self.table_prefix!r}" if self.table_prefix else ""
         return f"DynamoClient(endpoint_url={self.endpoint_url!r}{prefix})"
 
+    @property
+    def in_flight(self) -> int:
+        """How many calls through this client are under way (awaited or blocking)."""
+        return self.native.in_flight
+
+    async def drain(self, timeout: float = 30.0) -> int:
+        """Wait until no call through this client is under way, or `timeout` seconds pass;
+        returns how many are still under way then (0 when drained). What an application runs
+        on shutdown, so that writes it started are not cut off; the event loop keeps running
+        meanwhile, so calls of its own tasks finish too. Sends nothing."""
+        deadline = time.monotonic() + timeout
+        while self.native.in_flight and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+        return self.native.in_flight
+
     def creates(self, table: str) -> bool:
-        """Whether a call to `table` creates it first: with `create_tables`, the first time
-        this client meets a table it has not created, deleted or met before."""
-        if not self.create_tables or table in self._known_tables:
-            return False
-        self._known_tables.add(table)
-        return True
+        """Whether a call to `table` creates it first: with `create_tables`, until this client
+        has created (or met, or deleted) it. Calls that meet it while its creation is under
+        way create it too, which DynamoDB answers as an existing table that they wait for."""
+        return self.create_tables and table not in self._known_tables
 
     def knows(self, table: str, exists: bool) -> None:
         """Note that `table` was created (or deleted) through this client: `create_tables`
@@ -301,7 +321,6 @@ def created(
     TTL is to be enabled, DescribeTable until ACTIVE."""
     native = client.native
     name = table.name
-    client.knows(name, True)
     try:
         raw = yield Call(
             native.create_table,
@@ -312,7 +331,9 @@ def created(
             raise
         if wait:
             yield Call(native.wait_for_table, (name, True, 120.0))
+        client.knows(name, True)
         return (yield from described(client, name))
+    client.knows(name, True)
     if wait or table.time_to_live:
         yield Call(native.wait_for_table, (name, True, 120.0))
         if table.time_to_live:
@@ -374,6 +395,7 @@ def checked_capacity(
 atexit.register(quiesce, 5.0)
 
 _default_client: DynamoClient | None = None
+_context_client: ContextVar[DynamoClient | None] = ContextVar("dynomodel_client", default=None)
 
 
 def set_default_client(client: DynamoClient | None) -> DynamoClient | None:
@@ -384,10 +406,36 @@ def set_default_client(client: DynamoClient | None) -> DynamoClient | None:
     return previous
 
 
+@contextmanager
+def use_client(client: DynamoClient) -> Generator[DynamoClient]:
+    """Within the block, models that name no client of their own use `client`, in this thread
+    or task only (a context variable: tasks and threads started inside inherit it), before the
+    one `set_default_client` set. What a request handler uses to serve one request from another
+    database, and what `dynomodel.fastapi.ClientDep` does for each request.
+
+    ```python
+    memory = DynamoClient(endpoint_url="memory://")
+    with use_client(memory):
+        await Stock.create_table()
+        await Stock(sku="SKU#9").save()        # into the memory database
+    assert await Stock.get(sku="SKU#9") is None  # the default client's table has none
+    ```
+    """
+    token = _context_client.set(client)
+    try:
+        yield client
+    finally:
+        _context_client.reset(token)
+
+
 def get_default_client() -> DynamoClient:
-    """The default client; the first call builds one from the environment (`AWS_REGION`,
-    `AWS_ENDPOINT_URL_DYNAMODB`, ...)."""
+    """The client models use when they name none: the one `use_client` gives the current
+    context, else the one `set_default_client` set; without either, the first call builds one
+    from the environment (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, ...)."""
     global _default_client
+    scoped = _context_client.get()
+    if scoped is not None:
+        return scoped
     if _default_client is None:
         _default_client = DynamoClient()
     return _default_client

@@ -43,6 +43,7 @@ class Results(Generic[R]):
             raise InvalidExpressionError("a parallel scan cannot resume from one key")
         self._table = table
         self._plan = plan
+        self._options = options
         self._skip_hooks = options.get("skip_hooks", False)
         self._limit = limit
         self._page_size = page_size
@@ -71,6 +72,23 @@ class Results(Generic[R]):
                 return self._page_start
             return self._key_of(self._last_handed)
         return self._page_end
+
+    @property
+    def signature(self) -> str:
+        """A digest of the request this result sends (table, index, key condition and its
+        values, filter, projection, order), apart from where it starts and how much it takes:
+        equal for equal reads, in any process. It binds a resume token to its read, as
+        `dynomodel.fastapi.paginate` does with its signed cursors."""
+        return self._plan.signature()
+
+    def starting_at(self, key: Mapping[str, Any] | None) -> Results[R]:
+        """The same read as a fresh result that starts after `key` (a `last_evaluated_key`),
+        or from the beginning with None. Sends nothing.
+
+        Raises:
+            InvalidExpressionError: this is a parallel scan, which has one key per segment.
+        """
+        return Results(self._table, self._plan, {**self._options, "last_evaluated_key": key})
 
     @property
     def _limit_reached(self) -> bool:
@@ -161,6 +179,30 @@ class Results(Generic[R]):
             yield from self._fetch(hint)
         return self._take() if self._ready else None
 
+    def _page(self, size: int) -> Steps[tuple[list[R], Item | None]]:
+        """The next `size` items (fewer at the end), and the key to resume after them: None
+        when nothing follows, which it reads one item ahead to know (so the last page is never
+        an empty one). Each request asks for what the page still lacks, plus that one;
+        `page_size` still caps a request, and a filter may take several.
+
+        Raises:
+            InvalidExpressionError: `size` is not a positive int, or this is a parallel scan
+                (one resume key per segment: it cannot be read by pages).
+        """
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise InvalidExpressionError(f"a page size must be a positive int, not {size!r}")
+        if self._plan.segments:
+            raise InvalidExpressionError(
+                "a parallel scan cannot be read by pages: it resumes from one key per segment"
+            )
+        self._start_iteration()
+        while len(self._buffer) <= size and not self._done:
+            yield from self._fetch(size + 1 - len(self._buffer))
+        items: list[R] = []
+        while self._ready and len(items) < size:
+            items.append(self._take())
+        return items, (self.last_evaluated_key if self._ready else None)
+
     def counted(self) -> Steps[int]:
         """How many items match: Select=COUNT requests from where this result starts,
         following every page, up to `limit` items (the capacity is that of reading the items;
@@ -212,6 +254,8 @@ class Results(Generic[R]):
             else:
                 yield item
 
+    page = awaitable(_page)
+    sync_page = blocking(_page)
     first = awaitable(_first)
     sync_first = blocking(_first)
     count = awaitable(counted, "count")

@@ -3,6 +3,9 @@ projections and what the items become. No I/O; `_ops.reads` sends them."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -112,6 +115,15 @@ class ReadPlan:
     """The fields a projection (or the index) leaves out of models, recorded on each one so
     that it is never saved whole over the stored values."""
 
+    def signature(self) -> str:
+        """A digest of what this read asks for (table, index, key condition with its values,
+        filter, projection, order), apart from where it starts and how much it takes: equal for
+        equal reads, in any process. What binds a resume token to the read it came from."""
+        expressions = [self.key_condition, self.filter, self.projection]
+        parts = [self.table.name, self.index, self.forward, self.shape, *expressions]
+        text = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=_plain)
+        return hashlib.sha256(text.encode()).hexdigest()
+
     def request(self, limit: int | None, start_key: Item | None, count_only: bool) -> ReadRequest:
         """One page's request: up to `limit` items from `start_key`, or only their count."""
         if count_only:
@@ -211,6 +223,13 @@ def _plan(
         key_fields=tuple(keys),
         unread=unread,
     )
+
+
+def _plain(value: object) -> str:
+    """Bytes (a `B` value) as JSON can hold them."""
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode()
+    raise TypeError(f"no JSON form for {type(value).__name__}")
 
 
 def read_shape(

@@ -5,7 +5,6 @@ use dynomodel_client::TransactWrite;
 use pyo3::prelude::*;
 
 use super::Client;
-use crate::bridge::run;
 use crate::convert::args::{ActionArg, DecodingArg, GetArg, TableKeysArg, WriteArg};
 use crate::convert::outputs::{DecodedBatch, DecodedGets, Decoding};
 
@@ -43,7 +42,7 @@ impl Client {
             self.retry(timeout)?,
             self::decodings(decodings),
         );
-        run(py, blocking, async move {
+        self.run(py, blocking, async move {
             Ok(DecodedBatch(
                 get_all(backend, tables, retry).await?,
                 decodings,
@@ -66,7 +65,7 @@ impl Client {
             .map(|write| write.into_write(|name| self.table(name)))
             .collect();
         let (backend, retry) = (self.backend(), self.retry(timeout)?);
-        run(py, blocking, async move {
+        self.run(py, blocking, async move {
             write_all(backend, writes, retry).await
         })
     }
@@ -88,7 +87,7 @@ impl Client {
             token,
         };
         let backend = self.backend();
-        run(py, blocking, async move {
+        self.run(py, blocking, async move {
             backend.transact_write(request).await
         })
     }
@@ -108,7 +107,7 @@ impl Client {
             .map(|get| get.into_get(|name| self.table(name)))
             .collect();
         let (backend, decodings) = (self.backend(), self::decodings(decodings));
-        run(py, blocking, async move {
+        self.run(py, blocking, async move {
             Ok(DecodedGets(backend.transact_get(gets).await?, decodings))
         })
     }

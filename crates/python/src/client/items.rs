@@ -4,7 +4,6 @@ use dynomodel_client::{DeleteItem, GetItem, PutItem, UpdateItem};
 use pyo3::prelude::*;
 
 use super::Client;
-use crate::bridge::run;
 use crate::convert::args::{ExpressionArg, ItemArg};
 
 #[pymethods]
@@ -25,7 +24,7 @@ impl Client {
             condition: condition.map(Into::into),
         };
         let backend = self.backend();
-        run(py, blocking, async move { backend.put_item(request).await })
+        self.run(py, blocking, async move { backend.put_item(request).await })
     }
 
     /// GetItem: an `ItemOutput` with the item, or None.
@@ -44,7 +43,7 @@ impl Client {
             consistent_read,
         };
         let backend = self.backend();
-        run(py, blocking, async move { backend.get_item(request).await })
+        self.run(py, blocking, async move { backend.get_item(request).await })
     }
 
     /// DeleteItem: an `ItemOutput` without an item.
@@ -63,7 +62,7 @@ impl Client {
             condition: condition.map(Into::into),
         };
         let backend = self.backend();
-        run(
+        self.run(
             py,
             blocking,
             async move { backend.delete_item(request).await },
@@ -88,7 +87,7 @@ impl Client {
             condition: condition.map(Into::into),
         };
         let backend = self.backend();
-        run(
+        self.run(
             py,
             blocking,
             async move { backend.update_item(request).await },

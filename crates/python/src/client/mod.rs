@@ -7,15 +7,18 @@ mod items;
 mod reads;
 mod tables;
 
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use dynomodel_client::batch::Retry;
 use dynomodel_client::engine::Engine;
-use dynomodel_client::{runtime, AwsBackend, Backend, ClientConfig};
+use dynomodel_client::{runtime, AwsBackend, Backend, ClientConfig, Error};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use tokio::sync::Semaphore;
 
+use crate::bridge::{self, ToPython};
 use crate::convert::args::seconds;
 use crate::engine::EngineServer;
 use crate::errors;
@@ -31,6 +34,25 @@ pub struct Client {
     prefix: String,
     /// The embedded engine behind a `memory://` endpoint, to serve over HTTP on request.
     engine: Option<Engine>,
+    /// This client's operations under way, so that an application can wait for them on
+    /// shutdown (`DynamoClient.drain`).
+    in_flight: Arc<AtomicUsize>,
+}
+
+/// One operation of a client, counted until it ends, however it ends (an aborted one too).
+struct Counted(Arc<AtomicUsize>);
+
+impl Counted {
+    fn enter(count: &Arc<AtomicUsize>) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Self(Arc::clone(count))
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Enough concurrent batch requests to hide round trips, few enough not to provoke throttling.
@@ -48,6 +70,20 @@ impl Client {
 
     fn backend(&self) -> Arc<dyn Backend> {
         Arc::clone(&self.backend)
+    }
+
+    /// Run one of this client's operations (see [`bridge::run`]), counted in flight.
+    fn run<'py, T: ToPython>(
+        &self,
+        py: Python<'py>,
+        blocking: bool,
+        operation: impl Future<Output = Result<T, Error>> + Send + 'static,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let counted = Counted::enter(&self.in_flight);
+        bridge::run(py, blocking, async move {
+            let _counted = counted;
+            operation.await
+        })
     }
 
     fn retry(&self, timeout: f64) -> PyResult<Retry> {
@@ -103,7 +139,14 @@ impl Client {
             backend: Arc::new(backend),
             permits: Arc::new(Semaphore::new(BATCH_REQUESTS_IN_FLIGHT)),
             prefix: table_prefix.unwrap_or_default(),
+            in_flight: Arc::new(AtomicUsize::new(0)),
         })
+    }
+
+    /// How many of this client's operations are under way.
+    #[getter]
+    fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::SeqCst)
     }
 
     /// This client's `memory://` database, served over HTTP on 127.0.0.1:`port` (0: a free

@@ -5,7 +5,6 @@ use dynomodel_client::{Query, Scan};
 use pyo3::prelude::*;
 
 use super::Client;
-use crate::bridge::run;
 use crate::convert::args::{DecodingArg, ExpressionArg, ItemArg, ReadArg};
 use crate::convert::outputs::{DecodedPage, Decoding};
 
@@ -41,7 +40,7 @@ impl Client {
             forward,
         };
         let (backend, decoding) = (self.backend(), self::decoding(decoding));
-        run(py, blocking, async move {
+        self.run(py, blocking, async move {
             Ok(DecodedPage(backend.query(request).await?, decoding))
         })
     }
@@ -80,7 +79,7 @@ impl Client {
             })
             .collect();
         let backend = self.backend();
-        run(py, blocking, async move {
+        self.run(py, blocking, async move {
             let pages = scan_pages(backend, requests).await?;
             Ok(pages
                 .into_iter()

@@ -5,7 +5,6 @@ use dynomodel_client::{CreateTable, KeyAttribute, SecondaryIndex};
 use pyo3::prelude::*;
 
 use super::Client;
-use crate::bridge::run;
 use crate::convert::args::{seconds, IndexArg, KeyArg};
 
 #[pymethods]
@@ -35,7 +34,7 @@ impl Client {
                 .collect::<PyResult<_>>()?,
         };
         let backend = self.backend();
-        run(
+        self.run(
             py,
             blocking,
             async move { backend.create_table(request).await },
@@ -51,7 +50,7 @@ impl Client {
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (backend, table) = (self.backend(), self.table(table));
-        run(
+        self.run(
             py,
             blocking,
             async move { backend.describe_table(table).await },
@@ -67,7 +66,7 @@ impl Client {
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (backend, table) = (self.backend(), self.table(table));
-        run(
+        self.run(
             py,
             blocking,
             async move { backend.delete_table(table).await },
@@ -83,7 +82,7 @@ impl Client {
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (backend, table) = (self.backend(), self.table(table));
-        run(
+        self.run(
             py,
             blocking,
             async move { table_exists(&*backend, table).await },
@@ -102,7 +101,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyAny>> {
         let (backend, table) = (self.backend(), self.table(table));
         let timeout = seconds(timeout, "wait timeout")?;
-        run(py, blocking, async move {
+        self.run(py, blocking, async move {
             wait_for_table(&*backend, table, exists, timeout).await
         })
     }
@@ -117,7 +116,7 @@ impl Client {
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (backend, table) = (self.backend(), self.table(table));
-        run(py, blocking, async move {
+        self.run(py, blocking, async move {
             backend.enable_time_to_live(table, attribute).await
         })
     }
@@ -131,7 +130,7 @@ impl Client {
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (backend, table) = (self.backend(), self.table(table));
-        run(py, blocking, async move {
+        self.run(py, blocking, async move {
             backend.describe_time_to_live(table).await
         })
     }
