@@ -1,13 +1,15 @@
 """`python -m dynomodel serve`: the embedded engine over HTTP for other SDKs, in memory or in a
-SQLite file that survives a restart and is never left corrupt by Ctrl-C."""
+SQLite file that survives a restart and is never left corrupt by Ctrl-C; and `--version`."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import signal
 import sqlite3
 import subprocess
 import sys
 import threading
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 import boto3
 import pytest
 
+import dynomodel
 from dynomodel import DynamoClient
 from dynomodel.exceptions import ConfigurationError
 
@@ -143,3 +146,15 @@ def test_bad_input_says_what_to_change(tmp_path: Path) -> None:
     assert taken.returncode == 2 and f"port {port} on 127.0.0.1 is in use" in taken.stderr
     with pytest.raises(ConfigurationError, match="letters, digits"):
         DynamoClient(endpoint_url="memory://not a name")
+
+
+def test_the_version_is_cargos() -> None:
+    """One version, single-sourced from the Cargo workspace: the CLI, the package and the
+    installed distribution's metadata all say it."""
+    cargo = tomllib.loads((Path(__file__).parents[1] / "Cargo.toml").read_text())
+    expected = cargo["workspace"]["package"]["version"]
+    done = subprocess.run(
+        [sys.executable, "-m", "dynomodel", "--version"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == f"dynomodel {expected}"
+    assert dynomodel.__version__ == expected == importlib.metadata.version("dynomodel")

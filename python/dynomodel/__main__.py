@@ -1,6 +1,7 @@
 """`python -m dynomodel serve [--port N] [--db FILE]`: the embedded engine over HTTP on
 127.0.0.1, for any SDK or the AWS CLI, in memory or in a SQLite file that persists. Ctrl-C
-stops it after the requests under way, with the file complete."""
+stops it after the requests under way, with the file complete. `python -m dynomodel --version`
+prints the version (the extension's, which the wheel carries too)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import argparse
 import sys
 import time
 
-from ._native import serve
+from ._native import __version__, serve
 from .exceptions import ConfigurationError
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dynomodel")
+    parser.add_argument("--version", action="version", version=f"dynomodel {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     server = commands.add_parser(
         "serve", help="serve the embedded engine over HTTP on 127.0.0.1 until Ctrl-C"
