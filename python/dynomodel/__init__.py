@@ -40,7 +40,7 @@ from ._ops.reads import Results
 from ._ops.transactions import Transaction, sync_transact_get, transact_get, transaction
 from ._schema.codec import unknown_attributes
 from ._schema.keys import PartitionKey, SortKey
-from ._schema.markers import TTL, Version, expires_in
+from ._schema.markers import TTL, StoredAs, Version, expires_in
 from ._schema.wire import AttributeValue, Item
 from ._table.indexes import GlobalIndex, LocalIndex
 from ._table.reads import CountOptions, QueryOptions, ReadOptions, ScanOptions
@@ -72,6 +72,7 @@ __all__ = [
     "Results",
     "ScanOptions",
     "SortKey",
+    "StoredAs",
     "Table",
     "TableDescription",
     "TableStats",

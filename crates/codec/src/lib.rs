@@ -17,5 +17,6 @@ pub mod temporal;
 
 pub use error::{CodecError, PathSegment, Rule};
 pub use plan::{
-    Absent, Field, Kind, LocateError, Plan, PlanError, Record, RecordId, Step, WireType,
+    Absent, DateTimeForm, Field, Kind, LocateError, Plan, PlanError, Record, RecordId, Step,
+    WireType,
 };

@@ -27,6 +27,8 @@ pub enum Kind<H> {
     /// Aware `datetime` as `N`: whole seconds since the Unix epoch, the form DynamoDB's time to
     /// live reads (sub-second parts are dropped).
     EpochSeconds,
+    /// Aware `datetime` in a form another library reads and writes (see [`DateTimeForm`]).
+    DateTimeAs(DateTimeForm),
     /// `date` as `S`, ISO-8601.
     Date,
     /// `time` as `S`, ISO-8601.
@@ -42,6 +44,9 @@ pub enum Kind<H> {
     },
     /// `set`/`frozenset` as `SS`, `NS` or `BS`, chosen by the element plan.
     Set(Box<Kind<H>>),
+    /// A `set` stored as `L` (the form some libraries write sets in); read back from `L` or a
+    /// set type alike.
+    SetAsList(Box<Kind<H>>),
     /// `list` (and variadic `tuple`) as `L`.
     List(Box<Kind<H>>),
     /// A fixed-shape `tuple` as `L`, one plan per position.
@@ -59,6 +64,20 @@ pub enum Kind<H> {
     Any,
     /// A type the plan cannot see into: the host turns it into plain data first.
     Custom(H),
+}
+
+/// The stored forms of a `datetime` besides dynomodel's own sortable text ([`Kind::DateTime`])
+/// and whole epoch seconds ([`Kind::EpochSeconds`]), for tables other libraries share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateTimeForm {
+    /// `S`: ISO-8601 with the value's own offset, as Python's `isoformat()` writes it
+    /// (`2024-05-01T11:30:00+02:00`; what pydynox's `DatetimeAttribute` stores).
+    Iso,
+    /// `S`: UTC as PynamoDB's `UTCDateTimeAttribute` stores it,
+    /// `2024-05-01T09:30:00.000000+0000`.
+    Pynamodb,
+    /// `N`: whole milliseconds since the Unix epoch (microseconds below are dropped).
+    EpochMillis,
 }
 
 /// The DynamoDB type a [`Kind`] produces, where it is fixed.
@@ -280,7 +299,9 @@ impl<H> Plan<H> {
     pub fn wire_type(&self, kind: &Kind<H>) -> Option<WireType> {
         Some(match kind {
             Kind::Str | Kind::DateTime | Kind::Date | Kind::Time | Kind::Uuid => WireType::S,
+            Kind::DateTimeAs(DateTimeForm::Iso | DateTimeForm::Pynamodb) => WireType::S,
             Kind::Int | Kind::Float | Kind::Decimal | Kind::EpochSeconds => WireType::N,
+            Kind::DateTimeAs(DateTimeForm::EpochMillis) => WireType::N,
             Kind::Bytes => WireType::B,
             Kind::Bool => WireType::Bool,
             Kind::Enum { value, .. } => return self.wire_type(value),
@@ -290,7 +311,7 @@ impl<H> Plan<H> {
                 WireType::B => ScalarSet::B,
                 _ => return None,
             }),
-            Kind::List(_) | Kind::Tuple(_) => WireType::L,
+            Kind::List(_) | Kind::Tuple(_) | Kind::SetAsList(_) => WireType::L,
             Kind::Map(_) | Kind::Record(_) => WireType::M,
             Kind::Union(variants) => {
                 let mut types = variants.iter().map(|v| self.wire_type(v));

@@ -42,6 +42,14 @@ pub fn format_datetime(p: &DateTimeParts) -> String {
     out
 }
 
+/// `YYYY-MM-DDTHH:MM:SS.ffffff+0000`: PynamoDB's `UTCDateTimeAttribute` form of a UTC instant.
+pub fn format_pynamodb(p: &DateTimeParts) -> String {
+    let mut out = format_datetime(p);
+    out.pop();
+    out.push_str("+0000");
+    out
+}
+
 /// `YYYY-MM-DD`.
 pub fn format_date(year: u16, month: u8, day: u8) -> String {
     let mut out = String::with_capacity(10);
@@ -138,6 +146,20 @@ mod tests {
         assert_eq!(parse_datetime(&a), Some(early));
         assert_eq!(parse_datetime("2024-01-02T03:04:05+00:00"), None);
         assert_eq!(parse_datetime("2024-01-02T03:04:05.00000xZ"), None);
+    }
+
+    #[test]
+    fn pynamodb_form() {
+        let parts = DateTimeParts {
+            year: 2024,
+            month: 5,
+            day: 1,
+            hour: 9,
+            minute: 30,
+            second: 0,
+            microsecond: 123_456,
+        };
+        assert_eq!(format_pynamodb(&parts), "2024-05-01T09:30:00.123456+0000");
     }
 
     #[test]

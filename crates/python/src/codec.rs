@@ -167,7 +167,7 @@ impl Codec {
             kind = inner;
         }
         if element {
-            if let Kind::Set(inner) | Kind::List(inner) = kind {
+            if let Kind::Set(inner) | Kind::List(inner) | Kind::SetAsList(inner) = kind {
                 kind = inner;
             }
         }

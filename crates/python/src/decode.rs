@@ -5,9 +5,10 @@
 //! `Decimal` or `float` by the plan, straight from their decimal text; datetimes in the codec's
 //! own fixed format are built here, anything else is left for pydantic's ISO-8601 parser.
 
-use dynomodel_codec::{temporal, Kind, RecordId};
+use dynomodel_codec::{temporal, DateTimeForm, Kind, RecordId};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PySet, PyTzInfo};
+use pyo3::types::{PyDate, PyDateTime, PyDelta, PyDict, PyFloat, PyInt, PyList, PySet, PyTzInfo};
 
 use crate::py_types;
 use crate::source::Source;
@@ -88,7 +89,9 @@ impl<'a> Decoder<'a> {
                 }
                 match &field.kind {
                     Kind::Nullable(_) => out.set_item(key.bind(py), py.None())?,
-                    Kind::Set(_) => out.set_item(key.bind(py), PySet::empty(py)?)?,
+                    Kind::Set(_) | Kind::SetAsList(_) => {
+                        out.set_item(key.bind(py), PySet::empty(py)?)?;
+                    }
                     _ => {}
                 }
             }
@@ -107,11 +110,14 @@ impl<'a> Decoder<'a> {
             (_, Kind::Nullable(inner)) => self.value(py, inner, value),
             (_, Kind::Enum { value: inner, .. }) => self.value(py, inner, value),
             (Tag::Null, _) => Ok(py.None().into_bound(py)),
-            (Tag::S, Kind::DateTime) => datetime(py, value),
+            (Tag::S, Kind::DateTime | Kind::DateTimeAs(_)) => datetime(py, value),
+            (Tag::N, Kind::DateTimeAs(DateTimeForm::EpochMillis)) => epoch_millis(py, value),
             (Tag::S, Kind::Date) => date(py, value),
             (Tag::N, Kind::EpochSeconds) => epoch_seconds(py, value),
             (Tag::N, _) => number(py, kind, value),
-            (Tag::Ss | Tag::Ns | Tag::Bs, Kind::Set(element)) => self.set(py, Some(element), value),
+            (Tag::Ss | Tag::Ns | Tag::Bs, Kind::Set(element) | Kind::SetAsList(element)) => {
+                self.set(py, Some(element), value)
+            }
             (Tag::Ss | Tag::Ns | Tag::Bs, Kind::Union(variants)) => {
                 let element = variants.iter().find_map(|v| match v {
                     Kind::Set(element) => Some(&**element),
@@ -120,7 +126,7 @@ impl<'a> Decoder<'a> {
                 self.set(py, element, value)
             }
             (Tag::Ss | Tag::Ns | Tag::Bs, _) => self.set(py, None, value),
-            (Tag::L, Kind::List(element) | Kind::Set(element)) => {
+            (Tag::L, Kind::List(element) | Kind::Set(element) | Kind::SetAsList(element)) => {
                 self.list(py, value, |_| &**element)
             }
             (Tag::L, Kind::Tuple(kinds)) => {
@@ -321,6 +327,23 @@ fn epoch_seconds<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bo
         // A number this codec did not write (a fraction): pydantic reads it as a timestamp.
         Err(_) => value.scalar(py),
     }
+}
+
+/// Whole milliseconds since the epoch, exactly (no float on the way).
+fn epoch_millis<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bound<'py, PyAny>> {
+    let Ok(millis) = value.text()?.parse::<i64>() else {
+        return value.scalar(py);
+    };
+    let utc = PyTzInfo::utc(py)?;
+    let epoch = PyDateTime::from_timestamp(py, 0.0, Some(&utc))?;
+    let since = PyDelta::new(
+        py,
+        i32::try_from(millis.div_euclid(86_400_000)).unwrap_or(i32::MAX),
+        i32::try_from(millis.rem_euclid(86_400_000) / 1000).unwrap_or(0),
+        i32::try_from(millis.rem_euclid(1000) * 1000).unwrap_or(0),
+        false,
+    )?;
+    epoch.call_method1(intern!(py, "__add__"), (since,))
 }
 
 fn date<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bound<'py, PyAny>> {

@@ -5,12 +5,14 @@
 //! plan's interned strings, and the item's size is added up on the way. Every value is checked
 //! against DynamoDB's rules first, and refused with the path to it.
 
-use dynomodel_codec::{number, size, temporal, Absent, CodecError, Field, Kind, PathSegment, Rule};
+use dynomodel_codec::{
+    number, size, temporal, Absent, CodecError, DateTimeForm, Field, Kind, PathSegment, Rule,
+};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{
-    PyBool, PyBytes, PyDate, PyDateAccess, PyDateTime, PyDict, PyFloat, PyFrozenSet, PyInt, PyList,
-    PySet, PyString, PyTime, PyTimeAccess, PyTuple, PyTzInfo, PyTzInfoAccess,
+    PyBool, PyBytes, PyDate, PyDateAccess, PyDateTime, PyDelta, PyDict, PyFloat, PyFrozenSet,
+    PyInt, PyList, PySet, PyString, PyTime, PyTimeAccess, PyTuple, PyTzInfo, PyTzInfoAccess,
 };
 
 use crate::codec::{STORED_KEY, UNKNOWN_ATTRIBUTES};
@@ -419,6 +421,7 @@ impl<'a> Encoder<'a> {
             },
             Kind::DateTime => self.datetime(value),
             Kind::EpochSeconds => self.epoch_seconds(value),
+            Kind::DateTimeAs(form) => self.datetime_as(*form, value),
             Kind::Date => match value.cast::<PyDate>() {
                 Ok(d) if !value.is_instance_of::<PyDateTime>() => {
                     let text =
@@ -450,6 +453,17 @@ impl<'a> Encoder<'a> {
                 }
             }
             Kind::Set(element) => self.set(Some(element), value),
+            Kind::SetAsList(element) => {
+                if !(value.is_instance_of::<PySet>() || value.is_instance_of::<PyFrozenSet>()) {
+                    return mismatch("set", value);
+                }
+                // Sorted, so that equal sets store equal lists (a set has no order of its own).
+                let sorted = py
+                    .import(intern!(py, "builtins"))?
+                    .call_method1(intern!(py, "sorted"), (value,))?;
+                let items: Vec<Bound<'py, PyAny>> = sorted.try_iter()?.collect::<PyResult<_>>()?;
+                self.list(py, items.into_iter().map(|item| (&**element, item)))
+            }
             Kind::List(element) => {
                 let Some(items) = sequence(value) else {
                     return mismatch("list", value);
@@ -530,12 +544,14 @@ impl<'a> Encoder<'a> {
             Kind::Float => value.is_instance_of::<PyFloat>(),
             Kind::Decimal => value.is_instance(py_types::decimal(py)?)?,
             Kind::Bytes => value.is_instance_of::<PyBytes>(),
-            Kind::DateTime | Kind::EpochSeconds => value.is_instance_of::<PyDateTime>(),
+            Kind::DateTime | Kind::EpochSeconds | Kind::DateTimeAs(_) => {
+                value.is_instance_of::<PyDateTime>()
+            }
             Kind::Date => value.is_instance_of::<PyDate>() && !value.is_instance_of::<PyDateTime>(),
             Kind::Time => value.is_instance_of::<PyTime>(),
             Kind::Uuid => value.is_instance(py_types::uuid(py)?)?,
             Kind::Enum { class, .. } => value.is_instance(class.bind(py))?,
-            Kind::Set(_) => {
+            Kind::Set(_) | Kind::SetAsList(_) => {
                 value.is_instance_of::<PySet>() || value.is_instance_of::<PyFrozenSet>()
             }
             Kind::List(_) => value.is_instance_of::<PyList>(),
@@ -616,34 +632,52 @@ impl<'a> Encoder<'a> {
         Ok(Payload::text(py, Tag::N, &whole.to_string()))
     }
 
+    /// A datetime in a form another library reads (see [`DateTimeForm`]).
+    fn datetime_as<'py>(
+        &self,
+        form: DateTimeForm,
+        value: &Bound<'py, PyAny>,
+    ) -> Result<Payload<'py>> {
+        let py = value.py();
+        let Ok(dt) = value.cast::<PyDateTime>() else {
+            return mismatch("datetime", value);
+        };
+        if dt.get_tzinfo().is_none() {
+            return rule(Rule::NaiveDatetime);
+        }
+        match form {
+            DateTimeForm::Iso => string_payload(dt.call_method0(intern!(py, "isoformat"))?),
+            DateTimeForm::Pynamodb => {
+                let parts = utc_parts(dt)?;
+                Ok(Payload::text(
+                    py,
+                    Tag::S,
+                    &temporal::format_pynamodb(&parts),
+                ))
+            }
+            DateTimeForm::EpochMillis => {
+                // Exact integer arithmetic: a float timestamp would round some instants.
+                let utc = PyTzInfo::utc(py)?;
+                let epoch = PyDateTime::from_timestamp(py, 0.0, Some(&utc))?;
+                let since = value.call_method1(intern!(py, "__sub__"), (epoch,))?;
+                let millisecond = PyDelta::new(py, 0, 0, 1000, false)?;
+                let millis: i64 = since
+                    .call_method1(intern!(py, "__floordiv__"), (millisecond,))?
+                    .extract()?;
+                Ok(Payload::text(py, Tag::N, &millis.to_string()))
+            }
+        }
+    }
+
     fn datetime<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
         let py = value.py();
         let Ok(dt) = value.cast::<PyDateTime>() else {
             return mismatch("datetime", value);
         };
-        let Some(tz) = dt.get_tzinfo() else {
+        if dt.get_tzinfo().is_none() {
             return rule(Rule::NaiveDatetime);
-        };
-        let utc = PyTzInfo::utc(py)?;
-        let converted;
-        let dt = if tz.is(&*utc) {
-            dt
-        } else {
-            converted = dt
-                .call_method1(intern!(py, "astimezone"), (&*utc,))?
-                .cast_into::<PyDateTime>()
-                .map_err(PyErr::from)?;
-            &converted
-        };
-        let text = temporal::format_datetime(&temporal::DateTimeParts {
-            year: dt.get_year() as u16,
-            month: dt.get_month(),
-            day: dt.get_day(),
-            hour: dt.get_hour(),
-            minute: dt.get_minute(),
-            second: dt.get_second(),
-            microsecond: dt.get_microsecond(),
-        });
+        }
+        let text = temporal::format_datetime(&utc_parts(dt)?);
         Ok(Payload::text(py, Tag::S, &text))
     }
 
@@ -773,6 +807,31 @@ fn checked_number(text: Bound<'_, PyString>) -> Result<Payload<'_>> {
     };
     let size = shape.significant_digits.div_ceil(2) + 1;
     Ok(Payload::new(Tag::N, text, size))
+}
+
+/// The calendar fields of an aware datetime, in UTC.
+fn utc_parts(dt: &Bound<'_, PyDateTime>) -> PyResult<temporal::DateTimeParts> {
+    let py = dt.py();
+    let utc = PyTzInfo::utc(py)?;
+    let converted;
+    let dt = if dt.get_tzinfo().is_some_and(|tz| tz.is(&*utc)) {
+        dt
+    } else {
+        converted = dt
+            .call_method1(intern!(py, "astimezone"), (&*utc,))?
+            .cast_into::<PyDateTime>()
+            .map_err(PyErr::from)?;
+        &converted
+    };
+    Ok(temporal::DateTimeParts {
+        year: dt.get_year() as u16,
+        month: dt.get_month(),
+        day: dt.get_day(),
+        hour: dt.get_hour(),
+        minute: dt.get_minute(),
+        second: dt.get_second(),
+        microsecond: dt.get_microsecond(),
+    })
 }
 
 /// A `str` result of Python code (`isoformat()`, `str(uuid)`) as an `S` payload.

@@ -6,7 +6,7 @@
 //! `"empty_set"` and `"other"`, and each kind a tuple whose first item is its tag: `("str",)`,
 //! `("list", kind)`, `("record", id)`, ...
 
-use dynomodel_codec::{Absent, Field, Kind, Plan, Record};
+use dynomodel_codec::{Absent, DateTimeForm, Field, Kind, Plan, Record};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
@@ -135,6 +135,10 @@ fn parse_kind(spec: &Bound<'_, PyAny>) -> PyResult<Kind<Handle>> {
         "bytes" => Kind::Bytes,
         "datetime" => Kind::DateTime,
         "epoch" => Kind::EpochSeconds,
+        "datetime_iso" => Kind::DateTimeAs(DateTimeForm::Iso),
+        "datetime_pynamodb" => Kind::DateTimeAs(DateTimeForm::Pynamodb),
+        "epoch_ms" => Kind::DateTimeAs(DateTimeForm::EpochMillis),
+        "set_list" => Kind::SetAsList(inner()?),
         "date" => Kind::Date,
         "time" => Kind::Time,
         "uuid" => Kind::Uuid,

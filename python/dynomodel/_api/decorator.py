@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from .._expr.paths import install_paths
 from .._ops.bound import bind, bound_of
 from .._schema.keys import declared_keys
+from .._schema.markers import StoredAs
 from .._table.indexes import SecondaryIndex
 from ..exceptions import ModelDefinitionError
 from .table import Table
@@ -28,6 +29,7 @@ def dynamo_table(
     indexes: Sequence[SecondaryIndex] = (),
     skip_hooks: bool = False,
     store_computed: bool | Sequence[str] = False,
+    datetime_form: StoredAs | None = None,
 ) -> Callable[[type[M]], type[M]]:
     """Map a pydantic model to the DynamoDB table `name`, leaving the class as it is.
 
@@ -37,7 +39,9 @@ def dynamo_table(
 
     Keys are named here or declared on the fields with `Annotated[..., PartitionKey]` /
     `Annotated[..., SortKey]`; `indexes` lists `GlobalIndex`/`LocalIndex` declarations, reached
-    as `table_of(User).index("name")`; `store_computed` stores the `@computed_field`s too (True,
+    as `table_of(User).index("name")`; `datetime_form` is the stored form of every datetime
+    (`StoredAs`, for a table another library shares); `store_computed` stores the
+    `@computed_field`s too (True,
     or their names). The fields become typed paths on the class (`attr(User.email)`);
     instances, validation and dumps are unchanged.
 
@@ -64,6 +68,7 @@ def dynamo_table(
             indexes=indexes,
             skip_hooks=skip_hooks,
             store_computed=store_computed,
+            datetime_form=datetime_form,
         )
         bind(model, table)
         install_paths(model, table.mapping.codec)

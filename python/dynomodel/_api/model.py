@@ -13,6 +13,7 @@ from .._ops.bound import bind
 from .._schema.codec import ModelCodec
 from .._schema.hooks import default_hook
 from .._schema.keys import declared_keys
+from .._schema.markers import StoredAs
 from .._schema.wire import AttributeValue, Item
 from .._table.indexes import SecondaryIndex
 from ..exceptions import ModelDefinitionError
@@ -51,7 +52,9 @@ class DynamoModel(TableShortcuts):
 
     Class keywords: `table` (the table name), `client` (a `DynamoClient`; by default the default
     client at call time), `consistent_read` (the default of `get`), `skip_hooks` (never run the
-    hooks below), `store_computed` (store the `@computed_field`s too: True, or their names).
+    hooks below), `store_computed` (store the `@computed_field`s too: True, or their names),
+    `datetime_form` (the stored form of every datetime, `StoredAs.PYNAMODB` and so on, for a
+    table another library shares).
 
     `Order.table` is the model's `Table[Order]`; the class methods (`Order.get`, `Order.query`,
     ...) are its operations, and `order.save()`, `order.update()`, `order.delete()` and
@@ -79,6 +82,7 @@ class DynamoModel(TableShortcuts):
         consistent_read: bool | None = None,
         skip_hooks: bool | None = None,
         store_computed: bool | Sequence[str] | None = None,
+        datetime_form: StoredAs | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init_subclass__(**kwargs)
@@ -92,6 +96,7 @@ class DynamoModel(TableShortcuts):
         consistent_read: bool | None = None,
         skip_hooks: bool | None = None,
         store_computed: bool | Sequence[str] | None = None,
+        datetime_form: StoredAs | None = None,
         **kwargs: Any,
     ) -> None:
         super().__pydantic_init_subclass__(**kwargs)
@@ -102,6 +107,7 @@ class DynamoModel(TableShortcuts):
             "consistent_read": consistent_read,
             "skip_hooks": skip_hooks,
             "store_computed": store_computed,
+            "datetime_form": datetime_form,
         }
         chosen = {k: v for k, v in given.items() if v is not None}
         settings: dict[str, Any] = {**cls.__dynamo_settings__, **chosen}

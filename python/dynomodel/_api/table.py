@@ -23,6 +23,7 @@ from .._io.driver import Steps, awaitable, blocking
 from .._ops import items
 from .._ops.batches import BatchGetOptions, BatchWrite, KeyInput, read_keys
 from .._ops.bound import BoundTable
+from .._schema.markers import StoredAs
 from .._schema.wire import AttributeValue, Item
 from .._table.indexes import SecondaryIndex
 from .._table.mapping import TableMapping
@@ -59,6 +60,8 @@ class Table(BoundTable[M], Reader[M]):
             or their names), where indexes and filters can use them; reading an item computes
             them again, from the other fields. `update_by_key` has no instance to compute them
             from, so it leaves the stored ones as they were.
+        datetime_form: the stored form of every datetime of the items (`StoredAs.PYNAMODB`,
+            ...), for a table another library shares; a field's own `StoredAs` wins.
 
     Hooks run around the operations on instances: `save` (before/after_save), `update`
     (before/after_update), `delete` (before/after_delete); `after_load` on every model an
@@ -82,6 +85,7 @@ class Table(BoundTable[M], Reader[M]):
         indexes: Sequence[SecondaryIndex] = (),
         skip_hooks: bool = False,
         store_computed: bool | Sequence[str] = False,
+        datetime_form: StoredAs | None = None,
     ) -> None:
         mapping = TableMapping(
             model,
@@ -90,6 +94,7 @@ class Table(BoundTable[M], Reader[M]):
             sort_key=sort_key,
             indexes=indexes,
             store_computed=store_computed,
+            datetime_form=datetime_form,
         )
         super().__init__(
             mapping, client=client, consistent_read=consistent_read, skip_hooks=skip_hooks

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from .._native import UNKNOWN_ATTRIBUTES, Codec
 from ..exceptions import EncodeError, ModelDefinitionError
 from .describe import describe
+from .markers import StoredAs
 from .wire import AttributeValue, Item
 
 __all__ = ["ModelCodec", "encode_value", "unknown_attributes"]
@@ -40,9 +41,11 @@ class ModelCodec(Generic[M]):
         epoch: Sequence[str] = (),
         computed: Sequence[str] = (),
         limits: Mapping[str, int] | None = None,
+        forms: Mapping[str, StoredAs] | None = None,
+        datetime_form: StoredAs | None = None,
     ) -> None:
         self.model = model
-        spec, by_name = describe(model, keys, epoch, computed, limits)
+        spec, by_name = describe(model, keys, epoch, computed, limits, forms, datetime_form)
         options = _BY_NAME if by_name else _LAX
         validate = partial(model.__pydantic_validator__.validate_python, **options)
         dump = model.__pydantic_serializer__.to_python

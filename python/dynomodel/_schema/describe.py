@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from pydantic_core import SchemaSerializer
 
 from ..exceptions import ModelDefinitionError
+from .markers import StoredAs
 
 __all__ = ["Spec", "describe"]
 
@@ -58,12 +59,15 @@ def describe(
     epoch: Sequence[str] = (),
     computed: Sequence[str] = (),
     limits: Mapping[str, int] | None = None,
+    forms: Mapping[str, StoredAs] | None = None,
+    datetime_form: StoredAs | None = None,
 ) -> tuple[Spec, bool]:
     """The plan description of `model`, with the named fields as its keys (partition key first),
     the `epoch` datetime fields stored as epoch seconds, the `computed` fields
     (`@computed_field`s) stored beside the others and the most bytes the `limits` fields (the
-    keys of the table and its indexes) may hold, and whether decoded data must be validated with
-    `by_name=True` (see `_Walker.by_name`)."""
+    keys of the table and its indexes) may hold, the `forms` fields stored in another form (and,
+    with `datetime_form`, every other datetime of the item), and whether decoded data must be
+    validated with `by_name=True` (see `_Walker.by_name`)."""
     walker = _Walker(model)
     if _custom_serializer(walker.root):
         raise ModelDefinitionError(
@@ -75,12 +79,48 @@ def describe(
     if root != 0:  # pragma: no cover - the root is always the first record walked
         raise AssertionError("the model's own record must come first")
     cls, name, is_model, extra, fields = walker.records[0]
+    for field_name, form in (forms or {}).items():
+        where = f"{model.__name__}.{field_name}"
+        fields = [_with_form(f, form, where) if f[0] == field_name else f for f in fields]
+    walker.records[0] = (cls, name, is_model, extra, fields)
+    if datetime_form is not None and datetime_form.kind != "datetime":
+        # After the fields' own forms, which it must not override.
+        walker.records = [
+            (c, n, m, x, [_with_form(f, datetime_form) for f in fs])
+            for c, n, m, x, fs in walker.records
+        ]
+    cls, name, is_model, extra, fields = walker.records[0]
     fields = [_as_epoch(f) if f[0] in epoch else f for f in fields]
     fields += walker.computed(computed)
     walker.records[0] = (cls, name, is_model, extra, fields)
     names = [f[0] for f in fields]
     bounded = [(names.index(name), most) for name, most in (limits or {}).items()]
     return (walker.records, [names.index(key) for key in keys], bounded), walker.by_name
+
+
+def _with_form(field: FieldSpec, form: StoredAs, required_by: str | None = None) -> FieldSpec:
+    """The field with its `form.applies_to` kinds stored as `form`; a field named for the form
+    (`required_by`) must have one."""
+    name, attr, key, required, kind, absent, computed = field
+    changed = _kind_with_form(kind, form)
+    if required_by is not None and changed == kind:
+        wanted = "a datetime" if form.applies_to == "datetime" else "a set"
+        raise ModelDefinitionError(
+            f"{required_by}: {form!r} is the stored form of {wanted}, which this field is not"
+        )
+    return (name, attr, key, required, changed, absent, computed)
+
+
+def _kind_with_form(kind: Any, form: StoredAs) -> Any:
+    """`kind` with its datetimes (or sets) replaced by `form`, inside containers too."""
+    tag = kind[0]
+    if tag == form.applies_to:
+        return (form.kind, *kind[1:])
+    if tag in ("nullable", "list", "map") or (tag == "set" and form.applies_to != "set"):
+        return (tag, _kind_with_form(kind[1], form), *kind[2:])
+    if tag in ("tuple", "union"):
+        return (tag, [_kind_with_form(k, form) for k in kind[1]], *kind[2:])
+    return kind
 
 
 def _as_epoch(field: FieldSpec) -> FieldSpec:

@@ -5,13 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from pydantic import BaseModel
 
 from ..exceptions import ModelDefinitionError
 
-__all__ = ["TTL", "FieldMarker", "Version", "expires_in", "marked_field"]
+__all__ = [
+    "TTL",
+    "FieldMarker",
+    "StoredAs",
+    "Version",
+    "expires_in",
+    "marked_field",
+    "stored_forms",
+]
 
 
 class FieldMarker:
@@ -37,6 +45,64 @@ means "never saved": the item must not exist yet, or carry no version (or 0)."""
 TTL: Final = FieldMarker("TTL", (dt.datetime,))
 """`expires: Annotated[datetime, TTL]`: stored as epoch seconds (`N`, the sub-second part dropped),
 the form DynamoDB's time to live reads; `create_table()` enables TTL on it."""
+
+
+class StoredAs:
+    """The stored form of a field, for tables other libraries read and write too: a datetime
+    in another form than dynomodel's sortable UTC text, or a set stored as a list.
+
+    Per field, `placed_at: Annotated[datetime, StoredAs.PYNAMODB]`; per model, for every
+    datetime of its items, the class keyword `datetime_form=StoredAs.PYNAMODB` (or
+    `@dynamo_table(..., datetime_form=...)`). Writes use the declared form, and so do the
+    values of conditions on the field; reads accept every form whatever the declaration says.
+
+    - `SORTABLE`: `S`, `2024-05-01T09:30:00.000000Z`, UTC, fixed width (the default).
+    - `ISO`: `S`, `isoformat()` with the value's own offset (`2024-05-01T11:30:00+02:00`), what
+      pydynox's `DatetimeAttribute` writes; the offset round-trips.
+    - `PYNAMODB`: `S`, `2024-05-01T09:30:00.000000+0000`, PynamoDB's `UTCDateTimeAttribute`.
+    - `EPOCH_SECONDS`: `N`, whole seconds since the epoch (sub-second parts are dropped).
+    - `EPOCH_MILLIS`: `N`, whole milliseconds since the epoch (microseconds are dropped).
+    - `LIST`: a `set` stored as `L` (sorted) rather than `SS`/`NS`/`BS`; reads take either.
+    """
+
+    __slots__ = ("_name", "applies_to", "kind")
+
+    SORTABLE: ClassVar[StoredAs]
+    ISO: ClassVar[StoredAs]
+    PYNAMODB: ClassVar[StoredAs]
+    EPOCH_SECONDS: ClassVar[StoredAs]
+    EPOCH_MILLIS: ClassVar[StoredAs]
+    LIST: ClassVar[StoredAs]
+
+    def __init__(self, name: str, kind: str, applies_to: str) -> None:
+        self._name = name
+        self.kind = kind
+        """The plan kind of the form (`datetime_pynamodb`, `set_list`, ...)."""
+        self.applies_to = applies_to
+        """The plan kind it replaces: `datetime` or `set`."""
+
+    def __repr__(self) -> str:
+        return f"StoredAs.{self._name}"
+
+
+StoredAs.SORTABLE = StoredAs("SORTABLE", "datetime", "datetime")
+StoredAs.ISO = StoredAs("ISO", "datetime_iso", "datetime")
+StoredAs.PYNAMODB = StoredAs("PYNAMODB", "datetime_pynamodb", "datetime")
+StoredAs.EPOCH_SECONDS = StoredAs("EPOCH_SECONDS", "epoch", "datetime")
+StoredAs.EPOCH_MILLIS = StoredAs("EPOCH_MILLIS", "epoch_ms", "datetime")
+StoredAs.LIST = StoredAs("LIST", "set_list", "set")
+
+
+def stored_forms(model: type[BaseModel]) -> dict[str, StoredAs]:
+    """The fields annotated with a `StoredAs` form, by name."""
+    forms: dict[str, StoredAs] = {}
+    for name, info in model.model_fields.items():
+        marked = [m for m in info.metadata if isinstance(m, StoredAs)]
+        if len(marked) > 1:
+            raise ModelDefinitionError(f"{model.__name__}.{name}: one StoredAs form per field")
+        if marked:
+            forms[name] = marked[0]
+    return forms
 
 
 def expires_in(delta: dt.timedelta) -> dt.datetime:

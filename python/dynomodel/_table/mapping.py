@@ -15,7 +15,7 @@ from .._expr.paths import Path, located, stored
 from .._native import UNREAD_FIELDS
 from .._schema.codec import ModelCodec
 from .._schema.hooks import active_hooks
-from .._schema.markers import TTL, Version, marked_field
+from .._schema.markers import TTL, StoredAs, Version, marked_field, stored_forms
 from .._schema.wire import Item
 from ..exceptions import (
     InvalidExpressionError,
@@ -79,6 +79,7 @@ class TableMapping(Generic[M]):
         sort_key: str | None = None,
         indexes: Sequence[SecondaryIndex] = (),
         store_computed: bool | Sequence[str] = False,
+        datetime_form: StoredAs | None = None,
     ) -> None:
         check_name(f"{model.__name__}: the table name", name)
         for role, key_field in (("partition", partition_key), ("sort", sort_key)):
@@ -108,7 +109,19 @@ class TableMapping(Generic[M]):
         """The `@computed_field`s stored with each item."""
         epoch = [] if self.ttl_field is None else [self.ttl_field]
         limits = _key_limits(keys, indexes, (*model.model_fields, *self.computed_fields))
-        self.codec: ModelCodec[M] = ModelCodec(model, keys, epoch, self.computed_fields, limits)
+        forms = stored_forms(model)
+        if self.ttl_field in forms:
+            raise ModelDefinitionError(
+                f"{model.__name__}.{self.ttl_field}: a TTL field is stored as epoch seconds, "
+                "the form DynamoDB's time to live reads; it takes no StoredAs form"
+            )
+        if datetime_form is not None and datetime_form.applies_to != "datetime":
+            raise ModelDefinitionError(
+                f"{model.__name__}: datetime_form is a datetime's form, not {datetime_form!r}"
+            )
+        self.codec: ModelCodec[M] = ModelCodec(
+            model, keys, epoch, self.computed_fields, limits, forms, datetime_form
+        )
         """The model's compiled codec (its plan, keys included)."""
         self.key_attributes = tuple(self.codec.attribute(k) for k in keys)
         """The key fields' stored attribute names."""
