@@ -55,6 +55,17 @@ fn rule<T>(rule: Rule) -> Result<T> {
     Err(EncodeError::Codec(CodecError::new(rule)))
 }
 
+/// `value` as an aware datetime: a naive one breaks DynamoDB's ordering of stored instants.
+fn aware<'a, 'py>(value: &'a Bound<'py, PyAny>) -> Result<&'a Bound<'py, PyDateTime>> {
+    let Ok(dt) = value.cast::<PyDateTime>() else {
+        return mismatch("datetime", value);
+    };
+    if dt.get_tzinfo().is_none() {
+        return rule(Rule::NaiveDatetime);
+    }
+    Ok(dt)
+}
+
 fn mismatch<T>(expected: &str, value: &Bound<'_, PyAny>) -> Result<T> {
     let found = value
         .get_type()
@@ -620,12 +631,7 @@ impl<'a> Encoder<'a> {
 
     fn epoch_seconds<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
         let py = value.py();
-        let Ok(dt) = value.cast::<PyDateTime>() else {
-            return mismatch("datetime", value);
-        };
-        if dt.get_tzinfo().is_none() {
-            return rule(Rule::NaiveDatetime);
-        }
+        let dt = aware(value)?;
         let seconds: f64 = dt.call_method0(intern!(py, "timestamp"))?.extract()?;
         #[allow(clippy::cast_possible_truncation)]
         let whole = seconds.floor() as i64;
@@ -639,12 +645,7 @@ impl<'a> Encoder<'a> {
         value: &Bound<'py, PyAny>,
     ) -> Result<Payload<'py>> {
         let py = value.py();
-        let Ok(dt) = value.cast::<PyDateTime>() else {
-            return mismatch("datetime", value);
-        };
-        if dt.get_tzinfo().is_none() {
-            return rule(Rule::NaiveDatetime);
-        }
+        let dt = aware(value)?;
         match form {
             DateTimeForm::Iso => string_payload(dt.call_method0(intern!(py, "isoformat"))?),
             DateTimeForm::Pynamodb => {
@@ -671,12 +672,7 @@ impl<'a> Encoder<'a> {
 
     fn datetime<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
         let py = value.py();
-        let Ok(dt) = value.cast::<PyDateTime>() else {
-            return mismatch("datetime", value);
-        };
-        if dt.get_tzinfo().is_none() {
-            return rule(Rule::NaiveDatetime);
-        }
+        let dt = aware(value)?;
         let text = temporal::format_datetime(&utc_parts(dt)?);
         Ok(Payload::text(py, Tag::S, &text))
     }
