@@ -53,7 +53,7 @@ test-python: build
 	$(BIN)/python -m pytest
 
 # The release wheels (symbols stripped), one per supported Python, and the sdist, into dist/
-# (ignored). One wheel per Python rather than one abi3 wheel: abi3 encoded 14-28% fewer items/s
+# (ignored). One wheel per Python rather than one abi3 wheel: abi3 encoded 14-32% fewer items/s
 # (docs/performance.md, "Wheels").
 wheel: $(STAMP)
 	rm -rf dist
