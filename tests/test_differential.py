@@ -220,9 +220,10 @@ def queries(draw: st.DrawFn) -> tuple[str, Step]:
         resumed = results.last_evaluated_key
         rest = table.sync_query(**read, last_evaluated_key=resumed)
         counted = table.sync_count(filter_condition=attr(Thing.pk) == run + pk)
-        # The resume key itself is the engine's to choose when a filter drops items; what
-        # follows it must be the same.
-        return page, [shown(t, run) for t in rest] if resumed else None, counted
+        # The resume key itself is the engine's to choose (when a filter drops items, or when
+        # the limit is reached on the last item, where DynamoDB may or may not say there could
+        # be more): what follows it must be the same, and nothing follows no key.
+        return page, [shown(t, run) for t in rest] if resumed else [], counted
 
     return f"query {pk} {key!r} filter {where!r} limit={limit} forward={forward}", step
 

@@ -10,6 +10,7 @@ typed front doors). This module re-exports the public names.
 from __future__ import annotations
 
 from . import exceptions
+from ._api.collection import Collection
 from ._api.decorator import dynamo_table, table_of
 from ._api.index import Index
 from ._api.model import DynamoModel
@@ -36,11 +37,13 @@ from ._ops.batches import (
     batch_write,
     sync_batch_get,
 )
+from ._ops.collections import CollectionItems, CollectionResults
 from ._ops.reads import Results
 from ._ops.transactions import Transaction, sync_transact_get, transact_get, transaction
 from ._schema.codec import unknown_attributes
 from ._schema.keys import PartitionKey, SortKey
 from ._schema.markers import TTL, StoredAs, Version, expires_in
+from ._schema.templates import KeyTemplate
 from ._schema.wire import AttributeValue, Item
 from ._table.indexes import GlobalIndex, LocalIndex
 from ._table.reads import CountOptions, QueryOptions, ReadOptions, ScanOptions
@@ -53,6 +56,9 @@ __all__ = [
     "BatchGetResults",
     "BatchWrite",
     "CallCost",
+    "Collection",
+    "CollectionItems",
+    "CollectionResults",
     "Condition",
     "CountOptions",
     "CreateOptions",
@@ -63,6 +69,7 @@ __all__ = [
     "Item",
     "KeyDefinition",
     "KeyInput",
+    "KeyTemplate",
     "LocalIndex",
     "PartitionKey",
     "Path",

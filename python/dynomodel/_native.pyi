@@ -30,8 +30,10 @@ __all__ = [
     "Codec",
     "Cost",
     "EngineServer",
+    "Entities",
     "ItemOutput",
     "PageOutput",
+    "RawItem",
     "TableDescription",
     "TransactGetOutput",
     "__version__",
@@ -63,6 +65,10 @@ class Codec:
         out)."""
     def encode_key(self, values: dict[str, Any]) -> Item:
         """The primary key from the key fields' values, checked like an item's keys."""
+    def template_text(self, attr: str, values: dict[str, Any], whole: bool) -> str | None:
+        """The value of the derived attribute `attr` built by its key template from the fields
+        in `values`; with `whole` False, its prefix up to the first field not given. None when a
+        field is missing from a whole value."""
     def instance_key(self, instance: Any) -> Item:
         """The primary key of an instance: the stored form of key attributes it was loaded with,
         while their fields hold the loaded values; the codec's form otherwise."""
@@ -77,6 +83,20 @@ class Codec:
     def load_many(self, items: Iterable[Any]) -> list[Any]:
         """Decode and validate a page of wire items, in one call: each item is validated as soon as
         it is decoded, so no page-sized intermediate is ever built."""
+
+@final
+class Entities:
+    """The codecs of the models that share one table, by entity name: each item of a page is
+    decoded by the codec its `attribute` names, or kept as a `RawItem`."""
+
+    def __new__(cls, attribute: str, codecs: dict[str, Codec]) -> Entities: ...
+
+@final
+class RawItem:
+    """An item of no entity a collection knows, in wire form."""
+
+    @property
+    def item(self) -> Item: ...
 
 @final
 class Cost:

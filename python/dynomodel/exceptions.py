@@ -15,6 +15,8 @@ DynamoError
 │   ├── InvalidNumberError          NaN, infinity, over 38 digits, outside 1E-130..9.99E+125
 │   ├── EmptyKeyError               a key attribute that is missing, "" or b""
 │   ├── KeyTooLargeError            a table or index key over 2048 bytes (partition), 1024 (sort)
+│   ├── KeyTemplateError            a key template's field holding the separator, or a number
+│   │                               too wide (or negative) for its zero-padded width
 │   ├── ItemTooLargeError           over 400 KB (also raised when the server refuses an item)
 │   ├── InvalidSetError             a set of mixed types, or an empty set inside a list or map
 │   ├── InvalidStringError          a string with a lone surrogate (it has no UTF-8 form)
@@ -72,6 +74,7 @@ __all__ = [
     "InvalidStringError",
     "ItemNotFoundError",
     "ItemTooLargeError",
+    "KeyTemplateError",
     "KeyTooLargeError",
     "ModelDefinitionError",
     "NaiveDatetimeError",
@@ -162,6 +165,12 @@ class EmptyKeyError(EncodeError):
 class KeyTooLargeError(EncodeError):
     """A key attribute of the table or of an index is longer than DynamoDB allows: 2048 bytes
     for a partition key, 1024 for a sort key."""
+
+
+class KeyTemplateError(EncodeError):
+    """A field a key template is built from cannot be written into it: the value holds the
+    template's separator (the stored key could not be read back into its fields), or a
+    zero-padded number is negative, fractional or wider than its declared width."""
 
 
 class ItemTooLargeError(EncodeError):

@@ -296,3 +296,9 @@ def test_the_example_serves_with_uvicorn_on_memory() -> None:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=30)
     assert server.returncode == 0, output
+
+
+def _flip(text: str) -> str:
+    """`text` with its first character changed (the last of a base64 text may carry only
+    padding bits, so changing it may change nothing)."""
+    return ("B" if text[0] == "A" else "A") + text[1:]

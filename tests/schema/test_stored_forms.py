@@ -12,7 +12,8 @@ from pydantic import BaseModel
 
 from dynomodel import TTL, DynamoModel, PartitionKey, StoredAs, attr
 from dynomodel._expr.builder import ExpressionBuilder
-from dynomodel.exceptions import ModelDefinitionError
+from dynomodel._expr.nodes import Value
+from dynomodel.exceptions import InvalidExpressionError, ModelDefinitionError
 
 PLUS_TWO = timezone(timedelta(hours=2))
 AT = datetime(2024, 5, 1, 11, 30, 0, 123456, tzinfo=PLUS_TWO)
@@ -125,6 +126,14 @@ class Legacy(DynamoModel, table="legacy", datetime_form=StoredAs.PYNAMODB):
     created: datetime
     history: list[Stamp] = []
     own: Annotated[datetime | None, StoredAs.EPOCH_MILLIS] = None
+
+
+def test_set_actions_on_a_set_stored_as_a_list_are_refused() -> None:
+    for action in (attr(Event.tags).add, attr(Event.tags).delete):
+        with pytest.raises(InvalidExpressionError, match=r"stored as a list \(StoredAs\.LIST\)"):
+            action({"a"})
+    operand = attr(Event.tags).set({"a"}).operands[0]
+    assert isinstance(operand, Value) and operand.wire == {"L": [{"S": "a"}]}
 
 
 def test_a_models_form_reaches_every_datetime_and_a_fields_own_wins() -> None:

@@ -47,6 +47,18 @@ pub enum Rule {
     NaiveDatetime,
     /// A string that is not valid Unicode (a lone surrogate): it has no UTF-8 form to store.
     InvalidString,
+    /// A value of a key template's field that holds the template's separator: the stored key
+    /// could not be read back into its fields.
+    SeparatorInKeyPart {
+        /// The separator.
+        separator: String,
+    },
+    /// A value of a key template's field, declared zero-padded, that is not a whole number of
+    /// at most `width` digits (0 or more): string order would not be numeric order.
+    KeyPartWidth {
+        /// The declared width.
+        width: usize,
+    },
     /// A value of a Python type the field's plan does not accept.
     TypeMismatch {
         /// What the plan expected.
@@ -87,6 +99,16 @@ impl fmt::Display for Rule {
             ),
             Self::InvalidString => f.write_str(
                 "the string holds a lone surrogate, which has no UTF-8 form for DynamoDB to store",
+            ),
+            Self::SeparatorInKeyPart { separator } => write!(
+                f,
+                "the value holds {separator:?}, the separator of the key templates it is part of"
+            ),
+            Self::KeyPartWidth { width } => write!(
+                f,
+                "a key template pads this field to {width} digits: it must be a whole number \
+                 from 0 to {}",
+                "9".repeat(*width)
             ),
             Self::TypeMismatch { expected, found } => {
                 write!(f, "expected {expected}, found {found}")

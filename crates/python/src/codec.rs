@@ -131,6 +131,35 @@ impl Codec {
             .map_err(|e| self.encode_error(values.py(), e))
     }
 
+    /// The value of the derived attribute `attr` built by its template from the fields in
+    /// `values`; with `whole` false, its prefix up to the first field not given. None when a
+    /// field is missing from a whole value.
+    fn template_text(
+        &self,
+        attr: &str,
+        values: &Bound<'_, PyDict>,
+        whole: bool,
+    ) -> PyResult<Option<String>> {
+        let root = self.compiled.plan.root();
+        let Some(template) = self
+            .compiled
+            .templates
+            .iter()
+            .find(|t| root.fields[t.position].attr == attr)
+        else {
+            return Err(PyLookupError::new_err(format!(
+                "no key template fills {attr:?}"
+            )));
+        };
+        let encoder = Encoder::new(&self.compiled);
+        let encoded = encoder
+            .fields(values)
+            .map_err(|e| self.encode_error(values.py(), e))?;
+        encoder
+            .template_text(template, &encoded, whole)
+            .map_err(|e| self.encode_error(values.py(), e))
+    }
+
     /// The size of the encoded item by DynamoDB's rules, in bytes.
     fn item_size(&self, instance: &Bound<'_, PyAny>) -> PyResult<usize> {
         let encoded = Encoder::new(&self.compiled)
@@ -247,6 +276,17 @@ impl Codec {
             out.append(self.shaped(py, &decoder, &SdkWire::Item(item), shape, unread)?)?;
         }
         Ok(out)
+    }
+
+    /// One item the client fetched, decoded into `shape` (a collection's entity).
+    pub fn load_item<'py>(
+        &self,
+        py: Python<'py>,
+        item: &Item,
+        shape: Shape,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let decoder = Decoder::new(&self.compiled);
+        self.shaped(py, &decoder, &SdkWire::Item(item), shape, None)
     }
 
     fn shaped<'py, S: Source<'py>>(

@@ -5,13 +5,13 @@
 //! `Decimal` or `float` by the plan, straight from their decimal text; datetimes in the codec's
 //! own fixed format are built here, anything else is left for pydantic's ISO-8601 parser.
 
-use dynomodel_codec::{temporal, DateTimeForm, Kind, RecordId};
+use dynomodel_codec::{temporal, DateTimeForm, Kind, RecordId, WireType};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDate, PyDateTime, PyDelta, PyDict, PyFloat, PyInt, PyList, PySet, PyTzInfo};
 
 use crate::py_types;
-use crate::source::Source;
+use crate::source::{PyWire, Source};
 use crate::spec::{Compiled, Handle};
 use crate::wire::Tag;
 
@@ -81,6 +81,9 @@ impl<'a> Decoder<'a> {
             }
             Ok(())
         })?;
+        if id == 0 && !self.compiled.templates.is_empty() {
+            self.fill_from_templates(py, map, &out)?;
+        }
         if required_seen < self.compiled.required[id] {
             // What encoding left out comes back as what was left out: None, or an empty set.
             for (field, key) in record.fields.iter().zip(keys) {
@@ -97,6 +100,60 @@ impl<'a> Decoder<'a> {
             }
         }
         Ok(out)
+    }
+
+    /// Fields an item holds only inside a derived attribute (a key written by its template,
+    /// without the fields beside it) are read back out of it.
+    fn fill_from_templates<'py, S: Source<'py>>(
+        &self,
+        py: Python<'py>,
+        map: &S,
+        out: &Bound<'py, PyDict>,
+    ) -> PyResult<()> {
+        let keys = &self.compiled.data_keys[0];
+        let root = self.compiled.plan.root();
+        let number = |position: usize| {
+            let kind = match &root.fields[position].kind {
+                Kind::Nullable(inner) => inner.as_ref(),
+                kind => kind,
+            };
+            self.compiled.plan.wire_type(kind) == Some(WireType::N)
+        };
+        for template in &self.compiled.templates {
+            let mut missing = false;
+            for position in template.fields() {
+                missing |= !out.contains(keys[position].bind(py))?;
+            }
+            if !missing {
+                continue;
+            }
+            let attr = &root.fields[template.position].attr;
+            let mut stored: Option<String> = None;
+            map.for_each_entry(|name, value| {
+                if value.tag() == Tag::S && name.is(attr) {
+                    stored = Some(value.text()?.to_owned());
+                }
+                Ok(())
+            })?;
+            let Some(parts) = stored
+                .as_deref()
+                .and_then(|text| template.parse(text, number))
+            else {
+                continue; // not this template's form: validation reports the missing fields
+            };
+            for (position, text) in parts {
+                let key = keys[position].bind(py);
+                if out.contains(key)? {
+                    continue;
+                }
+                let wire = PyDict::new(py);
+                let tag = if number(position) { Tag::N } else { Tag::S };
+                wire.set_item(tag.key(py), text)?;
+                let value = PyWire::new(wire.into_any())?;
+                out.set_item(key, self.value(py, &root.fields[position].kind, &value)?)?;
+            }
+        }
+        Ok(())
     }
 
     fn value<'py, S: Source<'py>>(

@@ -7,6 +7,7 @@
 
 use dynomodel_codec::{
     number, size, temporal, Absent, CodecError, DateTimeForm, Field, Kind, PathSegment, Rule,
+    Stored, Template,
 };
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -165,6 +166,7 @@ impl<'a> Encoder<'a> {
         let (item, map_size) = self.record(0, instance)?;
         // An item is measured like a map minus the map's own overheads: names plus values.
         let mut size = map_size - size::CONTAINER - size::ELEMENT * item.len();
+        size += self.render(&item, |_| true)?;
         let fields = instance.getattr(intern!(py, "__dict__"))?;
         let fields = fields.cast::<PyDict>()?;
         size = self.stored_key(fields, &item, size)?;
@@ -222,15 +224,100 @@ impl<'a> Encoder<'a> {
         let fields = fields.cast::<PyDict>()?;
         let values = PyDict::new(py);
         for &position in self.compiled.plan.keys() {
-            let name = self.compiled.names[0][position].bind(py);
-            if let Some(value) = fields.get_item(name)? {
-                values.set_item(name, value)?;
+            let sources: Vec<usize> = match self.compiled.template_at(position) {
+                Some(template) => template.fields().collect(),
+                None => vec![position],
+            };
+            for source in sources {
+                let name = self.compiled.names[0][source].bind(py);
+                if let Some(value) = fields.get_item(name)? {
+                    values.set_item(name, value)?;
+                }
             }
         }
-        let key = self.fields(&values)?;
+        let key = self.key_of(&self.fields(&values)?)?;
         self.stored_key(fields, &key, 0)?;
         self.check_keys(&key)?;
         Ok(key)
+    }
+
+    /// The key attributes of `encoded` (the table's, in a dict of their own).
+    fn key_of<'py>(&self, encoded: &Bound<'py, PyDict>) -> Result<Bound<'py, PyDict>> {
+        let py = encoded.py();
+        let key = PyDict::new(py);
+        for &position in self.compiled.plan.keys() {
+            let attr = self.compiled.attrs[0][position].bind(py);
+            if let Some(value) = encoded.get_item(attr)? {
+                key.set_item(attr, value)?;
+            }
+        }
+        Ok(key)
+    }
+
+    /// Fill the derived root fields of `item` whose templates `wanted` names (by the position
+    /// they fill) from the encoded values of their fields; a derived field already there (a key
+    /// given by its attributes) is kept. Returns the size added.
+    fn render(
+        &self,
+        item: &Bound<'_, PyDict>,
+        wanted: impl Fn(&Template) -> bool,
+    ) -> Result<usize> {
+        let py = item.py();
+        let mut added = 0;
+        for template in &self.compiled.templates {
+            let attr = self.compiled.attrs[0][template.position].bind(py);
+            if !wanted(template) || item.contains(attr)? {
+                continue;
+            }
+            let Some(text) = self.template_text(template, item, true)? else {
+                continue;
+            };
+            added += attr.to_str()?.len() + text.len();
+            let wrapped = PyDict::new(py);
+            wrapped.set_item(Tag::S.key(py), text)?;
+            item.set_item(attr, wrapped)?;
+        }
+        Ok(added)
+    }
+
+    /// A template's value from the encoded fields in `encoded` (or, with `whole` false, its
+    /// prefix up to the first field not there).
+    pub fn template_text(
+        &self,
+        template: &Template,
+        encoded: &Bound<'_, PyDict>,
+        whole: bool,
+    ) -> Result<Option<String>> {
+        let py = encoded.py();
+        let mut texts: Vec<(usize, Bound<'_, PyString>, bool)> = Vec::new();
+        for position in template.fields() {
+            let attr = self.compiled.attrs[0][position].bind(py);
+            let Some(value) = encoded.get_item(attr)? else {
+                continue;
+            };
+            if value.is_none() {
+                continue;
+            }
+            let (tag, payload) = wire::split(&value)?;
+            if matches!(tag, Tag::S | Tag::N) {
+                let text = payload.cast_into::<PyString>().map_err(PyErr::from)?;
+                texts.push((position, text, tag == Tag::N));
+            }
+        }
+        let strings = texts
+            .iter()
+            .map(|(position, text, number)| Ok((*position, text.to_str()?, *number)))
+            .collect::<PyResult<Vec<_>>>()?;
+        let stored = |position: usize| {
+            strings
+                .iter()
+                .find(|(p, _, _)| *p == position)
+                .map(|&(_, text, number)| Stored { text, number })
+        };
+        template.render(stored, whole).map_err(|(position, rule)| {
+            let attr = self.compiled.plan.root().fields[position].attr.clone();
+            EncodeError::Codec(CodecError::new(rule).at(PathSegment::Attr(attr)))
+        })
     }
 
     /// Some root fields by Python name, each as a wire value, or None where the item leaves the
@@ -253,6 +340,15 @@ impl<'a> Encoder<'a> {
                 Err(err) => return Err(err.at(PathSegment::Attr(field.attr.clone()))),
             }
         }
+        // A constant belongs to every key; the entity name is no key and is left out later.
+        let given = |template: &Template| {
+            template.fields().next().is_none()
+                || template.fields().any(|position| {
+                    let name = self.compiled.names[0][position].bind(py);
+                    values.contains(name).unwrap_or(false)
+                })
+        };
+        self.render(&out, given)?;
         self.check_limits(&out)?;
         Ok(out)
     }
@@ -296,11 +392,8 @@ impl<'a> Encoder<'a> {
     /// The primary key from key field values by Python name; every key field must be there and
     /// not empty, and nothing else may be.
     pub fn key<'py>(&self, values: &Bound<'py, PyDict>) -> Result<Bound<'py, PyDict>> {
-        let key = self.fields(values)?;
+        let key = self.key_of(&self.fields(values)?)?;
         self.check_keys(&key)?;
-        if key.len() != self.compiled.plan.keys().len() {
-            return mismatch("only the key fields", values);
-        }
         Ok(key)
     }
 
@@ -349,7 +442,12 @@ impl<'a> Encoder<'a> {
         let attrs = &self.compiled.attrs[id];
         let out = PyDict::new(py);
         let mut total = size::CONTAINER;
-        for ((field, name), attr) in record.fields.iter().zip(names).zip(attrs) {
+        for (position, ((field, name), attr)) in
+            record.fields.iter().zip(names).zip(attrs).enumerate()
+        {
+            if id == 0 && self.compiled.derived[position] {
+                continue; // filled from its template once the fields it names are encoded
+            }
             let field_value = if field.computed {
                 value.getattr(name.bind(py))?
             } else {

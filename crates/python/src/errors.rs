@@ -16,6 +16,7 @@ pyo3::import_exception!(dynomodel.exceptions, CredentialsError);
 pyo3::import_exception!(dynomodel.exceptions, DynamoServiceError);
 pyo3::import_exception!(dynomodel.exceptions, DynamoValidationError);
 pyo3::import_exception!(dynomodel.exceptions, EmptyKeyError);
+pyo3::import_exception!(dynomodel.exceptions, KeyTemplateError);
 pyo3::import_exception!(dynomodel.exceptions, KeyTooLargeError);
 pyo3::import_exception!(dynomodel.exceptions, EndpointError);
 pyo3::import_exception!(dynomodel.exceptions, InvalidItemError);
@@ -64,6 +65,9 @@ pub fn codec_error(py: Python<'_>, model: &str, err: &CodecError) -> PyErr {
         }
         Rule::EmptyKey => EmptyKeyError::type_object(py),
         Rule::KeyTooLarge { .. } => KeyTooLargeError::type_object(py),
+        Rule::SeparatorInKeyPart { .. } | Rule::KeyPartWidth { .. } => {
+            KeyTemplateError::type_object(py)
+        }
         Rule::ItemTooLarge { .. } => ItemTooLargeError::type_object(py),
         Rule::MixedSet | Rule::EmptySet => InvalidSetError::type_object(py),
         Rule::NaiveDatetime => NaiveDatetimeError::type_object(py),

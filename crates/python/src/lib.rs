@@ -13,6 +13,7 @@ mod convert;
 mod decode;
 mod encode;
 mod engine;
+mod entities;
 mod errors;
 mod py_types;
 mod source;
@@ -37,6 +38,9 @@ mod _native {
 
     #[pymodule_export]
     use super::codec::Codec;
+
+    #[pymodule_export]
+    use super::entities::{Entities, RawItem};
 
     #[pymodule_export]
     use super::engine::{serve, EngineServer};

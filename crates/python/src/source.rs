@@ -34,6 +34,16 @@ impl<'py> Name<'_, 'py> {
         }
     }
 
+    /// Whether this is the name `attr`.
+    pub fn is(&self, attr: &str) -> bool {
+        match self {
+            Self::Py(name) => name
+                .cast::<PyString>()
+                .is_ok_and(|n| n.to_str().is_ok_and(|n| n == attr)),
+            Self::Text(name) => *name == attr,
+        }
+    }
+
     /// The name as a Python `str`.
     pub fn to_py(&self, py: Python<'py>) -> Bound<'py, PyAny> {
         match self {
@@ -83,7 +93,8 @@ impl<'py> PyWire<'py> {
         })
     }
 
-    fn new(value: Bound<'py, PyAny>) -> PyResult<Self> {
+    /// One wire value (`{"S": "x"}`).
+    pub fn new(value: Bound<'py, PyAny>) -> PyResult<Self> {
         let (tag, payload) = split(&value)?;
         Ok(Self {
             value,

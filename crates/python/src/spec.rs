@@ -4,9 +4,11 @@
 //! `(class, name, is_model, extra, fields)`, each field
 //! `(name, attr, data_key, required, kind, absent, computed)` with `absent` one of `"null"`,
 //! `"empty_set"` and `"other"`, and each kind a tuple whose first item is its tag: `("str",)`,
-//! `("list", kind)`, `("record", id)`, ...
+//! `("list", kind)`, `("record", id)`, ...; each template `(position, parts, separator)`, its
+//! parts literal `str`s and `(field position, width)` pairs, filling the root field at
+//! `position` (a derived field: never read from the instance, never handed to validation).
 
-use dynomodel_codec::{Absent, DateTimeForm, Field, Kind, Plan, Record};
+use dynomodel_codec::{Absent, DateTimeForm, Field, Kind, Part, Plan, Record, Template};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
@@ -33,16 +35,35 @@ pub struct Compiled {
     pub required: Vec<usize>,
     /// Root fields that key the table or an index, with the most bytes each may hold.
     pub limits: Vec<(usize, usize)>,
+    /// The root fields built from templates over other fields (key templates, the entity name).
+    pub templates: Vec<Template>,
+    /// Per root field: whether a template fills it.
+    pub derived: Vec<bool>,
 }
 
-/// `(records, keys, limits)`: the records, the root fields that are keys, and the root fields
-/// with the most bytes each may hold.
-type SpecTuple<'py> = (Vec<Bound<'py, PyTuple>>, Vec<usize>, Vec<(usize, usize)>);
+impl Compiled {
+    /// The template that fills the root field at `position`, if one does.
+    pub fn template_at(&self, position: usize) -> Option<&Template> {
+        if !self.derived.get(position).copied().unwrap_or(false) {
+            return None;
+        }
+        self.templates.iter().find(|t| t.position == position)
+    }
+}
+
+/// `(records, keys, limits, templates)`: the records, the root fields that are keys, the root
+/// fields with the most bytes each may hold, and the templates that fill derived root fields.
+type SpecTuple<'py> = (
+    Vec<Bound<'py, PyTuple>>,
+    Vec<usize>,
+    Vec<(usize, usize)>,
+    Vec<(usize, Vec<Bound<'py, PyAny>>, String)>,
+);
 
 /// Compile the description of one model.
 pub fn compile(spec: &Bound<'_, PyAny>) -> PyResult<Compiled> {
     let py = spec.py();
-    let (records, keys, limits): SpecTuple<'_> = spec.extract()?;
+    let (records, keys, limits, templates): SpecTuple<'_> = spec.extract()?;
     let mut names = Vec::with_capacity(records.len());
     let mut attrs = Vec::with_capacity(records.len());
     let mut data_keys = Vec::with_capacity(records.len());
@@ -85,9 +106,37 @@ pub fn compile(spec: &Bound<'_, PyAny>) -> PyResult<Compiled> {
         .first()
         .map_or_else(String::new, |record| record.name.clone());
     let plan = Plan::new(built, keys).map_err(|err| errors::plan_error(py, &model, &err))?;
+    let templates = templates
+        .into_iter()
+        .map(|(position, parts, separator)| {
+            let parts = parts
+                .iter()
+                .map(|part| match part.extract::<String>() {
+                    Ok(text) => Ok(Part::Text(text)),
+                    Err(_) => {
+                        let (position, width) = part.extract::<(usize, usize)>()?;
+                        Ok(Part::Field { position, width })
+                    }
+                })
+                .collect::<PyResult<Vec<_>>>()?;
+            Ok(Template {
+                position,
+                parts,
+                separator,
+            })
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let mut derived = vec![false; plan.root().fields.len()];
+    for template in &templates {
+        if let Some(slot) = derived.get_mut(template.position) {
+            *slot = true;
+        }
+    }
     Ok(Compiled {
         plan,
         limits,
+        templates,
+        derived,
         names,
         attrs,
         data_keys,

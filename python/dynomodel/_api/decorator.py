@@ -6,30 +6,33 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from pydantic import BaseModel
-
 from .._expr.paths import install_paths
 from .._ops.bound import bind, bound_of
 from .._schema.keys import declared_keys
 from .._schema.markers import StoredAs
+from .._schema.records import is_record_class, record_class
 from .._table.indexes import SecondaryIndex
+from .._table.mapping import KeySpec
 from ..exceptions import ModelDefinitionError
 from .table import Table
 
 __all__ = ["dynamo_table", "table_of"]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 
 def dynamo_table(
     name: str,
     *,
-    partition_key: str | None = None,
-    sort_key: str | None = None,
+    partition_key: KeySpec | None = None,
+    sort_key: KeySpec | None = None,
     indexes: Sequence[SecondaryIndex] = (),
     skip_hooks: bool = False,
     store_computed: bool | Sequence[str] = False,
     datetime_form: StoredAs | None = None,
+    entity: str | bool | None = None,
+    type_attribute: str = "_type",
+    key_separator: str = "#",
 ) -> Callable[[type[M]], type[M]]:
     """Map a pydantic model to the DynamoDB table `name`, leaving the class as it is.
 
@@ -37,12 +40,13 @@ def dynamo_table(
     operations live on its typed handle, `table_of(Model)`, a `Table[Model]` that mypy and pyright
     check (methods added to a class by a decorator would be invisible to them).
 
-    Keys are named here or declared on the fields with `Annotated[..., PartitionKey]` /
-    `Annotated[..., SortKey]`; `indexes` lists `GlobalIndex`/`LocalIndex` declarations, reached
-    as `table_of(User).index("name")`; `datetime_form` is the stored form of every datetime
-    (`StoredAs`, for a table another library shares); `store_computed` stores the
-    `@computed_field`s too (True,
-    or their names). The fields become typed paths on the class (`attr(User.email)`);
+    Keys are named here (a field, or a `KeyTemplate` that builds the key from fields) or
+    declared on the fields with `Annotated[..., PartitionKey]` / `Annotated[..., SortKey]`;
+    `entity`, `type_attribute` and `key_separator` are as `Table` has them; `indexes` lists
+    `GlobalIndex`/`LocalIndex` declarations, reached as `table_of(User).index("name")`;
+    `datetime_form` is the stored form of every datetime (`StoredAs`, for a table another
+    library shares); `store_computed` stores the `@computed_field`s too (True, or their
+    names). The fields become typed paths on the class (`attr(User.email)`);
     instances, validation and dumps are unchanged.
 
     Raises:
@@ -51,8 +55,12 @@ def dynamo_table(
 
     def decorate(model: type[M]) -> type[M]:
         # Untyped callers can hand anything to a decorator.
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise ModelDefinitionError(f"@dynamo_table decorates pydantic models, not {model!r}")
+        if not is_record_class(model):
+            raise ModelDefinitionError(
+                f"@dynamo_table decorates a pydantic model, a pydantic dataclass or a "
+                f"standard-library @dataclass, not {model!r}"
+            )
+        record_class(model)  # refuses what it cannot serve (a dataclass with slots)
         declared_partition, declared_sort = declared_keys(model)
         partition = partition_key or declared_partition
         if partition is None:
@@ -69,6 +77,9 @@ def dynamo_table(
             skip_hooks=skip_hooks,
             store_computed=store_computed,
             datetime_form=datetime_form,
+            entity=entity,
+            type_attribute=type_attribute,
+            key_separator=key_separator,
         )
         bind(model, table)
         install_paths(model, table.mapping.codec)

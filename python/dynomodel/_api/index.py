@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from pydantic import BaseModel
-
 from .._ops.bound import BoundTable
 from .._table.indexes import SecondaryIndex
 from .reader import Reader
 
 __all__ = ["Index"]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 
 class Index(Reader[M]):

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Self, TypeVar
 
-from pydantic import BaseModel
-
 from .._expr.paths import codec_of, install_paths
 from .._io.client import DynamoClient
 from .._ops.bound import bind
@@ -14,8 +12,10 @@ from .._schema.codec import ModelCodec
 from .._schema.hooks import default_hook
 from .._schema.keys import declared_keys
 from .._schema.markers import StoredAs
+from .._schema.templates import KeyTemplate
 from .._schema.wire import AttributeValue, Item
 from .._table.indexes import SecondaryIndex
+from .._table.mapping import KeySpec
 from ..exceptions import ModelDefinitionError
 from .decorator import table_of
 from .shortcuts import TableShortcuts
@@ -23,7 +23,7 @@ from .table import Table
 
 __all__ = ["DynamoModel"]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 
 class _TableOf:
@@ -54,7 +54,10 @@ class DynamoModel(TableShortcuts):
     client at call time), `consistent_read` (the default of `get`), `skip_hooks` (never run the
     hooks below), `store_computed` (store the `@computed_field`s too: True, or their names),
     `datetime_form` (the stored form of every datetime, `StoredAs.PYNAMODB` and so on, for a
-    table another library shares).
+    table another library shares); for single-table designs, `partition_key` and `sort_key`
+    (`KeyTemplate`s that build the keys from fields), `entity` (the name written in
+    `type_attribute`, `"_type"`; by default the class name for a model keyed by templates) and
+    `key_separator` (`"#"`).
 
     `Order.table` is the model's `Table[Order]`; the class methods (`Order.get`, `Order.query`,
     ...) are its operations, and `order.save()`, `order.update()`, `order.delete()` and
@@ -83,6 +86,11 @@ class DynamoModel(TableShortcuts):
         skip_hooks: bool | None = None,
         store_computed: bool | Sequence[str] | None = None,
         datetime_form: StoredAs | None = None,
+        partition_key: KeyTemplate | None = None,
+        sort_key: KeyTemplate | None = None,
+        entity: str | bool | None = None,
+        type_attribute: str | None = None,
+        key_separator: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init_subclass__(**kwargs)
@@ -97,6 +105,11 @@ class DynamoModel(TableShortcuts):
         skip_hooks: bool | None = None,
         store_computed: bool | Sequence[str] | None = None,
         datetime_form: StoredAs | None = None,
+        partition_key: KeyTemplate | None = None,
+        sort_key: KeyTemplate | None = None,
+        entity: str | bool | None = None,
+        type_attribute: str | None = None,
+        key_separator: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__pydantic_init_subclass__(**kwargs)
@@ -108,28 +121,35 @@ class DynamoModel(TableShortcuts):
             "skip_hooks": skip_hooks,
             "store_computed": store_computed,
             "datetime_form": datetime_form,
+            "partition_key": partition_key,
+            "sort_key": sort_key,
+            "entity": entity,
+            "type_attribute": type_attribute,
+            "key_separator": key_separator,
         }
         chosen = {k: v for k, v in given.items() if v is not None}
         settings: dict[str, Any] = {**cls.__dynamo_settings__, **chosen}
         cls.__dynamo_settings__ = settings
-        partition_key, sort_key = declared_keys(cls)
+        declared_partition, declared_sort = declared_keys(cls)
+        partition = _one_key(cls, "partition", settings.get("partition_key"), declared_partition)
+        sort = _one_key(cls, "sort", settings.get("sort_key"), declared_sort)
         if name is None:
             # A base for models of several tables (the keys may be declared here, for
             # subclasses that name their table), or a nested value.
             install_paths(cls, ModelCodec(cls))
             return
-        if partition_key is None:
+        if partition is None:
             raise ModelDefinitionError(
                 f"{cls.__name__}: a table model needs exactly one partition key, "
-                "declared as Annotated[<type>, PartitionKey]"
+                "declared as Annotated[<type>, PartitionKey] or partition_key=KeyTemplate(...)"
             )
         own = Table(
             cls,
             name,
-            partition_key=partition_key,
-            sort_key=sort_key,
+            partition_key=partition,
+            sort_key=sort,
             indexes=_declared_indexes(cls),
-            **settings,
+            **{k: v for k, v in settings.items() if k not in ("partition_key", "sort_key")},
         )
         bind(cls, own)
         install_paths(cls, own.mapping.codec)
@@ -189,7 +209,23 @@ class DynamoModel(TableShortcuts):
         transact_get, update_by_key)."""
 
 
-def _declared_indexes(model: type[BaseModel]) -> list[SecondaryIndex]:
+def _one_key(
+    model: type[Any], role: str, template: KeyTemplate | None, field: str | None
+) -> KeySpec | None:
+    """The key of `role`: a template given as a class keyword, or a field marked as the key."""
+    if template is not None and field is not None:
+        raise ModelDefinitionError(
+            f"{model.__name__}: the {role} key is both {template!r} and the field {field!r}"
+        )
+    if template is not None and not isinstance(template, KeyTemplate):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ModelDefinitionError(
+            f"{model.__name__}: {role}_key= takes a KeyTemplate (mark a field as the key with "
+            f"Annotated[..., {role.title()}Key]), not {template!r}"
+        )
+    return template if template is not None else field
+
+
+def _declared_indexes(model: type[Any]) -> list[SecondaryIndex]:
     """The `GlobalIndex`/`LocalIndex` class attributes of `model` and its bases."""
     found: dict[str, SecondaryIndex] = {}
     for klass in reversed(model.__mro__):

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, Literal, TypeVar, cast, overload
+import difflib
+from typing import Any, Generic, Literal, Never, TypeVar, cast, overload
 
-from pydantic import BaseModel
 from typing_extensions import Unpack
 
 from .._io.driver import Steps, awaitable, blocking
 from .._ops.bound import BoundTable
 from .._ops.reads import Results
 from .._table.indexes import SecondaryIndex
-from .._table.reads import CountOptions, QueryOptions, ScanOptions, plan_query, plan_scan
+from .._table.reads import (
+    NO_KEY,
+    QUERY_OPTIONS,
+    CountOptions,
+    QueryOptions,
+    ScanOptions,
+    plan_query,
+    plan_scan,
+)
+from ..exceptions import InvalidExpressionError
 
 __all__ = ["Reader", "queried", "scanned"]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 
 class Reader(Generic[M]):
@@ -45,9 +54,23 @@ class Reader(Generic[M]):
     def query(
         self, *, partition_key: Any, as_dict: bool, **options: Unpack[QueryOptions]
     ) -> Results[Any]: ...
-    def query(self, *, partition_key: Any, **options: Any) -> Results[Any]:
+    @overload
+    def query(
+        self, *, partition_key: Never = ..., as_dict: Literal[False] = False, **key_fields: Any
+    ) -> Results[M]: ...
+    @overload
+    def query(
+        self, *, partition_key: Never = ..., as_dict: Literal[True], **key_fields: Any
+    ) -> Results[dict[str, Any]]: ...
+    def query(self, *, partition_key: Any = NO_KEY, **options: Any) -> Results[Any]:
         """Query: the items under `partition_key`, in sort key order (descending with
         `scan_index_forward=False`), read a page at a time as `async for` asks.
+
+        Where the partition key is a `KeyTemplate`, its fields may be given instead
+        (`Order.query(customer_id="C1")`), followed by the first fields of the sort key's
+        template for a `begins_with` on it (`placed_at=...`). An entity's query returns its own
+        items only: DynamoDB reads the sort key range of its template's prefix, or else a filter
+        on its type drops the others (after they are read and paid for).
 
         Each request costs 0.5 RCU per 4 KB read (1 RCU consistent), summed over the page, not
         per item; items a `filter_condition` drops are paid for too. `as_dict=True` gives dicts
@@ -92,11 +115,24 @@ class Reader(Generic[M]):
 
 
 def queried(reader: Reader[Any], partition_key: Any, options: dict[str, Any]) -> Results[Any]:
-    """The results of a Query through `reader`, compiled from `options`."""
+    """The results of a Query through `reader`, compiled from `options` (and the key
+    templates' fields among them)."""
     table, index = reader.target()
+    mapping = table.mapping
+    keys = mapping.sources(mapping.index_keys[index.name] if index else mapping.key_fields)
+    fields = {name: options.pop(name) for name in list(options) if name not in QUERY_OPTIONS}
+    unknown = [name for name in fields if name not in keys]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], [*QUERY_OPTIONS, *keys], n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise InvalidExpressionError(
+            f"{mapping.model.__name__}.query: unknown option {unknown[0]!r}{hint}; a query takes "
+            f"{', '.join(sorted(QUERY_OPTIONS))}"
+            + (f" and the key template fields {', '.join(keys)}" if mapping.templates else "")
+        )
     as_dict = bool(options.pop("as_dict", False))
     read = cast(QueryOptions, options)
-    plan = plan_query(table.mapping, index, partition_key, read, table.consistent_read, as_dict)
+    plan = plan_query(mapping, index, partition_key, read, table.consistent_read, as_dict, fields)
     return Results(table, plan, read)
 
 

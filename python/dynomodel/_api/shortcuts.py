@@ -9,7 +9,7 @@ this module is what the script writes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal, Self, overload
+from typing import Any, Literal, Never, Self, overload
 
 from pydantic import BaseModel
 from typing_extensions import Unpack
@@ -18,7 +18,7 @@ from .._expr.nodes import Condition, UpdateAction
 from .._io.client import BATCH_TIMEOUT, CreateOptions, TableDescription
 from .._ops.batches import BatchGetOptions, BatchWrite, KeyInput
 from .._ops.reads import Results
-from .._table.reads import CountOptions, QueryOptions, ScanOptions
+from .._table.reads import NO_KEY, CountOptions, QueryOptions, ScanOptions
 from .decorator import table_of
 
 __all__ = ["TableShortcuts"]
@@ -139,8 +139,20 @@ class TableShortcuts(BaseModel):
         cls, *, partition_key: Any, as_dict: bool, **options: Unpack[QueryOptions]
     ) -> Results[Any]: ...
 
+    @overload
     @classmethod
-    def query(cls, *, partition_key: Any, **options: Any) -> Results[Any]:
+    def query(
+        cls, *, partition_key: Never = ..., as_dict: Literal[False] = False, **key_fields: Any
+    ) -> Results[Self]: ...
+
+    @overload
+    @classmethod
+    def query(
+        cls, *, partition_key: Never = ..., as_dict: Literal[True], **key_fields: Any
+    ) -> Results[dict[str, Any]]: ...
+
+    @classmethod
+    def query(cls, *, partition_key: Any = NO_KEY, **options: Any) -> Results[Any]:
         """Query: the items under `partition_key`, in sort key order (descending with
         `scan_index_forward=False`), read a page at a time as `async for` asks. See
         `Table.query`."""
@@ -166,8 +178,20 @@ class TableShortcuts(BaseModel):
         cls, *, partition_key: Any, as_dict: bool, **options: Unpack[QueryOptions]
     ) -> Results[Any]: ...
 
+    @overload
     @classmethod
-    def sync_query(cls, *, partition_key: Any, **options: Any) -> Results[Any]:
+    def sync_query(
+        cls, *, partition_key: Never = ..., as_dict: Literal[False] = False, **key_fields: Any
+    ) -> Results[Self]: ...
+
+    @overload
+    @classmethod
+    def sync_query(
+        cls, *, partition_key: Never = ..., as_dict: Literal[True], **key_fields: Any
+    ) -> Results[dict[str, Any]]: ...
+
+    @classmethod
+    def sync_query(cls, *, partition_key: Any = NO_KEY, **options: Any) -> Results[Any]:
         """`query`, by the name blocking code knows."""
         table: Any = table_of(cls)
         found: Results[Any] = table.sync_query(partition_key=partition_key, **options)

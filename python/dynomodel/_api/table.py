@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, TypeVar, cast, overload
 
-from pydantic import BaseModel
 from typing_extensions import Unpack
 
 from .._expr.nodes import Condition, UpdateAction
@@ -26,13 +25,13 @@ from .._ops.bound import BoundTable
 from .._schema.markers import StoredAs
 from .._schema.wire import AttributeValue, Item
 from .._table.indexes import SecondaryIndex
-from .._table.mapping import TableMapping
+from .._table.mapping import KeySpec, TableMapping
 from .index import Index
 from .reader import Reader
 
 __all__ = ["CreateOptions", "Table"]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 
 class Table(BoundTable[M], Reader[M]):
@@ -49,8 +48,10 @@ class Table(BoundTable[M], Reader[M]):
     Args:
         model: the pydantic model of the items.
         name: the DynamoDB table name.
-        partition_key: the field that is the partition (hash) key.
-        sort_key: the field that is the sort (range) key, if the table has one.
+        partition_key: the field that is the partition (hash) key, or a `KeyTemplate` that
+            builds it from fields.
+        sort_key: the field that is the sort (range) key (or a `KeyTemplate`), if the table
+            has one.
         client: the client to use; None means the default client at call time.
         consistent_read: whether `get`, `query` and `scan` read strongly consistent by default.
         indexes: the table's secondary indexes (`GlobalIndex`, `LocalIndex`).
@@ -62,6 +63,11 @@ class Table(BoundTable[M], Reader[M]):
             from, so it leaves the stored ones as they were.
         datetime_form: the stored form of every datetime of the items (`StoredAs.PYNAMODB`,
             ...), for a table another library shares; a field's own `StoredAs` wins.
+        entity: the name this model's items carry in `type_attribute`, which tells the
+            entities of one table apart (True: the class name; False: none). By default, a
+            model keyed by `KeyTemplate`s is an entity named after its class.
+        type_attribute: the attribute that holds the entity name (`"_type"`).
+        key_separator: what the fields of key templates may not hold (`"#"`).
 
     Hooks run around the operations on instances: `save` (before/after_save), `update`
     (before/after_update), `delete` (before/after_delete); `after_load` on every model an
@@ -78,14 +84,17 @@ class Table(BoundTable[M], Reader[M]):
         model: type[M],
         name: str,
         *,
-        partition_key: str,
-        sort_key: str | None = None,
+        partition_key: KeySpec,
+        sort_key: KeySpec | None = None,
         client: DynamoClient | None = None,
         consistent_read: bool = False,
         indexes: Sequence[SecondaryIndex] = (),
         skip_hooks: bool = False,
         store_computed: bool | Sequence[str] = False,
         datetime_form: StoredAs | None = None,
+        entity: str | bool | None = None,
+        type_attribute: str = "_type",
+        key_separator: str = "#",
     ) -> None:
         mapping = TableMapping(
             model,
@@ -95,6 +104,9 @@ class Table(BoundTable[M], Reader[M]):
             indexes=indexes,
             store_computed=store_computed,
             datetime_form=datetime_form,
+            entity=entity,
+            type_attribute=type_attribute,
+            key_separator=key_separator,
         )
         super().__init__(
             mapping, client=client, consistent_read=consistent_read, skip_hooks=skip_hooks
@@ -114,7 +126,7 @@ class Table(BoundTable[M], Reader[M]):
 
     @property
     def partition_key(self) -> str:
-        """The partition key field."""
+        """The partition key field (or the attribute its `KeyTemplate` fills)."""
         return self.mapping.partition_key
 
     @property

@@ -10,25 +10,32 @@ the codec's `EncodeError` where the condition or update is written, before any r
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
+from types import UnionType
 from typing import (
     TYPE_CHECKING,
+    Annotated,
     Any,
     Generic,
     NamedTuple,
     NoReturn,
     TypeAlias,
     TypeVar,
+    Union,
     cast,
+    get_args,
+    get_origin,
     overload,
 )
 
-from pydantic import BaseModel
+from pydantic.dataclasses import is_pydantic_dataclass
 
 from .._schema.codec import ModelCodec, encode_value
+from .._schema.records import fields_of, is_record_class
 from .._schema.wire import AttributeValue
 from ..exceptions import InvalidExpressionError
 from .nodes import (
@@ -67,6 +74,7 @@ __all__ = [
 
 T = TypeVar("T")
 E = TypeVar("E")
+V = TypeVar("V")
 
 Step: TypeAlias = str | int
 
@@ -76,7 +84,7 @@ class PathInfo(NamedTuple):
     (field names, dict keys, list positions), the same with stored attribute names, and the
     codec that located them. Kept in the one attribute `__dynamo__`, which no field can hide."""
 
-    model: type[BaseModel] | None
+    model: type[Any] | None
     steps: tuple[Step, ...]
     stored: tuple[Step, ...]
     codec: ModelCodec[Any] | None
@@ -103,7 +111,7 @@ class Path(Generic[T]):
 
     def __init__(
         self,
-        model: type[BaseModel] | None,
+        model: type[Any] | None,
         steps: tuple[Step, ...],
         stored: tuple[Step, ...],
         codec: ModelCodec[Any] | None,
@@ -344,7 +352,7 @@ class Path(Generic[T]):
     def add(self, value: object) -> UpdateAction:
         """`ADD path :value`: adds to a number (a missing one counts as 0) or puts the elements
         into a set (a missing one counts as empty)."""
-        return UpdateAction("ADD", self, "{path} {0}", (Value(self._encode(value)),))
+        return UpdateAction("ADD", self, "{path} {0}", (Value(self._set_operand(value, "ADD")),))
 
     @overload
     def delete(self: Path[builtins.set[E]], value: AbstractSet[E]) -> UpdateAction: ...
@@ -352,7 +360,19 @@ class Path(Generic[T]):
     def delete(self: Path[frozenset[E]], value: AbstractSet[E]) -> UpdateAction: ...
     def delete(self, value: AbstractSet[Any]) -> UpdateAction:
         """`DELETE path :value`: takes the elements out of a set."""
-        return UpdateAction("DELETE", self, "{path} {0}", (Value(self._encode(value)),))
+        operand = self._set_operand(value, "DELETE")
+        return UpdateAction("DELETE", self, "{path} {0}", (Value(operand),))
+
+    def _set_operand(self, value: object, action: str) -> AttributeValue:
+        """The operand of ADD or DELETE, which DynamoDB takes for numbers and sets only: a set
+        stored as a list (`StoredAs.LIST`) is refused here rather than by the server."""
+        wire = self._encode(value)
+        if "L" in wire:
+            raise InvalidExpressionError(
+                f"{self!r} is stored as a list (StoredAs.LIST), which DynamoDB's {action} does "
+                "not take: set the whole value instead"
+            )
+        return wire
 
     def append(self: Path[list[E]], values: list[E] | tuple[E, ...]) -> UpdateAction:
         """`SET path = list_append(path, :values)`: the list must exist."""
@@ -472,12 +492,19 @@ def size(path: Path[Any]) -> Size:
 
 
 @overload
+def attr(field: Any, variant: type[V], then: Callable[[V], E], /) -> Path[E]: ...
+@overload
 def attr(field: Path[T | None], then: Callable[[T], E], /) -> Path[E]: ...
 @overload
 def attr(field: T | None, then: Callable[[T], E], /) -> Path[E]: ...
 @overload
 def attr(field: T, /) -> Path[T]: ...
-def attr(field: Any, then: Callable[[Any], Any] | None = None, /) -> Path[Any]:
+def attr(
+    field: Any,
+    then: Callable[[Any], Any] | type[Any] | None = None,
+    rest: Callable[[Any], Any] | None = None,
+    /,
+) -> Path[Any]:
     """The typed path of a field accessed on its class: `attr(Order.total)` is a
     `Path[Decimal]`.
 
@@ -488,7 +515,20 @@ def attr(field: Any, then: Callable[[Any], Any] | None = None, /) -> Path[Any]:
     (`address: Address | None`), where checkers flag `.city` on None: there the rest of the path
     is a lambda over the nested model, `attr(Order.address, lambda a: a.city)`, a `Path[str]`
     (the lambda is only read for the attributes and items it takes, never run on data).
+
+    Into a union of models (a pydantic discriminated union, `Card | Transfer`), name the
+    variant the rest of the path is in: `attr(Invoice.payment, Card, lambda c: c.last4)` is a
+    `Path[str]`, checked to be a variant the field holds. The item may hold another variant:
+    a condition on the discriminator (`attr(Invoice.payment, Card, lambda c: c.kind) ==
+    "card"`) says which one a write expects.
     """
+    if rest is not None:
+        if not (isinstance(then, type) and is_record_class(then)):
+            raise TypeError(f"attr(path, variant, then): the variant is a model, not {then!r}")
+        _check_variant(field, then)
+        return attr(field, rest)
+    if isinstance(then, type):
+        raise TypeError("attr(path, variant, then): name the rest of the path, lambda v: v.field")
     if not isinstance(field, Path):
         raise TypeError(
             f"attr() takes a field accessed on its class, not {field!r}: use attr(Order.total), "
@@ -505,6 +545,46 @@ def attr(field: Any, then: Callable[[Any], Any] | None = None, /) -> Path[Any]:
     for step in recorder.steps:
         path = path[step]
     return path
+
+
+def _check_variant(field: Any, variant: type[Any]) -> None:
+    """Refuse a variant that the value at `field` cannot be."""
+    if not isinstance(field, Path):
+        return  # attr() says what it takes
+    info = field.__dynamo__
+    annotation: Any = info.model
+    for step in info.steps:
+        annotation = _step_type(annotation, step)
+    variants = [t for t in _members(annotation) if isinstance(t, type)]
+    if variants and variant not in variants:
+        names = ", ".join(t.__name__ for t in variants)
+        raise InvalidExpressionError(
+            f"{field!r} holds {names}; {variant.__name__} is not one of them"
+        )
+
+
+def _members(annotation: Any) -> list[Any]:
+    """The types a value of `annotation` may be (Annotated and None taken off, unions opened)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _members(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return [m for arg in get_args(annotation) for m in _members(arg) if m is not type(None)]
+    return [annotation]
+
+
+def _step_type(annotation: Any, step: Step) -> Any:
+    """The type one step into a value of `annotation` leads to (Any where it cannot tell)."""
+    for member in _members(annotation):
+        fields: Mapping[str, Any] = fields_of(member) if is_record_class(member) else {}
+        if isinstance(step, str) and step in fields:
+            return fields[step].annotation
+        args = get_args(member)
+        if isinstance(step, int) and get_origin(member) in (list, tuple) and args:
+            return args[0]
+        if isinstance(step, str) and get_origin(member) is dict and len(args) == 2:
+            return args[1]
+    return Any
 
 
 class _Steps:
@@ -528,7 +608,7 @@ _CODEC = "__dynamo_codec__"
 """The class attribute holding the codec a model's paths are located by."""
 
 
-def codec_of(model: type[BaseModel]) -> ModelCodec[Any]:
+def codec_of(model: type[Any]) -> ModelCodec[Any]:
     """The codec of a model whose paths are installed."""
     codec: ModelCodec[Any] = getattr(model, _CODEC)
     return codec
@@ -560,7 +640,8 @@ class _FieldPath:
         # and `hasattr(base, name)` on a redeclared field warns that it shadows a parent
         # attribute. So a class that is not built yet, and pydantic itself, see no attribute.
         state = owner.__dict__
-        if "__pydantic_fields__" not in state or not state.get("__pydantic_complete__"):
+        building = "__pydantic_fields__" not in state or not state.get("__pydantic_complete__")
+        if building and not _plain_dataclass(owner):
             raise AttributeError(self.name)
         frame = inspect.currentframe()
         caller = None if frame is None else frame.f_back
@@ -572,15 +653,20 @@ class _FieldPath:
         return located(owner, codec, (self.name,))
 
 
-def install_paths(model: type[BaseModel], codec: ModelCodec[Any]) -> None:
+def _plain_dataclass(cls: type[Any]) -> bool:
+    """A standard-library dataclass: complete once decorated, and never built by pydantic."""
+    return dataclasses.is_dataclass(cls) and not is_pydantic_dataclass(cls)
+
+
+def install_paths(model: type[Any], codec: ModelCodec[Any]) -> None:
     """Make every field of `model` a `Path` on the class (`Order.total`), located by `codec`,
     leaving instances alone."""
     setattr(model, _CODEC, codec)
-    for name in model.model_fields:
+    for name in fields_of(model):
         setattr(model, name, _FieldPath(name))
 
 
-def _rebuild(model: type[BaseModel] | None, steps: tuple[Step, ...]) -> Path[Any]:
+def _rebuild(model: type[Any] | None, steps: tuple[Step, ...]) -> Path[Any]:
     """Unpickle a path: located again by its model's codec, or as an `Attr` path."""
     if model is None:
         path: Path[Any] = Attr(str(steps[0]))
@@ -590,12 +676,12 @@ def _rebuild(model: type[BaseModel] | None, steps: tuple[Step, ...]) -> Path[Any
     return located(model, getattr(model, _CODEC), steps)
 
 
-def located(model: type[BaseModel], codec: ModelCodec[Any], steps: tuple[Step, ...]) -> Path[Any]:
+def located(model: type[Any], codec: ModelCodec[Any], steps: tuple[Step, ...]) -> Path[Any]:
     """The path of `steps` from `model`'s root, its stored names found by the codec."""
     return Path(model, steps, codec.locate(steps), codec)
 
 
-def owner(path: Path[Any]) -> type[BaseModel] | None:
+def owner(path: Path[Any]) -> type[Any] | None:
     """The model a path starts from (None for an `Attr` path)."""
     return path.__dynamo__.model
 

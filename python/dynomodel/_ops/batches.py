@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel
 from typing_extensions import TypedDict, Unpack
 
 from .._expr.builder import Expression, ExpressionBuilder
@@ -41,7 +40,7 @@ __all__ = [
     "sync_batch_get",
 ]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 KeyInput = Mapping[str, Any] | tuple[Any, ...] | str | int | bytes
 """A primary key: `{"pk": ..., "sk": ...}`, a `(partition, sort)` tuple, or the partition key's
@@ -205,7 +204,7 @@ class BatchGetResults:
         return f"BatchGetResults({counts})"
 
 
-Requests = Mapping[type[BaseModel] | BoundTable[Any], Iterable[KeyInput]]
+Requests = Mapping[type[Any] | BoundTable[Any], Iterable[KeyInput]]
 """The keys to read, by mapped model or table."""
 
 
@@ -238,7 +237,7 @@ def batch_write(
     client: DynamoClient | None = None,
     discard_on_error: bool = False,
     timeout: float = BATCH_TIMEOUT,
-) -> BatchWrite[BaseModel]:
+) -> BatchWrite[Any]:
     """A batch of puts and deletes of any mapped models, tables mixed, through `client` (else
     the default client): `async with dynomodel.batch_write() as batch:` or `with` (see
     `BatchWrite`)."""
@@ -317,7 +316,7 @@ class BatchWrite(Generic[M]):
         table = mapped(target)
         self._queue(table, False, table.mapping.codec.key(key_values(table, key, "delete_by_key")))
 
-    def _table_of(self, instance: BaseModel) -> BoundTable[Any]:
+    def _table_of(self, instance: object) -> BoundTable[Any]:
         if self._table is not None and type(instance) is self._table.model:
             return self._table
         return mapped(type(instance))

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel
-
 from .._io.client import (
     CreateOptions,
     DynamoClient,
@@ -25,7 +23,7 @@ from ..exceptions import ModelDefinitionError
 
 __all__ = ["BoundTable", "bind", "bound_of", "mapped", "ready", "record_units", "table_spec"]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 _TABLE_ATTRIBUTE = "__dynamo_table__"
 
@@ -146,7 +144,7 @@ def record_units(
             table.stats.add(CallCost(read, written, duration))
 
 
-def bind(model: type[BaseModel], table: BoundTable[Any]) -> None:
+def bind(model: type[Any], table: BoundTable[Any]) -> None:
     """Register `table` as `model`'s own (not inherited by subclasses)."""
     setattr(model, _TABLE_ATTRIBUTE, table)
 

@@ -35,7 +35,7 @@ __all__ = [
     "update_by_key",
 ]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 GET_OPTIONS = ("consistent_read", "skip_hooks")
 UPDATE_OPTIONS = ("actions", "condition", "skip_hooks")
@@ -122,7 +122,8 @@ def update_by_key(
     """One UpdateItem by key, without reading the item first; the item as stored after it."""
     mapping = table.mapping
     key, validated, expected, known = mapping.key_update(values, "update_by_key", UPDATE_OPTIONS)
-    field_actions = mapping.field_actions(validated)
+    # The key's fields are whole: an index template built from them and a change is built again.
+    field_actions = mapping.field_actions(validated, values)
     every, guarded, _ = mapping.versioned([*actions, *field_actions], condition, expected, known)
     fresh = yield from _update(table, key, every, guarded, condition is not None)
     (loaded,) = yield from table.loaded([fresh], skip_hooks)
@@ -238,9 +239,10 @@ def _keys_text(keys: Sequence[KeyDefinition]) -> str:
     return ", ".join(f"{name} ({kind})" for name, kind in keys)
 
 
-def _replace(instance: BaseModel, fresh: BaseModel) -> None:
+def _replace(instance: object, fresh: object) -> None:
     """Load `fresh`'s state into `instance`, keeping the caller's object."""
     state = vars(instance)
     state.clear()
     state.update(vars(fresh))
-    object.__setattr__(instance, "__pydantic_fields_set__", set(fresh.model_fields_set))
+    if isinstance(fresh, BaseModel):
+        object.__setattr__(instance, "__pydantic_fields_set__", set(fresh.model_fields_set))

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Any, Generic, TypeVar
-
-from pydantic import BaseModel
+from typing import Any, Generic, TypeVar, cast
 
 from .._io.driver import Call, Steps, awaitable, blocking, run_async, run_sync
 from .._native import PageOutput
 from .._schema.wire import Item
 from .._table.reads import ReadOptions, ReadPlan
 from ..exceptions import InvalidExpressionError, ResultsConsumedError
-from .bound import BoundTable, ready
+from .bound import BoundTable, bound_of, ready
 
 __all__ = ["Results"]
 
@@ -165,11 +163,20 @@ class Results(Generic[R]):
         # A page may hold more than `limit` leaves to hand out (an explicit page_size, the
         # segments of a parallel scan): they stay unhanded, and the resume key is the last
         # item handed out, so nothing is skipped.
+        items = self._received(items)
         handed = items if self._limit is None else items[: self._limit - self._returned]
         if self._plan.shape == "models":
-            yield from self._table.loaded(handed, self._skip_hooks)
+            yield from self._loaded(handed)
         self._buffer.extend(items)
         self._last_handed = None
+
+    def _received(self, items: list[Any]) -> list[R]:
+        """The items of a page that are handed out (all of them, here)."""
+        return items
+
+    def _loaded(self, items: list[R]) -> Steps[None]:
+        """`after_load` on the models a page read."""
+        yield from self._table.loaded(items, self._skip_hooks)
 
     def _first(self) -> Steps[R | None]:
         """The first item (or None), reading no more pages than it takes to find it."""
@@ -221,13 +228,21 @@ class Results(Generic[R]):
         return total if limit is None else min(total, limit)
 
     def _key_of(self, item: R) -> Item:
-        if isinstance(item, BaseModel):
-            values = {name: getattr(item, name) for name in self._plan.key_fields}
+        """The key a read resumes after `item`: its table and index keys, as stored (key
+        templates built again from their fields)."""
+        mapping = self._plan.table
+        if not isinstance(item, Mapping) and type(item) is not mapping.model:
+            mapping = bound_of(type(item)).mapping  # an entity of a collection
+        keys = self._plan.key_fields
+        sources = mapping.sources(keys)
+        if not isinstance(item, Mapping):
+            values = {name: getattr(item, name) for name in sources}
         else:
-            data: Mapping[str, Any] = item  # type: ignore[assignment]
-            values = {name: data[name] for name in self._plan.key_fields if name in data}
-        encoded = self._plan.table.codec.fields(values)
-        return {name: value for name, value in encoded.items() if value is not None}
+            data = cast("Mapping[str, Any]", item)
+            values = {name: data[name] for name in sources if name in data}
+        encoded = mapping.codec.fields(values)
+        attributes = {mapping.codec.attribute(key) for key in keys}
+        return {n: v for n, v in encoded.items() if v is not None and n in attributes}
 
     def _handed(self) -> Iterator[R | None]:
         """The items in the order they are handed out, and None where the next page must be

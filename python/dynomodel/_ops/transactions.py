@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
-from typing import Any, Literal, TypeAlias, TypeVar, overload
-
-from pydantic import BaseModel
+from typing import Any, Literal, TypeAlias, TypeVar, cast, overload
 
 from .._expr.builder import Expression, ExpressionBuilder, compiled_condition
 from .._expr.nodes import Condition, UpdateAction
@@ -23,10 +21,10 @@ from .bound import BoundTable, mapped, ready
 
 __all__ = ["MAX_ACTIONS", "Transaction", "sync_transact_get", "transact_get", "transaction"]
 
-M = TypeVar("M", bound=BaseModel)
-A = TypeVar("A", bound=BaseModel)
-B = TypeVar("B", bound=BaseModel)
-C = TypeVar("C", bound=BaseModel)
+M = TypeVar("M")
+A = TypeVar("A")
+B = TypeVar("B")
+C = TypeVar("C")
 
 MAX_ACTIONS = 100
 """Actions in one TransactWriteItems (and gets in one TransactGetItems)."""
@@ -46,7 +44,7 @@ class _Action:
     """The item for a put, the key otherwise."""
     update: Expression | None = None
     condition: Expression | None = None
-    instance: BaseModel | None = None
+    instance: object = None
     version: int | None = None
     """The version the action writes, set on the instance after the commit."""
     changes: dict[str, Any] = field(default_factory=dict[str, Any])
@@ -96,7 +94,7 @@ class Transaction:
 
     def put(
         self,
-        instance: BaseModel,
+        instance: object,
         *,
         condition: Condition | None = None,
         table: BoundTable[Any] | None = None,
@@ -123,7 +121,7 @@ class Transaction:
 
     def update(
         self,
-        target: BaseModel | type[BaseModel] | BoundTable[Any],
+        target: object,
         key: KeyInput | None = None,
         *,
         actions: Sequence[UpdateAction] = (),
@@ -142,7 +140,8 @@ class Transaction:
                 expected, known = mapping.expected_version(instance, "update"), True
             else:
                 validated, expected, known = mapping.changes_by_key(changes, "update", _OPTIONS)
-                field_actions = mapping.field_actions(validated)
+                whole = key if isinstance(key, Mapping) else None
+                field_actions = mapping.field_actions(validated, whole)
             every, guarded, version = mapping.versioned(
                 [*actions, *field_actions], condition, expected, known
             )
@@ -165,7 +164,7 @@ class Transaction:
 
     def delete(
         self,
-        target: BaseModel | type[BaseModel] | BoundTable[Any],
+        target: object,
         key: KeyInput | None = None,
         *,
         condition: Condition | None = None,
@@ -192,7 +191,7 @@ class Transaction:
 
     def condition_check(
         self,
-        target: BaseModel | type[BaseModel] | BoundTable[Any],
+        target: object,
         key: KeyInput | None = None,
         *,
         condition: Condition,
@@ -216,17 +215,15 @@ class Transaction:
         """How many actions the transaction holds."""
         return len(self._actions)
 
-    def _target(
-        self, target: BaseModel | type[BaseModel] | BoundTable[Any], key: KeyInput | None
-    ) -> tuple[BoundTable[Any], BaseModel | None, Item]:
-        if isinstance(target, BaseModel):
+    def _target(self, target: object, key: KeyInput | None) -> tuple[BoundTable[Any], object, Item]:
+        if not isinstance(target, type | BoundTable):
             if key is not None:
                 raise TypeError("give an instance, or a model and a key, not both")
-            table = mapped(type(target))
+            table: BoundTable[Any] = mapped(type(target))
             return table, target, table.mapping.key_of(target)
         if key is None:
             raise TypeError(f"{target!r}: give the key of the item")
-        table = mapped(target)
+        table = mapped(cast("type[Any] | BoundTable[Any]", target))
         return table, None, table.mapping.codec.key(key_values(table, key, "transaction"))
 
     def _add(self, action: _Action) -> None:
@@ -347,7 +344,7 @@ async def transact_get(
     *,
     client: DynamoClient | None = None,
     skip_hooks: bool = False,
-) -> Sequence[BaseModel | None]: ...
+) -> Sequence[Any]: ...
 async def transact_get(
     gets: Sequence[tuple[Any, KeyInput]],
     *,
@@ -361,7 +358,7 @@ async def transact_get(
 
     A tuple of gets gives a tuple, each item typed by its model for mypy and pyright
     (`cart, order = await transact_get(((Cart, key), (Order, key)))`); a list gives a list,
-    typed by the model of its gets (or as `BaseModel` where they mix models, for mypy).
+    typed by the model of its gets (or untyped where they mix models, for mypy).
     """
     return await run_async(_transact_get(gets, client, skip_hooks))
 
@@ -391,7 +388,7 @@ def sync_transact_get(
     *,
     client: DynamoClient | None = None,
     skip_hooks: bool = False,
-) -> Sequence[BaseModel | None]: ...
+) -> Sequence[Any]: ...
 def sync_transact_get(
     gets: Sequence[tuple[Any, KeyInput]],
     *,

@@ -12,11 +12,13 @@ from .._native import UNKNOWN_ATTRIBUTES, Codec
 from ..exceptions import EncodeError, ModelDefinitionError
 from .describe import describe
 from .markers import StoredAs
+from .records import record_class
+from .templates import TemplatePart
 from .wire import AttributeValue, Item
 
 __all__ = ["ModelCodec", "encode_value", "unknown_attributes"]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 _LAX: dict[str, Any] = {"strict": False}
 """Decoded data holds wire-level types (a `str` for a UUID), so it is validated in lax mode
@@ -43,12 +45,17 @@ class ModelCodec(Generic[M]):
         limits: Mapping[str, int] | None = None,
         forms: Mapping[str, StoredAs] | None = None,
         datetime_form: StoredAs | None = None,
+        derived: Mapping[str, Sequence[TemplatePart]] | None = None,
+        separator: str = "#",
     ) -> None:
         self.model = model
-        spec, by_name = describe(model, keys, epoch, computed, limits, forms, datetime_form)
+        spec, by_name = describe(
+            model, keys, epoch, computed, limits, forms, datetime_form, derived, separator
+        )
         options = _BY_NAME if by_name else _LAX
-        validate = partial(model.__pydantic_validator__.validate_python, **options)
-        dump = model.__pydantic_serializer__.to_python
+        record = record_class(model)
+        validate = partial(record.validator.validate_python, **options)
+        dump = record.serializer.to_python
         self.native = Codec(spec, validate, dump)
         """The compiled plan, which native calls decode pages with."""
         root_fields = spec[0][0][4]
@@ -67,6 +74,11 @@ class ModelCodec(Generic[M]):
     def key(self, values: Mapping[str, Any]) -> Item:
         """The primary key in wire form from the key fields' values (all of them, nothing else)."""
         return self.native.encode_key(dict(values))
+
+    def template_text(self, attribute: str, values: Mapping[str, Any], whole: bool) -> str | None:
+        """The derived `attribute` built by its template from the fields in `values` (None if
+        one is missing); with `whole` False, the prefix up to the first field not given."""
+        return self.native.template_text(attribute, dict(values), whole)
 
     def instance_key(self, instance: M) -> Item:
         """The primary key of an instance, as the item it was read from stores it (a key
@@ -157,6 +169,6 @@ def encode_value(value: Any, where: str) -> AttributeValue:
         raise type(error)(f"{where}: {error.rule}", field=where, rule=error.rule) from None
 
 
-def unknown_attributes(instance: BaseModel) -> dict[str, AttributeValue]:
+def unknown_attributes(instance: object) -> dict[str, AttributeValue]:
     """The attributes the stored item had that the model does not declare (a copy)."""
     return dict(vars(instance).get(UNKNOWN_ATTRIBUTES, {}))

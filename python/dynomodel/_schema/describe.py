@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypeAlias, cast
 
-from pydantic import BaseModel
 from pydantic_core import SchemaSerializer
 
 from ..exceptions import ModelDefinitionError
 from .markers import StoredAs
+from .records import record_class
+from .templates import TemplatePart
 
 __all__ = ["Spec", "describe"]
 
@@ -28,7 +29,9 @@ FieldSpec: TypeAlias = tuple[str, str, str, bool, KindSpec, Absent, bool]
 absent, computed)"""
 RecordSpec: TypeAlias = tuple[Any, str, bool, bool, list[FieldSpec]]
 """(class, name, is a model, keeps extras, fields)"""
-Spec: TypeAlias = tuple[list[RecordSpec], list[int], list[tuple[int, int]]]
+TemplateSpec: TypeAlias = tuple[int, list[str | tuple[int, int]], str]
+"""`(position, parts, separator)`: a derived root field and its template, fields by position."""
+Spec: TypeAlias = tuple[list[RecordSpec], list[int], list[tuple[int, int]], list[TemplateSpec]]
 """The records, the root fields that are keys, and the root fields with a size limit."""
 """(records, key field indexes): what `_native.Codec` compiles."""
 
@@ -54,20 +57,24 @@ _RECORDS = {"model", "dataclass", "typed-dict"}
 
 
 def describe(
-    model: type[BaseModel],
+    model: type[Any],
     keys: Sequence[str],
     epoch: Sequence[str] = (),
     computed: Sequence[str] = (),
     limits: Mapping[str, int] | None = None,
     forms: Mapping[str, StoredAs] | None = None,
     datetime_form: StoredAs | None = None,
+    derived: Mapping[str, Sequence[TemplatePart]] | None = None,
+    separator: str = "#",
 ) -> tuple[Spec, bool]:
     """The plan description of `model`, with the named fields as its keys (partition key first),
     the `epoch` datetime fields stored as epoch seconds, the `computed` fields
     (`@computed_field`s) stored beside the others and the most bytes the `limits` fields (the
     keys of the table and its indexes) may hold, the `forms` fields stored in another form (and,
-    with `datetime_form`, every other datetime of the item), and whether decoded data must be
-    validated with `by_name=True` (see `_Walker.by_name`)."""
+    with `datetime_form`, every other datetime of the item), the `derived` attributes built
+    from templates over the fields (key templates, the entity name; `separator` is what their
+    fields may not hold), and whether decoded data must be validated with `by_name=True` (see
+    `_Walker.by_name`)."""
     walker = _Walker(model)
     if _custom_serializer(walker.root):
         raise ModelDefinitionError(
@@ -92,10 +99,24 @@ def describe(
     cls, name, is_model, extra, fields = walker.records[0]
     fields = [_as_epoch(f) if f[0] in epoch else f for f in fields]
     fields += walker.computed(computed)
+    # Derived attributes are fields no instance holds and validation never sees.
+    derived_fields: list[FieldSpec] = [
+        (attr, attr, attr, False, ("str",), "null", True) for attr in derived or {}
+    ]
+    fields += derived_fields
     walker.records[0] = (cls, name, is_model, extra, fields)
     names = [f[0] for f in fields]
     bounded = [(names.index(name), most) for name, most in (limits or {}).items()]
-    return (walker.records, [names.index(key) for key in keys], bounded), walker.by_name
+    templates = [
+        (
+            names.index(attr),
+            [p if isinstance(p, str) else (names.index(p[0]), p[1]) for p in parts],
+            separator,
+        )
+        for attr, parts in (derived or {}).items()
+    ]
+    keys_at = [names.index(key) for key in keys]
+    return (walker.records, keys_at, bounded, templates), walker.by_name
 
 
 def _with_form(field: FieldSpec, form: StoredAs, required_by: str | None = None) -> FieldSpec:
@@ -161,7 +182,7 @@ class _FieldSerialized:
             object.__setattr__(owner, "__pydantic_fields_set__", {self._name})
             object.__setattr__(owner, "__pydantic_extra__", None)
             object.__setattr__(owner, "__pydantic_private__", None)
-        dumped = self._model.__pydantic_serializer__.to_python(
+        dumped = record_class(self._model).serializer.to_python(
             owner, include={self._name}, mode="json" if json else "python"
         )
         return dumped[self._name]
@@ -193,9 +214,9 @@ class _SecretValue:
 
 
 class _Walker:
-    def __init__(self, model: type[BaseModel]) -> None:
+    def __init__(self, model: type[Any]) -> None:
         self.model = model
-        schema: Mapping[str, Any] = model.__pydantic_core_schema__
+        schema: Mapping[str, Any] = record_class(model).core_schema
         self.definitions: dict[str, Mapping[str, Any]] = {}
         if schema["type"] == "definitions":
             self._register(schema["definitions"])

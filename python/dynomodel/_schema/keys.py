@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal
-
-from pydantic import BaseModel
+from typing import Any, Final, Literal
 
 from ..exceptions import ModelDefinitionError
+from .records import fields_of
 
 __all__ = ["KeyRole", "PartitionKey", "SortKey", "declared_keys"]
 
@@ -30,10 +29,10 @@ SortKey: Final = KeyRole("sort")
 """`sk: Annotated[str, SortKey]`: the field is the table's sort (range) key."""
 
 
-def declared_keys(model: type[BaseModel]) -> tuple[str | None, str | None]:
+def declared_keys(model: type[Any]) -> tuple[str | None, str | None]:
     """The fields annotated `PartitionKey` and `SortKey`, checked to be one of each at most."""
     found: dict[KeyRole, list[str]] = {PartitionKey: [], SortKey: []}
-    for name, info in model.model_fields.items():
+    for name, info in fields_of(model).items():
         roles = [role for role in found if any(m is role for m in info.metadata)]
         if len(roles) > 1:
             raise ModelDefinitionError(

@@ -7,9 +7,8 @@ import types
 import typing
 from typing import Any, ClassVar, Final
 
-from pydantic import BaseModel
-
 from ..exceptions import ModelDefinitionError
+from .records import fields_of
 
 __all__ = [
     "TTL",
@@ -93,10 +92,10 @@ StoredAs.EPOCH_MILLIS = StoredAs("EPOCH_MILLIS", "epoch_ms", "datetime")
 StoredAs.LIST = StoredAs("LIST", "set_list", "set")
 
 
-def stored_forms(model: type[BaseModel]) -> dict[str, StoredAs]:
+def stored_forms(model: type[Any]) -> dict[str, StoredAs]:
     """The fields annotated with a `StoredAs` form, by name."""
     forms: dict[str, StoredAs] = {}
-    for name, info in model.model_fields.items():
+    for name, info in fields_of(model).items():
         marked = [m for m in info.metadata if isinstance(m, StoredAs)]
         if len(marked) > 1:
             raise ModelDefinitionError(f"{model.__name__}.{name}: one StoredAs form per field")
@@ -110,10 +109,10 @@ def expires_in(delta: dt.timedelta) -> dt.datetime:
     return dt.datetime.now(dt.UTC) + delta
 
 
-def marked_field(model: type[BaseModel], marker: FieldMarker) -> str | None:
+def marked_field(model: type[Any], marker: FieldMarker) -> str | None:
     """The one field `marker` annotates, checked to be of the marker's type (or that or None)."""
     found = [
-        name for name, info in model.model_fields.items() if any(m is marker for m in info.metadata)
+        name for name, info in fields_of(model).items() if any(m is marker for m in info.metadata)
     ]
     if len(found) > 1:
         raise ModelDefinitionError(
@@ -122,7 +121,7 @@ def marked_field(model: type[BaseModel], marker: FieldMarker) -> str | None:
     if not found:
         return None
     name = found[0]
-    annotation = model.model_fields[name].annotation
+    annotation = fields_of(model)[name].annotation
     if _without_none(annotation) not in marker.types:
         wanted = " or ".join(t.__name__ for t in marker.types)
         raise ModelDefinitionError(

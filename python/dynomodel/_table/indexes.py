@@ -6,8 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, overload
 
-from pydantic import BaseModel
-
+from .._schema.templates import KeyTemplate
 from ..exceptions import ModelDefinitionError
 
 if TYPE_CHECKING:
@@ -28,7 +27,7 @@ def check_name(what: str, name: str) -> None:
         )
 
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 IndexProjection: TypeAlias = Literal["ALL", "KEYS_ONLY"] | Sequence[str]
 """What an index copies from the table besides the keys: every attribute (`"ALL"`), none
@@ -50,8 +49,8 @@ class SecondaryIndex:
         self,
         name: str,
         *,
-        partition_key: str | None,
-        sort_key: str | None,
+        partition_key: str | KeyTemplate | None,
+        sort_key: str | KeyTemplate | None,
         projection: IndexProjection,
     ) -> None:
         check_name("the index name", name)
@@ -100,6 +99,10 @@ class GlobalIndex(SecondaryIndex):
         )
     ```
 
+    Either key may be a `KeyTemplate` (`KeyTemplate("gsi1pk", "EMAIL#{email}")`): several
+    entities of one table can share one index this way, each filling its attributes with its
+    own templates (index overloading).
+
     Created by `create_table()` (with the table's capacity when it is provisioned); read
     eventually consistent only, as DynamoDB allows.
     """
@@ -111,8 +114,8 @@ class GlobalIndex(SecondaryIndex):
         self,
         name: str,
         *,
-        partition_key: str,
-        sort_key: str | None = None,
+        partition_key: str | KeyTemplate,
+        sort_key: str | KeyTemplate | None = None,
         projection: IndexProjection = "ALL",
     ) -> None:
         super().__init__(
@@ -136,5 +139,7 @@ class LocalIndex(SecondaryIndex):
     __slots__ = ()
     is_global = False
 
-    def __init__(self, name: str, *, sort_key: str, projection: IndexProjection = "ALL") -> None:
+    def __init__(
+        self, name: str, *, sort_key: str | KeyTemplate, projection: IndexProjection = "ALL"
+    ) -> None:
         super().__init__(name, partition_key=None, sort_key=sort_key, projection=projection)

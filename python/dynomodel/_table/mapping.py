@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 
 from .._expr.builder import Expression, ExpressionBuilder
 from .._expr.nodes import Condition, UpdateAction, Value
@@ -16,6 +16,8 @@ from .._native import UNREAD_FIELDS
 from .._schema.codec import ModelCodec
 from .._schema.hooks import active_hooks
 from .._schema.markers import TTL, StoredAs, Version, marked_field, stored_forms
+from .._schema.records import copied, fields_of, record_class
+from .._schema.templates import KeyTemplate, TemplatePart
 from .._schema.wire import Item
 from ..exceptions import (
     InvalidExpressionError,
@@ -26,12 +28,15 @@ from ..exceptions import (
 from .indexes import SecondaryIndex, check_name
 from .requests import IndexSpec
 
-__all__ = ["KeyDefinition", "PutRequest", "TableMapping", "both"]
+__all__ = ["KeyDefinition", "KeySpec", "PutRequest", "TableMapping", "both"]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 KeyDefinition = tuple[str, Literal["S", "N", "B"]]
 """A key attribute: its name and DynamoDB type."""
+
+KeySpec = str | KeyTemplate
+"""A key as declared: a field's name, or a template over fields that fills an attribute."""
 
 
 class PutRequest(NamedTuple):
@@ -48,25 +53,37 @@ class TableMapping(Generic[M]):
     codec, its `Version`, `TTL` and stored computed fields, its secondary indexes and the hooks
     it defines. Checked once, when it is made.
 
+    A key (of the table or of an index) is a field, or a `KeyTemplate` whose attribute the
+    codec fills from other fields on every write. A model that is an `entity` (by default, one
+    with a key template) also stores its entity name in `type_attribute` on every write, which
+    tells the entities of one table apart on read.
+
     Raises:
         ModelDefinitionError: the table name is not one DynamoDB allows, a key field is missing,
             optional, or of a type DynamoDB keys cannot have, the model has a field the codec
-            cannot store, an index names a field that is not there or cannot be a key, or a
-            `Version`/`TTL` field is not an int/datetime.
+            cannot store, an index names a field that is not there or cannot be a key, a key
+            template names a field that cannot be in it, or a `Version`/`TTL` field is not an
+            int/datetime.
     """
 
     __slots__ = (
         "codec",
         "computed_fields",
+        "entity",
+        "fields",
         "hooks",
+        "index_keys",
         "indexes",
         "key_attributes",
         "key_fields",
         "model",
         "name",
         "partition_key",
+        "separator",
         "sort_key",
+        "templates",
         "ttl_field",
+        "type_attribute",
         "version_field",
     )
 
@@ -75,18 +92,40 @@ class TableMapping(Generic[M]):
         model: type[M],
         name: str,
         *,
-        partition_key: str,
-        sort_key: str | None = None,
+        partition_key: KeySpec,
+        sort_key: KeySpec | None = None,
         indexes: Sequence[SecondaryIndex] = (),
         store_computed: bool | Sequence[str] = False,
         datetime_form: StoredAs | None = None,
+        entity: str | bool | None = None,
+        type_attribute: str = "_type",
+        key_separator: str = "#",
     ) -> None:
         check_name(f"{model.__name__}: the table name", name)
+        self.model = model
+        self.fields = fields_of(model)
+        """The model's fields by name."""
+        self.templates: dict[str, KeyTemplate] = {}
+        """The key templates of the table and its indexes, by the attribute each fills."""
+        self.separator = key_separator
+        """What the fields of key templates may not hold."""
+        if not key_separator:
+            raise ModelDefinitionError(f"{model.__name__}: the key separator cannot be empty")
+        partition_key = self._declare(partition_key)
+        sort_key = None if sort_key is None else self._declare(sort_key)
         for role, key_field in (("partition", partition_key), ("sort", sort_key)):
-            if key_field is not None and key_field not in model.model_fields:
+            if key_field is not None and key_field not in (*self.fields, *self.templates):
                 raise ModelDefinitionError(
                     f"{model.__name__}: the {role} key {key_field!r} is not a field of the model"
                 )
+        self.index_keys: dict[str, tuple[str, str | None]] = {}
+        """The key fields (or templates' attributes) of each index, partition key first."""
+        for index in indexes:
+            index_partition = partition_key if index.partition_key is None else None
+            self.index_keys[index.name] = (
+                index_partition or self._declare(index.partition_key),  # type: ignore[arg-type]
+                None if index.sort_key is None else self._declare(index.sort_key),
+            )
         if partition_key == sort_key:
             raise ModelDefinitionError(
                 f"{model.__name__}: {partition_key!r} cannot be both the partition and the sort key"
@@ -108,7 +147,21 @@ class TableMapping(Generic[M]):
         self.computed_fields = _computed(model, store_computed)
         """The `@computed_field`s stored with each item."""
         epoch = [] if self.ttl_field is None else [self.ttl_field]
-        limits = _key_limits(keys, indexes, (*model.model_fields, *self.computed_fields))
+        self.entity = _entity(model, entity, bool(self.templates))
+        """The entity name written in `type_attribute`, or None."""
+        self.type_attribute = type_attribute if self.entity is not None else None
+        """The attribute that holds the entity name, or None."""
+        derived: dict[str, tuple[TemplatePart, ...]] = {
+            a: t.parts for a, t in self.templates.items()
+        }
+        if self.type_attribute is not None:
+            derived[self.type_attribute] = (self.entity,)  # type: ignore[assignment]
+        self._check_derived(derived)
+        roles = [(keys[0], PARTITION_KEY_BYTES), (sort_key, SORT_KEY_BYTES)]
+        for index_partition, index_sort in self.index_keys.values():
+            roles += [(index_partition, PARTITION_KEY_BYTES), (index_sort, SORT_KEY_BYTES)]
+        stored_names = (*self.fields, *self.computed_fields, *self.templates)
+        limits = _key_limits(roles, stored_names)
         forms = stored_forms(model)
         if self.ttl_field in forms:
             raise ModelDefinitionError(
@@ -120,22 +173,66 @@ class TableMapping(Generic[M]):
                 f"{model.__name__}: datetime_form is a datetime's form, not {datetime_form!r}"
             )
         self.codec: ModelCodec[M] = ModelCodec(
-            model, keys, epoch, self.computed_fields, limits, forms, datetime_form
+            model,
+            keys,
+            epoch,
+            self.computed_fields,
+            limits,
+            forms,
+            datetime_form,
+            derived,
+            key_separator,
         )
         """The model's compiled codec (its plan, keys included)."""
+        key_types = {f: self.codec.key_type(f) for f in self.fields}
+        for template in self.templates.values():
+            template.check(model.__name__, key_separator, key_types)
         self.key_attributes = tuple(self.codec.attribute(k) for k in keys)
         """The key fields' stored attribute names."""
         self.hooks = active_hooks(model)
         """The hooks the model defines."""
         self.indexes: dict[str, SecondaryIndex] = {}
         """The secondary indexes by name."""
-        stored_fields = (*model.model_fields, *self.computed_fields)
         for index in indexes:
-            self._check_index(index, stored_fields)
+            self._check_index(index, stored_names)
             self.indexes[index.name] = index
 
     def __repr__(self) -> str:
         return f"TableMapping({self.model.__name__}, {self.name!r})"
+
+    def _declare(self, key: KeySpec) -> str:
+        """The name a key goes by: a field's, or the attribute its template fills."""
+        if not isinstance(key, KeyTemplate):
+            return key
+        known = self.templates.get(key.attribute)
+        if known is not None and known != key:
+            raise ModelDefinitionError(
+                f"{self.model.__name__}: {key.attribute!r} is filled by two templates, "
+                f"{known.template!r} and {key.template!r}"
+            )
+        self.templates[key.attribute] = key
+        return key.attribute
+
+    def _check_derived(self, derived: Mapping[str, object]) -> None:
+        """A template names fields of the model, and a derived attribute may not be stored by
+        a field too."""
+        for template in self.templates.values():
+            unknown = [f for f in template.fields if f not in self.fields]
+            if unknown:
+                raise ModelDefinitionError(
+                    f"{self.model.__name__}: the key template {template.template!r} of "
+                    f"{template.attribute!r} names {unknown[0]!r}, which is not a field"
+                )
+        stored = {
+            info.serialization_alias or info.alias or name: name
+            for name, info in self.fields.items()
+        }
+        clash = [a for a in derived if a in stored or a in self.fields]
+        if clash:
+            raise ModelDefinitionError(
+                f"{self.model.__name__}: {clash[0]!r} is filled by a key template (or holds the "
+                "entity name), so no field can be stored under it too"
+            )
 
     def _check_index(self, index: SecondaryIndex, fields: Sequence[str]) -> None:
         where = f"{self.model.__name__}: index {index.name!r}"
@@ -143,7 +240,10 @@ class TableMapping(Generic[M]):
             raise ModelDefinitionError(f"{where} is declared twice")
         if not index.is_global and self.sort_key is None:
             raise ModelDefinitionError(f"{where}: a local index needs a table with a sort key")
-        for role, key in (("partition", index.partition_key), ("sort", index.sort_key)):
+        index_partition, index_sort = self.index_keys[index.name]
+        # A local index's partition key is the table's, checked already.
+        own_partition = None if index.partition_key is None else index_partition
+        for role, key in (("partition", own_partition), ("sort", index_sort)):
             if key is None:
                 continue
             if key not in fields:
@@ -155,7 +255,7 @@ class TableMapping(Generic[M]):
                     f"{where}: the {role} key {key!r} must be a str, number or bytes field"
                 )
         if not isinstance(index.projection, str):
-            unknown = [f for f in index.projection if f not in self.model.model_fields]
+            unknown = [f for f in index.projection if f not in self.fields]
             if unknown:
                 raise ModelDefinitionError(f"{where} projects unknown fields {unknown}")
 
@@ -174,14 +274,38 @@ class TableMapping(Generic[M]):
         """A key in wire form as the key fields' values, for messages about one item."""
         return "{" + ", ".join(f"{a}: {v!r}" for a, v in self.identity(key)) + "}"
 
+    def sources(self, keys: Sequence[str | None]) -> tuple[str, ...]:
+        """The fields `keys` (key fields or templates' attributes) are built from."""
+        found: list[str] = []
+        for key in keys:
+            template = self.templates.get(key) if key is not None else None
+            for field in template.fields if template is not None else (key,):
+                if field is not None and field not in found:
+                    found.append(field)
+        return tuple(found)
+
+    @property
+    def key_names(self) -> tuple[str, ...]:
+        """Every name a key may be given by: the key fields (a template's attribute, for its
+        stored value) and the fields the key templates are built from."""
+        return (*self.key_fields, *self.sources(self.key_fields))
+
     def key_values(
         self, values: Mapping[str, Any], call: str, options: Sequence[str] = ()
     ) -> dict[str, Any]:
-        """`values` checked to name every key field and nothing else; the error names the
-        unknown and missing fields, the model's keys and, for names that look like a mistyped
-        option of `call`, the options."""
-        unknown = [name for name in values if name not in self.key_fields]
-        missing = [name for name in self.key_fields if name not in values]
+        """`values` checked to give every key (a key field, or a template's attribute or all the
+        fields it is built from) and nothing else; the error names the unknown and missing
+        fields, the model's keys and, for names that look like a mistyped option of `call`, the
+        options."""
+        names = self.key_names
+        unknown = [name for name in values if name not in names]
+        missing: list[str] = []
+        for key in self.key_fields:
+            template = self.templates.get(key)
+            if key in values or template is None:
+                missing += [] if key in values else [key]
+            else:
+                missing += [f for f in template.fields if f not in values]
         if unknown or missing:
             raise InvalidKeyError(self._key_problem(call, unknown, missing, options))
         return dict(values)
@@ -202,14 +326,18 @@ class TableMapping(Generic[M]):
         name = self.model.__name__
         parts: list[str] = []
         for field in unknown:
-            close = difflib.get_close_matches(field, [*options, *self.key_fields], n=1)
+            close = difflib.get_close_matches(field, [*options, *self.key_names], n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             what = "option or key field" if options else "key field"
             parts.append(f"unknown {what} {field!r}{hint}")
         if missing:
             plural = "s" if len(missing) > 1 else ""
             parts.append(f"missing key field{plural} " + ", ".join(repr(m) for m in missing))
-        text = f"{name}.{call}: {'; '.join(parts)}; {name}'s keys are {', '.join(self.key_fields)}"
+        keys = ", ".join(
+            f"{k} (or {', '.join(self.templates[k].fields)})" if k in self.templates else k
+            for k in self.key_fields
+        )
+        text = f"{name}.{call}: {'; '.join(parts)}; {name}'s keys are {keys}"
         if options and unknown:
             text += f"; {call} also takes {', '.join(options)}"
         return text
@@ -218,9 +346,9 @@ class TableMapping(Generic[M]):
         self, changes: Mapping[str, Any], call: str, also: Sequence[str], options: Sequence[str]
     ) -> None:
         """Refuse names in `changes` that are neither fields of the model nor in `also`."""
-        unknown = [n for n in changes if n not in self.model.model_fields and n not in also]
+        unknown = [n for n in changes if n not in self.fields and n not in also]
         if unknown:
-            fields = [*options, *self.model.model_fields]
+            fields = [*options, *self.fields]
             hints = ", ".join(
                 f"{n!r}"
                 + (
@@ -346,20 +474,49 @@ class TableMapping(Generic[M]):
             Expression(condition_text, {}, {}),
         )
 
-    def field_actions(self, values: Mapping[str, Any]) -> list[UpdateAction]:
+    def field_actions(
+        self, values: Mapping[str, Any], whole: Mapping[str, Any] | None = None
+    ) -> list[UpdateAction]:
         """SET each value, or REMOVE it where the item leaves the value out (a None or an empty
-        set that reads back as itself)."""
+        set that reads back as itself); and the index key templates built from a changed field
+        SET again, from `whole` (the instance's values; without it, `values` must hold every
+        field of such a template).
+
+        Raises:
+            InvalidExpressionError: a changed field is part of the table's key, or an index key
+                template is missing fields to be built again.
+        """
         encoded = self.codec.fields(values)
         actions: list[UpdateAction] = []
         for field in values:
             wire = encoded[self.codec.attribute(field)]
-            path = self.path(field)
-            actions.append(
-                path.remove()
-                if wire is None
-                else UpdateAction("SET", path, "{path} = {0}", (Value(wire),))
-            )
+            actions.append(self._set_or_remove(field, wire))
+        for attribute, template in self.templates.items():
+            changed = [f for f in template.fields if f in values]
+            if not changed:
+                continue
+            if attribute in self.key_fields:
+                raise InvalidExpressionError(
+                    f"{self.model.__name__}.update cannot change {changed[0]!r}: the key "
+                    f"{attribute!r} is built from it; save a new item and delete the old one"
+                )
+            source = {**(whole or {}), **values}
+            missing = [f for f in template.fields if f not in source]
+            if missing:
+                raise InvalidExpressionError(
+                    f"{self.model.__name__}.update changes {changed[0]!r}, from which the index "
+                    f"key {attribute!r} is built: give {', '.join(missing)} too"
+                )
+            parts = {f: source[f] for f in template.fields}
+            text = self.codec.template_text(attribute, parts, True)
+            actions.append(self._set_or_remove(attribute, None if text is None else {"S": text}))
         return actions
+
+    def _set_or_remove(self, field: str, wire: Any) -> UpdateAction:
+        path = self.path(field)
+        if wire is None:
+            return path.remove()
+        return UpdateAction("SET", path, "{path} = {0}", (Value(wire),))
 
     def instance_update(
         self, instance: M, changes: Mapping[str, Any]
@@ -367,8 +524,8 @@ class TableMapping(Generic[M]):
         """The changed fields' values, validated as assignments, and the actions that write
         them and the stored computed fields computed again with them."""
         self.check_fields(changes, "update", (), _UPDATE_OPTIONS)
-        copy = instance.model_copy()
-        validator = self.model.__pydantic_validator__
+        copy = copied(instance)
+        validator = record_class(self.model).validator
         for name, value in changes.items():
             if name == self.version_field:
                 raise InvalidExpressionError(
@@ -377,15 +534,17 @@ class TableMapping(Generic[M]):
             validator.validate_assignment(copy, name, value)
         values = {name: getattr(copy, name) for name in changes}
         computed = {name: getattr(copy, name) for name in self.computed_fields}
-        return values, self.field_actions({**values, **computed})
+        whole = {name: getattr(copy, name) for name in self.sources(tuple(self.templates))}
+        return values, self.field_actions({**values, **computed}, whole)
 
     def key_update(
         self, values: Mapping[str, Any], call: str, options: Sequence[str]
     ) -> tuple[Item, dict[str, Any], int | None, bool]:
         """An update by key: the key from the key fields among `values`, and the rest as
         `changes_by_key` has them."""
-        keys = {k: v for k, v in values.items() if k in self.key_fields}
-        changes = {k: v for k, v in values.items() if k not in self.key_fields}
+        names = self.key_names
+        keys = {k: v for k, v in values.items() if k in names}
+        changes = {k: v for k, v in values.items() if k not in names}
         validated, expected, known = self.changes_by_key(changes, call, options)
         return self.encoded_key(keys, call, options), validated, expected, known
 
@@ -394,7 +553,7 @@ class TableMapping(Generic[M]):
     ) -> tuple[dict[str, Any], int | None, bool]:
         """An update without an instance: the new values validated field by field, the version
         the caller expects and whether it gave one."""
-        self.check_fields(changes, call, self.key_fields, options)
+        self.check_fields(changes, call, self.key_names, options)
         values = dict(changes)
         known = self.version_field in values
         expected = values.pop(self.version_field) if known else None  # type: ignore[arg-type]
@@ -431,10 +590,13 @@ class TableMapping(Generic[M]):
             )
         schema: list[IndexSpec] = []
         for index in self.indexes.values():
-            partition = index.partition_key or self.partition_key
-            sort = None if index.sort_key is None else self.codec.key_definition(index.sort_key)
+            partition, sort_name = self.index_keys[index.name]
+            sort = None if sort_name is None else self.codec.key_definition(sort_name)
             if isinstance(index.projection, str):
                 projection: tuple[str, list[str]] = (index.projection, [])
+                if index.projection == "KEYS_ONLY" and self.type_attribute is not None:
+                    # An entity's items are told apart by their type in every read.
+                    projection = ("INCLUDE", [self.type_attribute])
             else:
                 included = [self.codec.attribute(f) for f in index.projection]
                 projection = ("INCLUDE", included)
@@ -458,9 +620,9 @@ def both(first: Condition, second: Condition | None) -> Condition:
     return first if second is None else first & second
 
 
-def _computed(model: type[BaseModel], store: bool | Sequence[str]) -> tuple[str, ...]:
+def _computed(model: type[Any], store: bool | Sequence[str]) -> tuple[str, ...]:
     """The `@computed_field`s to store: all of them (True), none (False), or those named."""
-    available = tuple(model.__pydantic_computed_fields__)
+    available = record_class(model).computed
     if store is True:
         return available
     if store is False:
@@ -475,15 +637,15 @@ def _computed(model: type[BaseModel], store: bool | Sequence[str]) -> tuple[str,
     return names
 
 
-_ADAPTERS: dict[tuple[type[BaseModel], str], TypeAdapter[Any]] = {}
+_ADAPTERS: dict[tuple[type[Any], str], TypeAdapter[Any]] = {}
 
 
-def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+def _adapter(model: type[Any], name: str) -> TypeAdapter[Any]:
     """A validator for one field, built once: how an update by key checks values without an
     instance."""
     adapter = _ADAPTERS.get((model, name))
     if adapter is None:
-        info = model.model_fields[name]
+        info = fields_of(model)[name]
         # The field's annotation and FieldInfo (constraints, validators) as one type form.
         form: Any = cast(Any, Annotated)[info.annotation, info]
         adapter = TypeAdapter[Any](form)
@@ -498,15 +660,25 @@ SORT_KEY_BYTES = 1024
 """The most bytes a sort key value holds, in a table or an index."""
 
 
-def _key_limits(
-    keys: Sequence[str], indexes: Sequence[SecondaryIndex], fields: Sequence[str]
-) -> dict[str, int]:
-    """The fields that key the table or an index, with the most bytes each may hold (the
-    smaller where a field keys several). Checked when an item is encoded: not every engine
-    enforces the limit on index keys, DynamoDB does."""
-    roles = [(keys[0], PARTITION_KEY_BYTES), (keys[1] if len(keys) > 1 else None, SORT_KEY_BYTES)]
-    for index in indexes:
-        roles += [(index.partition_key, PARTITION_KEY_BYTES), (index.sort_key, SORT_KEY_BYTES)]
+def _entity(model: type[Any], entity: str | bool | None, templated: bool) -> str | None:
+    """The entity name a model writes: its own (a str), its class name (True, or by default for
+    a model keyed by templates), or none."""
+    if entity is None:
+        entity = templated
+    if entity is True:
+        return model.__name__
+    if entity is False:
+        return None
+    if not entity or not isinstance(entity, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ModelDefinitionError(f"{model.__name__}: entity is a name, True or False")
+    return entity
+
+
+def _key_limits(roles: Sequence[tuple[str | None, int]], fields: Sequence[str]) -> dict[str, int]:
+    """The fields that key the table or an index (`roles`: each with the most bytes its role
+    allows), with the most bytes each may hold (the smaller where a field keys several).
+    Checked when an item is encoded: not every engine enforces the limit on index keys,
+    DynamoDB does."""
     limits: dict[str, int] = {}
     for name, most in roles:
         if name is not None and name in fields:

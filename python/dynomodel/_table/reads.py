@@ -15,6 +15,7 @@ from typing_extensions import TypedDict
 from .._expr.builder import Expression, ExpressionBuilder
 from .._expr.nodes import BeginsWith, Between, Comparison, Condition
 from .._expr.paths import Path, owner, steps, stored
+from .._native import Entities
 from .._schema.wire import Item
 from ..exceptions import InvalidExpressionError
 from .indexes import SecondaryIndex
@@ -22,6 +23,8 @@ from .mapping import TableMapping
 from .requests import WIRE, Decoding, ReadRequest, Shape
 
 __all__ = [
+    "NO_KEY",
+    "QUERY_OPTIONS",
     "CountOptions",
     "Projection",
     "QueryOptions",
@@ -75,6 +78,10 @@ class QueryOptions(ReadOptions, total=False):
     scan_index_forward: bool
 
 
+QUERY_OPTIONS = QueryOptions.__optional_keys__ | {"as_dict"}
+"""The names a Query takes besides its keys (and `as_dict`)."""
+
+
 class ScanOptions(ReadOptions, total=False):
     """A Scan's options: `segments`, to read N segments concurrently (a parallel scan, which
     cannot resume from `last_evaluated_key`), beside `ReadOptions`."""
@@ -110,10 +117,13 @@ class ReadPlan:
     segments: int
     """Parallel scan segments; 0 for one sequential read."""
     key_fields: tuple[str, ...]
-    """The fields a LastEvaluatedKey holds: the table's keys, then the index's."""
+    """The keys a LastEvaluatedKey holds, the table's then the index's: fields, or the
+    attributes key templates fill."""
     unread: frozenset[str] | None = None
     """The fields a projection (or the index) leaves out of models, recorded on each one so
     that it is never saved whole over the stored values."""
+    entities: Entities | None = None
+    """For a collection: the codecs of the entities its items may be, by type."""
 
     def signature(self) -> str:
         """A digest of what this read asks for (table, index, key condition with its values,
@@ -136,7 +146,11 @@ class ReadPlan:
         """How the page's items become Python values (none are read when counting)."""
         if count_only:
             return WIRE
-        return Decoding(self.table.codec.native, self.shape, self.unread)
+        return Decoding(self.entities or self.table.codec.native, self.shape, self.unread)
+
+
+NO_KEY: Any = object()
+"""`partition_key` not given: the fields of its template are."""
 
 
 def plan_query(
@@ -146,17 +160,98 @@ def plan_query(
     options: QueryOptions,
     consistent_default: bool,
     as_dict: bool,
+    fields: Mapping[str, Any] | None = None,
+    own_items: bool = True,
 ) -> ReadPlan:
-    """Compile a Query; every value is encoded and checked here, before anything is sent."""
+    """Compile a Query; every value is encoded and checked here, before anything is sent.
+
+    The partition is `partition_key` (its stored value), or built by its key template from
+    `fields`; `fields` may also give the first fields of the sort key's template, which become
+    a `begins_with` on the sort key. An entity's query is kept to its own items: a
+    `begins_with` on its sort key template's literal prefix, or else a filter on its type.
+    """
     partition_field, sort_field = _keys_of(table, index)
+    fields = dict(fields or {})
+    where = f"{table.model.__name__}.query"
+    partition_key = _partition_value(table, partition_field, partition_key, fields, where)
+    sort_key_condition = options.get("sort_key_condition")
+    sort_template = table.templates.get(sort_field) if sort_field is not None else None
+    if fields:
+        sort_key_condition = _sort_prefix(table, sort_field, fields, sort_key_condition, where)
+    elif (
+        sort_key_condition is None
+        and own_items
+        and table.entity is not None
+        and sort_template is not None
+        and sort_template.prefix
+    ):
+        sort_key_condition = table.path(sort_template.attribute).begins_with(sort_template.prefix)
+    filter_condition = options.get("filter_condition")
+    if own_items and table.type_attribute is not None and sort_key_condition is None:
+        own = table.path(table.type_attribute) == table.entity
+        filter_condition = own if filter_condition is None else own & filter_condition
+        options = {**options, "filter_condition": filter_condition}
     builder = ExpressionBuilder()
     key_text = builder.condition(table.path(partition_field) == partition_key)
-    sort_key_condition = options.get("sort_key_condition")
     if sort_key_condition is not None:
         _check_sort_key_condition(table, sort_key_condition, sort_field)
         key_text = f"{key_text} AND {builder.condition(sort_key_condition)}"
     forward = options.get("scan_index_forward", True)
     return _plan(table, index, builder, key_text, options, consistent_default, forward, as_dict, 0)
+
+
+def _partition_value(
+    table: TableMapping[Any],
+    partition_field: str,
+    given: Any,
+    fields: dict[str, Any],
+    where: str,
+) -> Any:
+    """The partition key's value: as given, or built by its template from `fields` (which
+    loses the fields it takes)."""
+    template = table.templates.get(partition_field)
+    if given is not NO_KEY:
+        return given
+    if template is None:
+        raise InvalidExpressionError(f"{where}: give partition_key, the {partition_field!r} value")
+    missing = [f for f in template.fields if f not in fields]
+    if missing:
+        raise InvalidExpressionError(
+            f"{where}: the partition key {partition_field!r} is built from "
+            f"{', '.join(template.fields)}; give {', '.join(missing)} too (or partition_key)"
+        )
+    parts = {f: fields.pop(f) for f in template.fields}
+    return table.codec.template_text(template.attribute, parts, True)
+
+
+def _sort_prefix(
+    table: TableMapping[Any],
+    sort_field: str | None,
+    fields: dict[str, Any],
+    condition: Condition | None,
+    where: str,
+) -> Condition:
+    """A `begins_with` on the sort key from the first fields of its template."""
+    template = table.templates.get(sort_field) if sort_field is not None else None
+    names = ", ".join(fields)
+    if template is None:
+        raise InvalidExpressionError(
+            f"{where}: unknown option {names} (the sort key is no template to build a prefix of)"
+        )
+    leading = template.fields[: len(fields)]
+    if set(leading) != set(fields):
+        raise InvalidExpressionError(
+            f"{where}: the sort key {template.attribute!r} is built from "
+            f"{', '.join(template.fields)}; a prefix gives its first fields in that order, "
+            f"not {names}"
+        )
+    if condition is not None:
+        raise InvalidExpressionError(
+            f"{where}: the sort key fields {names} make a begins_with condition already; "
+            "give them or sort_key_condition"
+        )
+    prefix = table.codec.template_text(template.attribute, fields, False)
+    return table.path(template.attribute).begins_with(prefix or "")
 
 
 def plan_scan(
@@ -207,8 +302,7 @@ def _plan(
     key_condition, filter_expression, projection_expression = reading
     keys = list(table.key_fields)
     if index is not None:
-        index_keys = _keys_of(table, index)
-        keys += [k for k in index_keys if k is not None and k not in keys]
+        keys += [k for k in _keys_of(table, index) if k is not None and k not in keys]
     return ReadPlan(
         table=table,
         index=None if index is None else index.name,
@@ -245,9 +339,7 @@ def read_shape(
     if projected is None:
         return "dicts" if as_dict else "models"
     missing = [
-        name
-        for name, info in table.model.model_fields.items()
-        if info.is_required() and name not in projected
+        name for name, info in table.fields.items() if info.is_required() and name not in projected
     ]
     if not missing:
         return "dicts" if as_dict else "models"
@@ -268,7 +360,7 @@ def unread_fields(
     projected = _projected_fields(table, index, paths)
     if projected is None:
         return None
-    unread = frozenset(table.model.model_fields) - projected
+    unread = frozenset(table.fields) - projected
     return unread or None
 
 
@@ -296,12 +388,12 @@ def _with_placeholders(
 def _keys_of(table: TableMapping[Any], index: SecondaryIndex | None) -> tuple[str, str | None]:
     if index is None:
         return table.partition_key, table.sort_key
-    return index.partition_key or table.partition_key, index.sort_key
+    return table.index_keys[index.name]
 
 
 def _as_path(table: TableMapping[Any], item: Path[Any] | str) -> Path[Any]:
     if isinstance(item, str):
-        if item not in table.model.model_fields:
+        if item not in table.fields:
             raise InvalidExpressionError(f"{table.model.__name__} has no field {item!r}")
         return table.path(item)
     return item
@@ -311,13 +403,14 @@ def _projected_fields(
     table: TableMapping[Any], index: SecondaryIndex | None, paths: list[Path[Any]] | None
 ) -> set[str] | None:
     """The top-level fields a read returns, or None for all of them."""
-    fields = set(table.model.model_fields)
+    fields = set(table.fields)
     if paths is not None:
         return {str(steps(p)[0]) for p in paths if owner(p) is not None and len(steps(p)) == 1}
     if index is None or index.projection == "ALL":
         return None
     included: set[str] = set() if index.projection == "KEYS_ONLY" else set(index.projection)
     keys = {*table.key_fields, *(k for k in _keys_of(table, index) if k)}
+    keys |= set(table.sources(tuple(keys)))
     return (included | keys) & fields
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Literal, NamedTuple, TypeAlias
 
 from .._expr.builder import Expression
-from .._native import Codec
+from .._native import Codec, Entities
 from .._schema.wire import Item
 
 __all__ = [
@@ -38,10 +38,11 @@ class ReadRequest(NamedTuple):
 
 
 class Decoding(NamedTuple):
-    """How the items of a read become Python values: decoded by `codec` (None keeps the wire
-    form) into `shape`, the fields a projection left out recorded on each model."""
+    """How the items of a read become Python values: decoded by `codec` (or, for the entities
+    of one table, by the codec each item's type names; None keeps the wire form) into `shape`,
+    the fields a projection left out recorded on each model."""
 
-    codec: Codec | None
+    codec: Codec | Entities | None
     shape: Shape
     unread: frozenset[str] | None
 

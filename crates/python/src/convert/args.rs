@@ -14,6 +14,7 @@ use pyo3::types::{PyDict, PyFrozenSet};
 
 use crate::codec::{Codec, Shape};
 use crate::convert::values::item_from_py;
+use crate::entities::Entities;
 use crate::errors::invalid_argument;
 
 /// A wire item (`{"pk": {"S": "a"}}`), converted to the SDK's form on extraction.
@@ -75,10 +76,19 @@ impl From<ReadArg> for Read {
 /// items stay in wire form.
 #[derive(FromPyObject)]
 pub struct DecodingArg(
-    pub Option<Py<Codec>>,
+    pub Option<DecoderArg>,
     pub ShapeArg,
     pub Option<Py<PyFrozenSet>>,
 );
+
+/// What decodes a read's items: one model's codec, or the codecs of a table's entities.
+#[derive(FromPyObject)]
+pub enum DecoderArg {
+    /// Every item is one model.
+    Model(Py<Codec>),
+    /// Each item is the entity its type attribute names.
+    Entities(Py<Entities>),
+}
 
 /// `"models"`, `"dicts"` or `"partial"`.
 pub struct ShapeArg(pub Shape);

@@ -13,7 +13,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFrozenSet, PyList};
 
 use crate::bridge::ToPython;
-use crate::codec::{Codec, Shape};
+use crate::codec::Shape;
+use crate::convert::args::DecoderArg;
 use crate::convert::values::item_to_py;
 
 /// What a call consumed: capacity units, seconds, and the attempts the SDK sent.
@@ -130,8 +131,8 @@ pub struct TableDescription {
 
 /// How the items of a read become Python values.
 pub struct Decoding {
-    /// The model's codec; None keeps the wire form.
-    pub codec: Option<Py<Codec>>,
+    /// The model's codec (or the entities' codecs); None keeps the wire form.
+    pub codec: Option<DecoderArg>,
     /// Models, dicts or partial dicts.
     pub shape: Shape,
     /// The fields a projection leaves out, recorded on each model.
@@ -142,12 +143,13 @@ impl Decoding {
     /// The items of one page or one table.
     pub fn items<'py>(&self, py: Python<'py>, items: &[Item]) -> PyResult<Bound<'py, PyList>> {
         match &self.codec {
-            Some(codec) => {
+            Some(DecoderArg::Model(codec)) => {
                 let unread = self.unread.as_ref().map(|u| u.bind(py).as_any().clone());
                 codec
                     .get()
                     .load_page(py, items, self.shape, unread.as_ref())
             }
+            Some(DecoderArg::Entities(entities)) => entities.get().load_page(py, items, self.shape),
             None => PyList::new(
                 py,
                 items
@@ -161,7 +163,10 @@ impl Decoding {
     /// The same decoding again, for another page (handles cloned while the GIL is held).
     pub fn clone_ref(&self, py: Python<'_>) -> Self {
         Self {
-            codec: self.codec.as_ref().map(|c| c.clone_ref(py)),
+            codec: self.codec.as_ref().map(|c| match c {
+                DecoderArg::Model(codec) => DecoderArg::Model(codec.clone_ref(py)),
+                DecoderArg::Entities(all) => DecoderArg::Entities(all.clone_ref(py)),
+            }),
             shape: self.shape,
             unread: self.unread.as_ref().map(|u| u.clone_ref(py)),
         }
