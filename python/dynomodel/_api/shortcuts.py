@@ -327,13 +327,29 @@ class TableShortcuts(BaseModel):
         """`batch_write`, by the name blocking code knows."""
         return table_of(cls).sync_batch_write(discard_on_error=discard_on_error, timeout=timeout)
 
-    async def save(self, *, condition: Condition | None = None, skip_hooks: bool = False) -> None:
+    async def save(
+        self,
+        *,
+        condition: Condition | None = None,
+        if_unchanged: bool = False,
+        skip_hooks: bool = False,
+    ) -> None:
         """`_save`, by the name blocking code knows."""
-        return await table_of(type(self)).save(self, condition=condition, skip_hooks=skip_hooks)
+        return await table_of(type(self)).save(
+            self, condition=condition, if_unchanged=if_unchanged, skip_hooks=skip_hooks
+        )
 
-    def sync_save(self, *, condition: Condition | None = None, skip_hooks: bool = False) -> None:
+    def sync_save(
+        self,
+        *,
+        condition: Condition | None = None,
+        if_unchanged: bool = False,
+        skip_hooks: bool = False,
+    ) -> None:
         """Blocking twin of `save`."""
-        return table_of(type(self)).sync_save(self, condition=condition, skip_hooks=skip_hooks)
+        return table_of(type(self)).sync_save(
+            self, condition=condition, if_unchanged=if_unchanged, skip_hooks=skip_hooks
+        )
 
     async def update(
         self,

@@ -196,17 +196,25 @@ class Table(BoundTable[M], Reader[M]):
     # -- items
 
     def _save(
-        self, instance: M, *, condition: Condition | None = None, skip_hooks: bool = False
+        self,
+        instance: M,
+        *,
+        condition: Condition | None = None,
+        if_unchanged: bool = False,
+        skip_hooks: bool = False,
     ) -> Steps[None]:
         """PutItem of the whole item (1 WCU per KB; replaces what was stored under the key).
 
         Unknown attributes the instance was loaded with are written back. With a `Version`
-        field, the put is conditioned on the stored version and writes the next one. Raises
-        `ConditionalCheckFailedError` (with the stored item) when a condition is false; the
-        instance is then left as it was. An instance a projection read only in part raises
-        `PartialInstanceError`: `update()` writes what changed instead.
+        field, the put is conditioned on the stored version and writes the next one. With
+        `if_unchanged=True`, it is conditioned on the stored item still holding every value
+        the instance was read with (by `get`, `refresh`, or its last `save` or `update`): the
+        optimistic lock of a model without a `Version`. Raises `ConditionalCheckFailedError`
+        (with the stored item) when a condition is false; the instance is then left as it
+        was. An instance a projection read only in part raises `PartialInstanceError`:
+        `update()` writes what changed instead.
         """
-        return items.save(self, instance, condition, skip_hooks)
+        return items.save(self, instance, condition, skip_hooks, if_unchanged)
 
     def _get(
         self, *, consistent_read: bool | None = None, skip_hooks: bool = False, **key: Any

@@ -13,7 +13,7 @@ from .._expr.nodes import Condition, UpdateAction
 from .._io.client import CreateOptions, TableDescription, created
 from .._io.driver import Call, Steps
 from .._schema.wire import Item
-from .._table.mapping import KeyDefinition
+from .._table.mapping import LOADED_ITEM, KeyDefinition
 from ..exceptions import (
     ConditionalCheckFailedError,
     DynamoError,
@@ -42,16 +42,21 @@ UPDATE_OPTIONS = ("actions", "condition", "skip_hooks")
 
 
 def save(
-    table: BoundTable[M], instance: M, condition: Condition | None, skip_hooks: bool
+    table: BoundTable[M],
+    instance: M,
+    condition: Condition | None,
+    skip_hooks: bool,
+    if_unchanged: bool = False,
 ) -> Steps[None]:
     """PutItem of the whole item, version-checked, between `before_save` and `after_save`."""
     yield from table.hook("before_save", instance, skip_hooks)
     mapping = table.mapping
-    put = mapping.put_request(instance, condition)
+    put = mapping.put_request(instance, condition, if_unchanged)
     key = {attribute: put.item[attribute] for attribute in mapping.key_attributes}
     args = (table.name, put.item, compiled_condition(put.condition))
     table.record((yield from _write(table, table.native.put_item, args, key)).cost)
     mapping.set_version(instance, put.version)
+    vars(instance)[LOADED_ITEM] = put.item
     yield from table.hook("after_save", instance, skip_hooks)
 
 
@@ -72,7 +77,9 @@ def get(
     table.record(output.cost)
     if output.item is None:
         return None
-    (found,) = yield from table.loaded([table.mapping.codec.from_item(output.item)], skip_hooks)
+    found = table.mapping.codec.from_item(output.item)
+    vars(found)[LOADED_ITEM] = output.item
+    (found,) = yield from table.loaded([found], skip_hooks)
     return found
 
 
@@ -88,6 +95,7 @@ def refresh(table: BoundTable[M], instance: M, skip_hooks: bool) -> Steps[None]:
             f"{table.mapping.show_key(key)}"
         )
     _replace(instance, table.mapping.codec.from_item(output.item))
+    vars(instance)[LOADED_ITEM] = output.item
     yield from table.loaded([instance], skip_hooks)
 
 
@@ -164,7 +172,9 @@ def _update(
     args = (table.name, key, update_expression, guarded)
     output = yield from _write(table, table.native.update_item, args, key, own_condition)
     table.record(output.cost)
-    return table.mapping.codec.from_item(output.item)
+    fresh = table.mapping.codec.from_item(output.item)
+    vars(fresh)[LOADED_ITEM] = output.item
+    return fresh
 
 
 def _write(

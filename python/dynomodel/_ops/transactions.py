@@ -13,6 +13,7 @@ from .._io.client import DynamoClient, get_default_client
 from .._io.driver import Call, Steps, run_async, run_sync
 from .._native import TransactGetOutput
 from .._schema.wire import Item
+from .._table.mapping import LOADED_ITEM
 from .._table.requests import Action, Decoding
 from .._table.requests import Get as GetRequest
 from ..exceptions import InvalidExpressionError, TransactionCanceledError
@@ -97,14 +98,16 @@ class Transaction:
         instance: object,
         *,
         condition: Condition | None = None,
+        if_unchanged: bool = False,
         table: BoundTable[Any] | None = None,
     ) -> None:
-        """Put the whole item, if `condition` (and its version) holds; into `table` (a `Table`
-        of the instance's model) rather than the model's own table, if given."""
+        """Put the whole item, if `condition` (and its version) holds, and with `if_unchanged`
+        if the stored item still holds what the instance was read with; into `table` (a
+        `Table` of the instance's model) rather than the model's own table, if given."""
 
         def build() -> _Action:
             target = table or mapped(type(instance))
-            item, guarded, version = target.mapping.put_request(instance, condition)
+            item, guarded, version = target.mapping.put_request(instance, condition, if_unchanged)
             return _Action(
                 "put",
                 target,
@@ -272,6 +275,11 @@ class Transaction:
             state = vars(action.instance)
             state.update(action.changes)
             action.table.mapping.set_version(action.instance, action.version)
+            # A put leaves the item it wrote; an update, a stored item this instance has not seen.
+            if action.kind == "put":
+                state[LOADED_ITEM] = action.sent
+            else:
+                state.pop(LOADED_ITEM, None)
             hook = f"after_{action.hooks}"
             yield from action.table.hook(hook, action.instance, self._skip_hooks)
 

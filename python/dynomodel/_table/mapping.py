@@ -10,8 +10,8 @@ from typing import Annotated, Any, Generic, Literal, NamedTuple, TypeVar, cast
 from pydantic import TypeAdapter
 
 from .._expr.builder import Expression, ExpressionBuilder
-from .._expr.nodes import Condition, UpdateAction, Value
-from .._expr.paths import Path, located, stored
+from .._expr.nodes import Comparison, Condition, UpdateAction, Value
+from .._expr.paths import Attr, Path, located, stored
 from .._native import UNREAD_FIELDS
 from .._schema.codec import ModelCodec
 from .._schema.hooks import active_hooks
@@ -28,7 +28,7 @@ from ..exceptions import (
 from .indexes import SecondaryIndex, check_name
 from .requests import IndexSpec
 
-__all__ = ["KeyDefinition", "KeySpec", "PutRequest", "TableMapping", "both"]
+__all__ = ["LOADED_ITEM", "KeyDefinition", "KeySpec", "PutRequest", "TableMapping", "both"]
 
 M = TypeVar("M")
 
@@ -37,6 +37,13 @@ KeyDefinition = tuple[str, Literal["S", "N", "B"]]
 
 KeySpec = str | KeyTemplate
 """A key as declared: a field's name, or a template over fields that fills an attribute."""
+
+
+LOADED_ITEM = "__dynamo_loaded__"
+"""The key in an instance's `__dict__` under which the item it was read with (or last wrote)
+is kept, in wire form, by the single-item calls (`get`, `refresh`, `save`, `update`): what
+`save(if_unchanged=True)` conditions the write on. Pages of a query or scan keep none, so that
+a page of models costs no more memory than the models."""
 
 
 class PutRequest(NamedTuple):
@@ -378,10 +385,15 @@ class TableMapping(Generic[M]):
                 unread=unread,
             )
 
-    def put_request(self, instance: M, condition: Condition | None) -> PutRequest:
+    def put_request(
+        self, instance: M, condition: Condition | None, if_unchanged: bool = False
+    ) -> PutRequest:
         """The item a put writes and its condition: with a `Version` field, the next version
-        and a guard on the instance's."""
+        and a guard on the instance's; with `if_unchanged`, a guard that the stored item still
+        holds what the instance was read with."""
         self.check_whole(instance, "save")
+        if if_unchanged:
+            condition = both(self.unchanged(instance), condition)
         item = self.codec.to_item(instance)
         if self.version_field is None:
             return PutRequest(item, condition, None)
@@ -389,6 +401,30 @@ class TableMapping(Generic[M]):
         following = (current or 0) + 1
         item.update(self.codec.fields({self.version_field: following}))  # type: ignore[arg-type]
         return PutRequest(item, both(self.version_guard(current), condition), following)
+
+    def unchanged(self, instance: M) -> Condition:
+        """The stored item holds every attribute as the instance was read with it (placeholders
+        only), and none the item did not have.
+
+        Raises:
+            InvalidExpressionError: the instance keeps no item it was read with (it came from
+                a query, a scan or a batch, or was never stored).
+        """
+        loaded: Item | None = vars(instance).get(LOADED_ITEM)
+        if loaded is None:
+            raise InvalidExpressionError(
+                f"{self.model.__name__}.save(if_unchanged=True): this instance keeps no item it "
+                "was read with; instances from get(), refresh(), save() and update() do, pages "
+                "of a query, scan or batch get do not: refresh() it first"
+            )
+        guard: Condition = Attr(self.key_attributes[0]).exists()
+        for attribute, wire in loaded.items():
+            if attribute not in self.key_attributes:
+                guard = guard & Comparison(Attr(attribute), "=", Value(wire))
+        declared = {self.codec.attribute(name) for name in (*self.fields, *self.templates)}
+        for attribute in sorted(declared - loaded.keys() - set(self.key_attributes)):
+            guard = guard & Attr(attribute).not_exists()
+        return guard
 
     def expected_version(self, instance: M, call: str) -> int | None:
         """The instance's version, which its writes are conditioned on; refused when a
