@@ -27,6 +27,7 @@ from ._io.client import (
     use_client,
 )
 from ._io.costs import CallCost, TableStats
+from ._io.statements import BatchStatementResults, StatementError, StatementPage
 from ._native import __version__
 from ._ops.batches import (
     BatchGetOptions,
@@ -54,6 +55,7 @@ __all__ = [
     "AttributeValue",
     "BatchGetOptions",
     "BatchGetResults",
+    "BatchStatementResults",
     "BatchWrite",
     "CallCost",
     "Collection",
@@ -79,6 +81,8 @@ __all__ = [
     "Results",
     "ScanOptions",
     "SortKey",
+    "StatementError",
+    "StatementPage",
     "StoredAs",
     "Table",
     "TableDescription",

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Literal, final, overload
 
 from dynomodel._expr.builder import Expression
-from dynomodel._schema.wire import Item
+from dynomodel._schema.wire import AttributeValue, Item
 from dynomodel._table.requests import (
     Action,
     Decoding,
@@ -25,6 +25,7 @@ __all__ = [
     "UNKNOWN_ATTRIBUTES",
     "UNREAD_FIELDS",
     "BatchGetOutput",
+    "BatchStatementOutput",
     "BatchWriteOutput",
     "Client",
     "Codec",
@@ -34,6 +35,7 @@ __all__ = [
     "ItemOutput",
     "PageOutput",
     "RawItem",
+    "StatementOutput",
     "TableDescription",
     "TransactGetOutput",
     "__version__",
@@ -48,6 +50,7 @@ STORED_KEY: str
 UNREAD_FIELDS: str
 
 _Key = tuple[str, str]
+_Statement = tuple[str, list[AttributeValue], bool]
 
 @final
 class Codec:
@@ -169,6 +172,28 @@ class TransactGetOutput:
 
     @property
     def items(self) -> list[Any]: ...
+    @property
+    def cost(self) -> Cost: ...
+
+@final
+class StatementOutput:
+    """ExecuteStatement: one page of a PartiQL statement."""
+
+    @property
+    def items(self) -> list[Any]: ...
+    @property
+    def next_token(self) -> str | None: ...
+    @property
+    def cost(self) -> Cost: ...
+
+@final
+class BatchStatementOutput:
+    """BatchExecuteStatement: per statement, the item it read and the error it got alone."""
+
+    @property
+    def items(self) -> list[Any]: ...
+    @property
+    def errors(self) -> list[tuple[str, str] | None]: ...
     @property
     def cost(self) -> Cost: ...
 
@@ -370,6 +395,48 @@ class Client:
     @overload
     def transact_get(
         self, gets: list[Get], decodings: list[Decoding], blocking: Literal[False]
+    ) -> Awaitable[TransactGetOutput]: ...
+    @overload
+    def execute_statement(
+        self,
+        statement: _Statement,
+        next_token: str | None,
+        limit: int | None,
+        decoding: Decoding,
+        blocking: Literal[True],
+    ) -> StatementOutput: ...
+    @overload
+    def execute_statement(
+        self,
+        statement: _Statement,
+        next_token: str | None,
+        limit: int | None,
+        decoding: Decoding,
+        blocking: Literal[False],
+    ) -> Awaitable[StatementOutput]: ...
+    @overload
+    def batch_execute_statement(
+        self, statements: list[_Statement], decoding: Decoding, blocking: Literal[True]
+    ) -> BatchStatementOutput: ...
+    @overload
+    def batch_execute_statement(
+        self, statements: list[_Statement], decoding: Decoding, blocking: Literal[False]
+    ) -> Awaitable[BatchStatementOutput]: ...
+    @overload
+    def execute_transaction(
+        self,
+        statements: list[_Statement],
+        token: str | None,
+        decoding: Decoding,
+        blocking: Literal[True],
+    ) -> TransactGetOutput: ...
+    @overload
+    def execute_transaction(
+        self,
+        statements: list[_Statement],
+        token: str | None,
+        decoding: Decoding,
+        blocking: Literal[False],
     ) -> Awaitable[TransactGetOutput]: ...
     @overload
     def create_table(

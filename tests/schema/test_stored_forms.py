@@ -168,3 +168,15 @@ def test_forms_that_do_not_fit_the_field_are_refused() -> None:
 
         class WrongDefault(DynamoModel, table="wrong-default", datetime_form=StoredAs.LIST):
             id: Annotated[str, PartitionKey]
+
+
+def test_a_marker_inside_an_optional_annotation_counts() -> None:
+    class Optional(DynamoModel, table="optional-markers"):
+        id: Annotated[str, PartitionKey]
+        seconds: Annotated[datetime, StoredAs.EPOCH_SECONDS] | None = None
+        expires: Annotated[datetime, TTL] | None = None
+
+    item = Optional(id="a", seconds=AT, expires=AT).to_item()
+    assert item["seconds"] == {"N": str(int(AT.timestamp()))}
+    assert item["expires"] == {"N": str(int(AT.timestamp()))}
+    assert Optional.table.mapping.ttl_field == "expires"

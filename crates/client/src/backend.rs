@@ -5,9 +5,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::{
-    BatchGetOutput, BatchWriteOutput, Capacity, CreateTable, DeleteItem, Error, GetItem,
-    ItemOutput, Page, PutItem, Query, Scan, TableDescription, TableKeys, TableWrite,
-    TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem,
+    BatchGetOutput, BatchStatementOutput, BatchWriteOutput, Capacity, CreateTable, DeleteItem,
+    Error, ExecuteStatement, GetItem, ItemOutput, Page, PutItem, Query, Scan, Statement,
+    StatementPage, TableDescription, TableKeys, TableWrite, TransactGetItem, TransactGetOutput,
+    TransactWrite, UpdateItem,
 };
 
 /// A boxed future, so that backends can be used behind `dyn Backend`.
@@ -48,4 +49,17 @@ pub trait Backend: Send + Sync {
     fn enable_time_to_live(&self, table: String, attribute: String) -> BoxFuture<'_, ()>;
     /// DescribeTimeToLive: the attribute items expire by, when TTL is enabled (or enabling).
     fn describe_time_to_live(&self, table: String) -> BoxFuture<'_, Option<String>>;
+    /// ExecuteStatement: one page of a PartiQL statement.
+    fn execute_statement(&self, request: ExecuteStatement) -> BoxFuture<'_, StatementPage>;
+    /// BatchExecuteStatement: at most 25 statements, each answering alone.
+    fn batch_execute_statement(
+        &self,
+        request: Vec<Statement>,
+    ) -> BoxFuture<'_, BatchStatementOutput>;
+    /// ExecuteTransaction: statements that all apply or none does (the items reads found).
+    fn execute_transaction(
+        &self,
+        request: Vec<Statement>,
+        token: Option<String>,
+    ) -> BoxFuture<'_, TransactGetOutput>;
 }

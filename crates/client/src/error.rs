@@ -85,11 +85,16 @@ impl fmt::Display for Error {
         write!(f, "{}", self.0.kind)?;
         if let Some(context) = &self.0.context {
             let plural = if context.attempts == 1 { "" } else { "s" };
+            // A PartiQL statement names its tables in its text.
+            let table = if context.table.is_empty() {
+                String::new()
+            } else {
+                format!(" on '{}'", context.table)
+            };
             write!(
                 f,
-                " ({} on '{}', {} attempt{plural}, {:.3} s)",
+                " ({}{table}, {} attempt{plural}, {:.3} s)",
                 context.operation,
-                context.table,
                 context.attempts,
                 context.elapsed.as_secs_f64()
             )?;

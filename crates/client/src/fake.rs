@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use crate::backend::BoxFuture;
 use crate::{
-    Backend, BatchGetOutput, BatchWriteOutput, Capacity, CreateTable, DeleteItem, Error, ErrorKind,
-    GetItem, ItemOutput, Page, PutItem, Query, Scan, TableDescription, TableKeys, TableWrite,
-    TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem,
+    Backend, BatchGetOutput, BatchStatementOutput, BatchWriteOutput, Capacity, CreateTable,
+    DeleteItem, Error, ErrorKind, ExecuteStatement, GetItem, ItemOutput, Page, PutItem, Query,
+    Scan, Statement, StatementPage, TableDescription, TableKeys, TableWrite, TransactGetItem,
+    TransactGetOutput, TransactWrite, UpdateItem,
 };
 
 /// How the fake answers one batch request.
@@ -164,5 +165,18 @@ impl Backend for FakeBackend {
     }
     fn describe_time_to_live(&self, _: String) -> BoxFuture<'_, Option<String>> {
         not_scripted("DescribeTimeToLive")
+    }
+    fn execute_statement(&self, _: ExecuteStatement) -> BoxFuture<'_, StatementPage> {
+        not_scripted("ExecuteStatement")
+    }
+    fn batch_execute_statement(&self, _: Vec<Statement>) -> BoxFuture<'_, BatchStatementOutput> {
+        not_scripted("BatchExecuteStatement")
+    }
+    fn execute_transaction(
+        &self,
+        _: Vec<Statement>,
+        _: Option<String>,
+    ) -> BoxFuture<'_, TransactGetOutput> {
+        not_scripted("ExecuteTransaction")
     }
 }

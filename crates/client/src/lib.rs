@@ -25,9 +25,10 @@ pub use backend::{Backend, BoxFuture};
 pub use config::{ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
 pub use error::{Context, Error, ErrorKind};
 pub use request::{
-    AttributeValue, BatchGetOutput, BatchWriteOutput, CancellationReason, Capacity, CreateTable,
-    DeleteItem, Expression, GetItem, IndexProjection, Item, ItemOutput, KeyAttribute, KeyType,
-    Page, PutItem, Query, Read, Scan, SecondaryIndex, TableDescription, TableKeys, TableWrite,
+    AttributeValue, BatchGetOutput, BatchStatementOutput, BatchWriteOutput, CancellationReason,
+    Capacity, CreateTable, DeleteItem, ExecuteStatement, Expression, GetItem, IndexProjection,
+    Item, ItemOutput, KeyAttribute, KeyType, Page, PutItem, Query, Read, Scan, SecondaryIndex,
+    Statement, StatementPage, StatementResult, TableDescription, TableKeys, TableWrite,
     TransactAction, TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem, Write,
 };
 pub use runtime::runtime;

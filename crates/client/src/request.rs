@@ -376,3 +376,65 @@ pub struct CancellationReason {
     /// The item as stored, for a failed condition.
     pub item: Option<Item>,
 }
+
+/// One PartiQL statement (ExecuteStatement, or one of a batch or transaction), its `?`
+/// placeholders bound to `parameters` in order: values never enter the statement text.
+#[derive(Debug, Clone, Default)]
+pub struct Statement {
+    /// The PartiQL text, with `?` where each parameter goes.
+    pub statement: String,
+    /// The parameters, in the order of the `?`s.
+    pub parameters: Vec<AttributeValue>,
+    /// Strongly consistent (a SELECT on a table or local index).
+    pub consistent_read: bool,
+}
+
+impl Statement {
+    /// Whether the statement reads (a SELECT): what its consumed capacity is counted as.
+    pub fn reads(&self) -> bool {
+        self.statement
+            .trim_start()
+            .get(..6)
+            .is_some_and(|verb| verb.eq_ignore_ascii_case("select"))
+    }
+}
+
+/// ExecuteStatement: one statement, a page at a time.
+#[derive(Debug, Clone, Default)]
+pub struct ExecuteStatement {
+    /// The statement.
+    pub statement: Statement,
+    /// Where to resume: the previous page's `NextToken`.
+    pub next_token: Option<String>,
+    /// The most items the statement evaluates in this request (`Limit`).
+    pub limit: Option<i32>,
+}
+
+/// One page of ExecuteStatement.
+#[derive(Debug, Clone, Default)]
+pub struct StatementPage {
+    /// The items the statement returned.
+    pub items: Vec<Item>,
+    /// Where the next page starts; `None` on the last page.
+    pub next_token: Option<String>,
+    /// Consumed capacity and duration.
+    pub capacity: Capacity,
+}
+
+/// What one statement of a BatchExecuteStatement answered.
+#[derive(Debug, Clone, Default)]
+pub struct StatementResult {
+    /// The item a read found (None for writes, and reads that found nothing).
+    pub item: Option<Item>,
+    /// The error DynamoDB gave this statement (`code`, `message`), if it failed alone.
+    pub error: Option<(String, String)>,
+}
+
+/// What a BatchExecuteStatement answered, one result per statement in order.
+#[derive(Debug, Clone, Default)]
+pub struct BatchStatementOutput {
+    /// The results, in the order of the statements.
+    pub results: Vec<StatementResult>,
+    /// Consumed capacity and duration.
+    pub capacity: Capacity,
+}

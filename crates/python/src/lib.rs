@@ -47,8 +47,8 @@ mod _native {
 
     #[pymodule_export]
     use super::convert::outputs::{
-        BatchGetOutput, BatchWriteOutput, Cost, ItemOutput, PageOutput, TableDescription,
-        TransactGetOutput,
+        BatchGetOutput, BatchStatementOutput, BatchWriteOutput, Cost, ItemOutput, PageOutput,
+        StatementOutput, TableDescription, TransactGetOutput,
     };
 
     #[pymodule_export]

@@ -7,6 +7,8 @@ import types
 import typing
 from typing import Any, ClassVar, Final
 
+from pydantic.fields import FieldInfo
+
 from ..exceptions import ModelDefinitionError
 from .records import fields_of
 
@@ -96,7 +98,7 @@ def stored_forms(model: type[Any]) -> dict[str, StoredAs]:
     """The fields annotated with a `StoredAs` form, by name."""
     forms: dict[str, StoredAs] = {}
     for name, info in fields_of(model).items():
-        marked = [m for m in info.metadata if isinstance(m, StoredAs)]
+        marked = [m for m in markers(info) if isinstance(m, StoredAs)]
         if len(marked) > 1:
             raise ModelDefinitionError(f"{model.__name__}.{name}: one StoredAs form per field")
         if marked:
@@ -112,7 +114,7 @@ def expires_in(delta: dt.timedelta) -> dt.datetime:
 def marked_field(model: type[Any], marker: FieldMarker) -> str | None:
     """The one field `marker` annotates, checked to be of the marker's type (or that or None)."""
     found = [
-        name for name, info in fields_of(model).items() if any(m is marker for m in info.metadata)
+        name for name, info in fields_of(model).items() if any(m is marker for m in markers(info))
     ]
     if len(found) > 1:
         raise ModelDefinitionError(
@@ -122,13 +124,23 @@ def marked_field(model: type[Any], marker: FieldMarker) -> str | None:
         return None
     name = found[0]
     annotation = fields_of(model)[name].annotation
-    if _without_none(annotation) not in marker.types:
+    inner = _without_none(annotation)
+    if getattr(inner, "__origin__", inner) not in marker.types:
         wanted = " or ".join(t.__name__ for t in marker.types)
         raise ModelDefinitionError(
             f"{model.__name__}.{name}: a {marker!r} field is of type {wanted} (or optional), "
             f"not {annotation!r}"
         )
     return name
+
+
+def markers(info: FieldInfo) -> list[Any]:
+    """A field's `Annotated` metadata, also where the annotation is an optional one
+    (`Annotated[datetime, TTL] | None` marks the field as `Annotated[datetime | None, TTL]`
+    does)."""
+    inner = _without_none(info.annotation)
+    extra = list(getattr(inner, "__metadata__", ())) if inner is not info.annotation else []
+    return [*info.metadata, *extra]
 
 
 def _without_none(annotation: Any) -> Any:

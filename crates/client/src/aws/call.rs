@@ -61,10 +61,12 @@ impl Call {
         consumed: impl IntoIterator<Item = &'a ConsumedCapacity>,
         used: Use,
     ) -> Capacity {
+        // An empty sum of f64 is -0.0: a call that reported nothing consumed 0.
         let units: f64 = consumed
             .into_iter()
             .filter_map(ConsumedCapacity::capacity_units)
-            .sum();
+            .sum::<f64>()
+            + 0.0;
         let (read, write) = match used {
             Use::Read => (units, 0.0),
             Use::Write => (0.0, units),

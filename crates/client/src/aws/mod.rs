@@ -7,6 +7,7 @@ mod call;
 mod convert;
 mod items;
 mod reads;
+mod statements;
 mod tables;
 mod transactions;
 
@@ -14,9 +15,10 @@ use self::call::Call;
 use crate::backend::BoxFuture;
 use crate::engine::Engine;
 use crate::{
-    Backend, BatchGetOutput, BatchWriteOutput, Capacity, ClientConfig, CreateTable, DeleteItem,
-    Error, GetItem, Item, ItemOutput, Page, PutItem, Query, Scan, TableDescription, TableKeys,
-    TableWrite, TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem,
+    Backend, BatchGetOutput, BatchStatementOutput, BatchWriteOutput, Capacity, ClientConfig,
+    CreateTable, DeleteItem, Error, ExecuteStatement, GetItem, Item, ItemOutput, Page, PutItem,
+    Query, Scan, Statement, StatementPage, TableDescription, TableKeys, TableWrite,
+    TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem,
 };
 
 /// DynamoDB through aws-sdk-dynamodb.
@@ -129,5 +131,24 @@ impl Backend for AwsBackend {
 
     fn describe_time_to_live(&self, table: String) -> BoxFuture<'_, Option<String>> {
         Box::pin(self.send_describe_time_to_live(table))
+    }
+
+    fn execute_statement(&self, request: ExecuteStatement) -> BoxFuture<'_, StatementPage> {
+        Box::pin(self.send_execute_statement(request))
+    }
+
+    fn batch_execute_statement(
+        &self,
+        request: Vec<Statement>,
+    ) -> BoxFuture<'_, BatchStatementOutput> {
+        Box::pin(self.send_batch_execute_statement(request))
+    }
+
+    fn execute_transaction(
+        &self,
+        request: Vec<Statement>,
+        token: Option<String>,
+    ) -> BoxFuture<'_, TransactGetOutput> {
+        Box::pin(self.send_execute_transaction(request, token))
     }
 }

@@ -2,8 +2,8 @@
 
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    ConditionCheck, Delete, Get, Put, ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure,
-    TransactGetItem as SdkGetItem, TransactWriteItem, Update,
+    CancellationReason as SdkReason, ConditionCheck, Delete, Get, Put, ReturnConsumedCapacity,
+    ReturnValuesOnConditionCheckFailure, TransactGetItem as SdkGetItem, TransactWriteItem, Update,
 };
 
 use super::call::{Call, Use};
@@ -106,18 +106,40 @@ fn first_table(request: &TransactWrite) -> &str {
 
 fn reasons(err: &TransactWriteItemsError) -> Option<Vec<CancellationReason>> {
     match err {
-        TransactWriteItemsError::TransactionCanceledException(canceled) => Some(
-            canceled
-                .cancellation_reasons()
-                .iter()
-                .map(|reason| CancellationReason {
-                    code: reason.code().unwrap_or("None").to_owned(),
-                    message: reason.message().map(str::to_owned),
-                    item: reason.item().cloned(),
-                })
-                .collect(),
-        ),
+        TransactWriteItemsError::TransactionCanceledException(canceled) => {
+            Some(reasons_of(canceled.cancellation_reasons()))
+        }
         _ => None,
+    }
+}
+
+/// The reasons DynamoDB gave for canceling a transaction, one per action in order.
+pub(super) fn reasons_of(found: &[SdkReason]) -> Vec<CancellationReason> {
+    found
+        .iter()
+        .map(|reason| CancellationReason {
+            code: reason.code().unwrap_or("None").to_owned(),
+            message: reason.message().map(str::to_owned),
+            item: reason.item().cloned(),
+        })
+        .collect()
+}
+
+/// `error`, with the cancellation reasons `found` when it is a canceled transaction.
+pub(super) fn canceled_with(
+    call: &Call,
+    error: Error,
+    found: Option<Vec<CancellationReason>>,
+) -> Error {
+    match (error.kind(), found) {
+        (ErrorKind::TransactionCanceled { message, .. }, Some(found)) => {
+            let kind = ErrorKind::TransactionCanceled {
+                message: message.clone(),
+                reasons: found,
+            };
+            call.failed(kind.into())
+        }
+        _ => error,
     }
 }
 
@@ -144,17 +166,7 @@ impl AwsBackend {
             .await
             .map_err(|err| {
                 let found = err.as_service_error().and_then(reasons);
-                let error = self.fail(&call, err);
-                match (error.kind(), found) {
-                    (ErrorKind::TransactionCanceled { message, .. }, Some(found)) => {
-                        let kind = ErrorKind::TransactionCanceled {
-                            message: message.clone(),
-                            reasons: found,
-                        };
-                        call.failed(kind.into())
-                    }
-                    _ => error,
-                }
+                canceled_with(&call, self.fail(&call, err), found)
             })?;
         Ok(call.cost(out.consumed_capacity(), Use::Write))
     }

@@ -9,14 +9,7 @@ use crate::convert::args::{ActionArg, DecodingArg, GetArg, TableKeysArg, WriteAr
 use crate::convert::outputs::{DecodedBatch, DecodedGets, Decoding};
 
 fn decodings(arguments: Vec<DecodingArg>) -> Vec<Decoding> {
-    arguments
-        .into_iter()
-        .map(|DecodingArg(codec, shape, unread)| Decoding {
-            codec,
-            shape: shape.0,
-            unread,
-        })
-        .collect()
+    arguments.into_iter().map(Decoding::from).collect()
 }
 
 #[pymethods]

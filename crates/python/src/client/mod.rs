@@ -5,6 +5,7 @@
 mod batches;
 mod items;
 mod reads;
+mod statements;
 mod tables;
 
 use std::future::Future;

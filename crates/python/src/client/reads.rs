@@ -8,14 +8,6 @@ use super::Client;
 use crate::convert::args::{DecodingArg, ExpressionArg, ItemArg, ReadArg};
 use crate::convert::outputs::{DecodedPage, Decoding};
 
-fn decoding(DecodingArg(codec, shape, unread): DecodingArg) -> Decoding {
-    Decoding {
-        codec,
-        shape: shape.0,
-        unread,
-    }
-}
-
 #[pymethods]
 impl Client {
     /// Query: one `PageOutput`.
@@ -39,7 +31,7 @@ impl Client {
             read: read.into(),
             forward,
         };
-        let (backend, decoding) = (self.backend(), self::decoding(decoding));
+        let (backend, decoding) = (self.backend(), Decoding::from(decoding));
         self.run(py, blocking, async move {
             Ok(DecodedPage(backend.query(request).await?, decoding))
         })
@@ -63,7 +55,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyAny>> {
         let shared: dynomodel_client::Read = read.into();
         let table = self.table(table);
-        let decoding = self::decoding(decoding);
+        let decoding = Decoding::from(decoding);
         // One decoding per page, its handles taken now: the runtime's threads hold no GIL.
         let decodings: Vec<Decoding> = segments.iter().map(|_| decoding.clone_ref(py)).collect();
         let requests = segments

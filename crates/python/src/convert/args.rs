@@ -6,14 +6,14 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use dynomodel_client::{
-    Expression, IndexProjection, Item, KeyAttribute, KeyType, Read, SecondaryIndex, TableKeys,
-    TableWrite, TransactAction, TransactGetItem, Write,
+    AttributeValue, Expression, IndexProjection, Item, KeyAttribute, KeyType, Read, SecondaryIndex,
+    TableKeys, TableWrite, TransactAction, TransactGetItem, Write,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFrozenSet};
 
 use crate::codec::{Codec, Shape};
-use crate::convert::values::item_from_py;
+use crate::convert::values::{item_from_py, value_from_py};
 use crate::entities::Entities;
 use crate::errors::invalid_argument;
 
@@ -25,6 +25,17 @@ impl<'a, 'py> FromPyObject<'a, 'py> for ItemArg {
 
     fn extract(object: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         Ok(Self(item_from_py(&object.cast::<PyDict>()?.to_owned())?))
+    }
+}
+
+/// One wire value (`{"S": "a"}`), converted to the SDK's form on extraction.
+pub struct ValueArg(pub AttributeValue);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for ValueArg {
+    type Error = PyErr;
+
+    fn extract(object: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        Ok(Self(value_from_py(&object.to_owned())?))
     }
 }
 

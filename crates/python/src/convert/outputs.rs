@@ -5,16 +5,16 @@
 use std::collections::HashMap;
 
 use dynomodel_client::{
-    BatchGetOutput as Found, BatchWriteOutput as Written, Capacity, Item, ItemOutput as Done,
-    KeyType, Page as Read, TableDescription as Described, TableWrite, TransactGetOutput as Got,
-    Write,
+    BatchGetOutput as Found, BatchStatementOutput as Statements, BatchWriteOutput as Written,
+    Capacity, Item, ItemOutput as Done, KeyType, Page as Read, StatementPage,
+    TableDescription as Described, TableWrite, TransactGetOutput as Got, Write,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFrozenSet, PyList};
 
 use crate::bridge::ToPython;
 use crate::codec::Shape;
-use crate::convert::args::DecoderArg;
+use crate::convert::args::{DecoderArg, DecodingArg};
 use crate::convert::values::item_to_py;
 
 /// What a call consumed: capacity units, seconds, and the attempts the SDK sent.
@@ -102,6 +102,28 @@ pub struct TransactGetOutput {
     cost: Py<Cost>,
 }
 
+/// One page of a PartiQL statement.
+#[pyclass(frozen, get_all, module = "dynomodel._native")]
+pub struct StatementOutput {
+    /// Models, dicts, or wire items.
+    items: Py<PyList>,
+    /// Where the next page starts; None after the last.
+    next_token: Option<String>,
+    /// What the call consumed.
+    cost: Py<Cost>,
+}
+
+/// What a batch of PartiQL statements answered, one entry per statement in order.
+#[pyclass(frozen, get_all, module = "dynomodel._native")]
+pub struct BatchStatementOutput {
+    /// The item each statement read (None for writes and reads that found nothing).
+    items: Py<PyList>,
+    /// `(code, message)` where a statement failed alone, None where it did not.
+    errors: Vec<Option<(String, String)>>,
+    /// What the call consumed.
+    cost: Py<Cost>,
+}
+
 /// What DescribeTable (or CreateTable) reports of a table.
 #[pyclass(frozen, get_all, module = "dynomodel._native")]
 pub struct TableDescription {
@@ -139,6 +161,16 @@ pub struct Decoding {
     pub unread: Option<Py<PyFrozenSet>>,
 }
 
+impl From<DecodingArg> for Decoding {
+    fn from(DecodingArg(codec, shape, unread): DecodingArg) -> Self {
+        Self {
+            codec,
+            shape: shape.0,
+            unread,
+        }
+    }
+}
+
 impl Decoding {
     /// The items of one page or one table.
     pub fn items<'py>(&self, py: Python<'py>, items: &[Item]) -> PyResult<Bound<'py, PyList>> {
@@ -157,6 +189,14 @@ impl Decoding {
                     .map(|item| item_to_py(py, item))
                     .collect::<PyResult<Vec<_>>>()?,
             ),
+        }
+    }
+
+    /// One item (or None where there is none).
+    pub fn one<'py>(&self, py: Python<'py>, item: Option<&Item>) -> PyResult<Bound<'py, PyAny>> {
+        match item {
+            Some(item) => self.items(py, std::slice::from_ref(item))?.get_item(0),
+            None => Ok(py.None().into_bound(py)),
         }
     }
 
@@ -221,6 +261,42 @@ impl ToPython for DecodedPage {
             count: page.count,
             scanned: page.scanned,
             cost: cost(py, page.capacity)?,
+        };
+        pyclass(py, output)
+    }
+}
+
+/// A page of a PartiQL statement with how its items are decoded.
+pub struct DecodedStatementsPage(pub StatementPage, pub Decoding);
+
+impl ToPython for DecodedStatementsPage {
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        let Self(page, decoding) = self;
+        let output = StatementOutput {
+            items: decoding.items(py, &page.items)?.unbind(),
+            next_token: page.next_token,
+            cost: cost(py, page.capacity)?,
+        };
+        pyclass(py, output)
+    }
+}
+
+/// A batch of PartiQL statements' answers with how their items are decoded.
+pub struct DecodedStatements(pub Statements, pub Decoding);
+
+impl ToPython for DecodedStatements {
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        let Self(answered, decoding) = self;
+        let items = PyList::empty(py);
+        let mut errors = Vec::with_capacity(answered.results.len());
+        for result in answered.results {
+            items.append(decoding.one(py, result.item.as_ref())?)?;
+            errors.push(result.error);
+        }
+        let output = BatchStatementOutput {
+            items: items.unbind(),
+            errors,
+            cost: cost(py, answered.capacity)?,
         };
         pyclass(py, output)
     }
@@ -300,14 +376,7 @@ impl ToPython for DecodedGets {
         let Self(got, decodings) = self;
         let items = PyList::empty(py);
         for (item, decoding) in got.items.iter().zip(&decodings) {
-            match item {
-                Some(item) => items.append(
-                    decoding
-                        .items(py, std::slice::from_ref(item))?
-                        .get_item(0)?,
-                )?,
-                None => items.append(py.None())?,
-            }
+            items.append(decoding.one(py, item.as_ref())?)?;
         }
         let output = TransactGetOutput {
             items: items.unbind(),
