@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
 		extra = p["optional-dependencies"]; \
-		print("\n".join(["maturin>=1.7,<2", *p["dependencies"], *(r for e in ("fastapi", "test", "docs", "bench") for r in extra[e])]))' \
+		print("\n".join(["maturin>=1.7,<2", *p["dependencies"], *(r for e in ("fastapi", "otel", "test", "docs", "bench") for r in extra[e])]))' \
 		> $(VENV)/requirements.txt
 	$(BIN)/pip install --quiet -r $(VENV)/requirements.txt
 	touch $@

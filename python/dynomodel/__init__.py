@@ -27,6 +27,7 @@ from ._io.client import (
     use_client,
 )
 from ._io.costs import CallCost, TableStats
+from ._io.observe import Metrics, OperationMetrics
 from ._io.statements import BatchStatementResults, StatementError, StatementPage
 from ._native import __version__
 from ._ops.batches import (
@@ -73,6 +74,8 @@ __all__ = [
     "KeyInput",
     "KeyTemplate",
     "LocalIndex",
+    "Metrics",
+    "OperationMetrics",
     "PartitionKey",
     "Path",
     "QueryOptions",

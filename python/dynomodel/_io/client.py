@@ -7,6 +7,7 @@ import atexit
 import os
 import re
 import time
+import weakref
 from collections.abc import Generator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,6 +23,7 @@ from .._schema.wire import Item
 from .._table.requests import IndexSpec
 from ..exceptions import ConfigurationError, InvalidExpressionError, TableExistsError
 from .driver import Call, Steps, awaitable, blocking, run_async, run_sync
+from .observe import Metrics, forget, register
 from .statements import (
     BatchStatementResults,
     StatementPage,
@@ -203,6 +205,11 @@ class DynamoClient:
             table_prefix=table_prefix,
         )
         """The native client: the connection pool and the operations behind every call."""
+        self.metrics = Metrics()
+        """Per operation and table: calls, errors by class, a latency histogram, consumed
+        capacity and retries (`metrics.snapshot()`)."""
+        register(self.native, self.metrics)
+        weakref.finalize(self, forget, id(self.native))
 
     def __repr__(self) -> str:
         prefix = f", table_prefix={self.table_prefix!r}" if self.table_prefix else ""

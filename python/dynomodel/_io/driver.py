@@ -4,8 +4,9 @@ An operation yields each `Call` it needs (a native method and its arguments) and
 call's result; it yields the model hooks it runs as `Hook`s. Run on asyncio, each native call
 returns an awaitable and an async hook is awaited; run blocking, the same Rust future is waited
 for with the GIL released and an async hook runs to completion. Both runs are the one loop of
-`_drive`. Every operation's logic is written once, and so is its signature: a method returning
-steps becomes the async method and its `sync_` twin with `get = awaitable(_get)` and
+`_drive`, which also observes each call (`observe`: log record, metrics, span). Every
+operation's logic is written once, and so is its signature: a method returning steps becomes
+the async method and its `sync_` twin with `get = awaitable(_get)` and
 `sync_get = blocking(_get)`. Whichever way a run ends, the generator is closed, so an
 operation's `finally` blocks always run.
 """
@@ -19,6 +20,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any, Generic, NamedTuple, ParamSpec, TypeVar
 
 from .._native import set_resolver
+from .observe import begin
 
 __all__ = [
     "Call",
@@ -65,9 +67,15 @@ async def _drive(steps: Steps[T], blocking: bool) -> T:
         while True:
             try:
                 if isinstance(step, Call):
-                    result = step.method(*step.args, blocking)
-                    if not blocking:
-                        result = await result
+                    seen = begin(step.method, step.args)
+                    try:
+                        result = step.method(*step.args, blocking)
+                        if not blocking:
+                            result = await result
+                    except BaseException as error:
+                        seen.end(None, error)
+                        raise
+                    seen.end(result, None)
                 else:
                     result = step.function()
                     if inspect.isawaitable(result):
