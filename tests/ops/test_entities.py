@@ -160,6 +160,17 @@ async def test_queries_return_their_own_entity(
     assert [o.number for o in newest] == [10]
 
 
+async def test_scans_and_counts_of_an_entity_see_its_own_items(
+    client: DynamoClient, table_name: str, driver: Driver
+) -> None:
+    Customer, Order, Address = await filled(table_name, driver)
+    orders = await driver.list(Order.scan(filter_condition=attr(Order.total) >= 2))
+    assert sorted((o.customer_id, o.number) for o in orders) == [("C1", 2), ("C1", 10), ("C2", 1)]
+    assert await driver(Order.count) == 4
+    assert [c.name for c in await driver.list(Customer.scan(segments=2))] != []
+    assert await driver(Address.count) == 1
+
+
 async def test_an_entity_query_resumes_where_it_stopped(
     client: DynamoClient, table_name: str
 ) -> None:

@@ -7,8 +7,9 @@ import base64
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from typing_extensions import TypedDict
 
@@ -149,6 +150,8 @@ class ReadPlan:
         return Decoding(self.entities or self.table.codec.native, self.shape, self.unread)
 
 
+_Options = TypeVar("_Options", QueryOptions, ScanOptions)
+
 NO_KEY: Any = object()
 """`partition_key` not given: the fields of its template are."""
 
@@ -186,11 +189,8 @@ def plan_query(
         and sort_template.prefix
     ):
         sort_key_condition = table.path(sort_template.attribute).begins_with(sort_template.prefix)
-    filter_condition = options.get("filter_condition")
-    if own_items and table.type_attribute is not None and sort_key_condition is None:
-        own = table.path(table.type_attribute) == table.entity
-        filter_condition = own if filter_condition is None else own & filter_condition
-        options = {**options, "filter_condition": filter_condition}
+    if own_items and sort_key_condition is None:
+        options = _own_items(table, options)
     builder = ExpressionBuilder()
     key_text = builder.condition(table.path(partition_field) == partition_key)
     if sort_key_condition is not None:
@@ -198,6 +198,17 @@ def plan_query(
         key_text = f"{key_text} AND {builder.condition(sort_key_condition)}"
     forward = options.get("scan_index_forward", True)
     return _plan(table, index, builder, key_text, options, consistent_default, forward, as_dict, 0)
+
+
+def _own_items(table: TableMapping[Any], options: _Options) -> _Options:
+    """`options` with a filter on the entity's type beside the caller's, for an entity."""
+    if table.type_attribute is None:
+        return options
+    own = table.path(table.type_attribute) == table.entity
+    given = options.get("filter_condition")
+    kept = copy(options)
+    kept["filter_condition"] = own if given is None else own & given
+    return kept
 
 
 def _partition_value(
@@ -261,10 +272,12 @@ def plan_scan(
     consistent_default: bool,
     as_dict: bool,
 ) -> ReadPlan:
-    """Compile a Scan (split in `segments` read concurrently, if given)."""
+    """Compile a Scan (split in `segments` read concurrently, if given). An entity's scan is
+    kept to its own items by a filter on its type (the others are read, and paid for, too)."""
     segments = options.get("segments")
     if segments is not None and not 1 <= segments <= 1_000_000:
         raise InvalidExpressionError(f"segments is 1 to 1,000,000, not {segments}")
+    options = _own_items(table, options)
     builder = ExpressionBuilder()
     return _plan(
         table, index, builder, None, options, consistent_default, True, as_dict, segments or 0
