@@ -129,7 +129,7 @@ def test_a_retried_call_is_a_warning(
     assert totals.calls == 4 and totals.retries == sum(r.retries for r in warned)  # type: ignore[attr-defined]
 
 
-async def test_metrics_per_operation_and_table(client: DynamoClient, table_name: str) -> None:
+async def test_metrics_per_operation_and_table(table_name: str) -> None:
     own = DynamoClient(endpoint_url="memory://", create_tables=True)
     Secret = secret_model(table_name, own)
     for sk in range(5):

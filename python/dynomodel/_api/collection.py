@@ -73,7 +73,7 @@ class Collection(Generic[E]):
             key, are not entities, or two have one entity name.
     """
 
-    __slots__ = ("_entities", "_index", "_lead", "_template", "models", "name")
+    __slots__ = ("_entities", "_index", "_lead", "_tables", "_template", "models", "name")
 
     @overload
     def __init__(
@@ -141,6 +141,7 @@ class Collection(Generic[E]):
         self.models = models
         """The entities, as given."""
         tables = [table_of(model) for model in models]
+        self._tables = tables
         self._lead = tables[0]
         self._index = None if index is None else self._lead.index(index).definition
         where = f"Collection {name!r}"
@@ -236,7 +237,8 @@ class Collection(Generic[E]):
             fields,
             own_items=False,
         )
-        return CollectionResults(lead, replace(plan, entities=self._entities), read, as_dict)
+        plan = replace(plan, entities=self._entities)
+        return CollectionResults(lead, plan, read, as_dict, self._tables)
 
 
 def _attribute(key: object) -> object:

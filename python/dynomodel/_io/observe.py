@@ -149,14 +149,18 @@ def _tables(args: Sequence[Any]) -> list[str]:
 class Observation:
     """One call being watched: started by `begin`, closed by `end`."""
 
-    __slots__ = ("_index", "_metrics", "_operation", "_read", "_span", "_started", "_tables")
+    __slots__ = ("_metrics", "_span", "_started", "index", "operation", "read", "tables")
 
     def __init__(self, method: Any, args: tuple[Any, ...]) -> None:
         name = getattr(method, "__name__", "call")
-        self._operation = _OPERATIONS.get(name, name)
-        self._tables = _tables(args)
-        self._index = args[1] if name in ("query", "scan") and isinstance(args[1], str) else None
-        self._read = args[3] if name == "query" else args[2] if name == "scan" else None
+        self.operation = _OPERATIONS.get(name, name)
+        """The DynamoDB operation (`PutItem`, ...)."""
+        self.tables = _tables(args)
+        """The tables the call names."""
+        self.index = args[1] if name in ("query", "scan") and isinstance(args[1], str) else None
+        """The index a Query or Scan reads."""
+        self.read = args[3] if name == "query" else args[2] if name == "scan" else None
+        """A Query's or Scan's `ReadRequest` (limit, projection, consistency)."""
         self._metrics = _METRICS.get(id(getattr(method, "__self__", None)))
         self._span = _tracing.start(self) if _tracing is not None else None
         self._started = time.perf_counter()
@@ -165,16 +169,16 @@ class Observation:
         seconds = time.perf_counter() - self._started
         cost = getattr(result, "cost", None)
         error_name = None if error is None else type(error).__name__
-        table = ",".join(self._tables) or None
+        table = ",".join(self.tables) or None
         if self._metrics is not None:
-            self._metrics.record(self._operation, table, seconds, cost, error_name)
+            self._metrics.record(self.operation, table, seconds, cost, error_name)
         retries = max(cost.attempts - 1, 0) if cost is not None else 0
         level = logging.WARNING if retries else logging.DEBUG
         if logger.isEnabledFor(level):
             fields = {
-                "operation": self._operation,
+                "operation": self.operation,
                 "table": table,
-                "index": self._index,
+                "index": self.index,
                 "duration": seconds,
                 "read_units": None if cost is None else cost.read,
                 "write_units": None if cost is None else cost.write,
@@ -182,7 +186,7 @@ class Observation:
                 "error": error_name,
             }
             text = "%s %s: %.1f ms, %s retries" + (", failed: %s" if error_name else "")
-            values = [self._operation, table or "-", seconds * 1000, retries]
+            values = [self.operation, table or "-", seconds * 1000, retries]
             logger.log(level, text, *values, *([error_name] if error_name else []), extra=fields)
         if self._span is not None and _tracing is not None:
             _tracing.end(self._span, result, cost, error_name)
@@ -204,8 +208,8 @@ class _Tracing:
         self._tracer = trace.get_tracer("dynomodel")
 
     def start(self, seen: Observation) -> Any:
-        operation = seen._operation  # pyright: ignore[reportPrivateUsage]
-        tables = seen._tables  # pyright: ignore[reportPrivateUsage]
+        operation = seen.operation
+        tables = seen.tables
         attributes: dict[str, Any] = {
             "db.system": "dynamodb",
             "db.system.name": "aws.dynamodb",
@@ -217,10 +221,10 @@ class _Tracing:
         }
         if tables:
             attributes["aws.dynamodb.table_names"] = tables
-        index = seen._index  # pyright: ignore[reportPrivateUsage]
+        index = seen.index
         if index is not None:
             attributes["aws.dynamodb.index_name"] = index
-        read = seen._read  # pyright: ignore[reportPrivateUsage]
+        read = seen.read
         if read is not None:
             attributes["aws.dynamodb.consistent_read"] = bool(read.consistent_read)
             if read.limit is not None:

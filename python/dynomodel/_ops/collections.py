@@ -3,6 +3,7 @@ decoded into its own model, in the order DynamoDB returns them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any, Generic, TypeVar
@@ -43,17 +44,24 @@ class CollectionResults(Results[E]):
     `collect()` (`sync_collect()`) reads to the end and groups the items by model."""
 
     def __init__(
-        self, table: BoundTable[Any], plan: ReadPlan, options: ReadOptions, as_dict: bool
+        self,
+        table: BoundTable[Any],
+        plan: ReadPlan,
+        options: ReadOptions,
+        as_dict: bool,
+        entities: Sequence[BoundTable[Any]],
     ) -> None:
         super().__init__(table, plan, options)
         self._as_dict = as_dict
+        self._entities = entities
+        # Only pages of entities with an `after_load` hook are walked item by item in Python.
+        self._hooked = any(e.runs("after_load", self._skip_hooks) for e in entities)
         self.unknown: list[Item] = []
         """The items of no entity of the collection, in wire form, as read so far."""
 
     def starting_at(self, key: Any) -> CollectionResults[E]:
-        return CollectionResults(
-            self._table, self._plan, {**self._options, "last_evaluated_key": key}, self._as_dict
-        )
+        options: ReadOptions = {**self._options, "last_evaluated_key": key}
+        return CollectionResults(self._table, self._plan, options, self._as_dict, self._entities)
 
     def _received(self, items: list[Any]) -> list[E]:
         known: list[E] = []
@@ -66,6 +74,8 @@ class CollectionResults(Results[E]):
 
     def _loaded(self, items: list[E]) -> Steps[None]:
         """`after_load` of each item's own model."""
+        if not self._hooked:
+            return
         for model, group in groupby(items, type):
             yield from bound_of(model).loaded(list(group), self._skip_hooks)  # type: ignore[arg-type]
 
