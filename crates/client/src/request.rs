@@ -221,6 +221,9 @@ pub struct TableDescription {
     pub status: String,
     /// The key attributes, partition key first.
     pub keys: Vec<KeyAttribute>,
+    /// The key attributes of its secondary indexes that are not the table's, each once: an
+    /// item that holds one must hold it with this type.
+    pub index_keys: Vec<KeyAttribute>,
     /// Approximate item count (DynamoDB refreshes it about every six hours).
     pub item_count: i64,
     /// Approximate size in bytes.

@@ -117,6 +117,29 @@ pub(super) fn describe(table: &aws_sdk_dynamodb::types::TableDescription) -> Tab
         .collect();
     let mut schema: Vec<&KeySchemaElement> = table.key_schema().iter().collect();
     schema.sort_by_key(|k| *k.key_type() != SdkKeyType::Hash);
+    let attribute = |name: &str| KeyAttribute {
+        name: name.to_owned(),
+        key_type: types.get(name).copied().unwrap_or(KeyType::S),
+    };
+    let mut index_keys: Vec<KeyAttribute> = Vec::new();
+    let index_schemas = table
+        .global_secondary_indexes()
+        .iter()
+        .map(|i| i.key_schema())
+        .chain(
+            table
+                .local_secondary_indexes()
+                .iter()
+                .map(|i| i.key_schema()),
+        );
+    for element in index_schemas.flatten() {
+        let name = element.attribute_name();
+        let known = schema.iter().any(|k| k.attribute_name() == name)
+            || index_keys.iter().any(|k| k.name == name);
+        if !known {
+            index_keys.push(attribute(name));
+        }
+    }
     TableDescription {
         name: table.table_name().unwrap_or_default().to_owned(),
         status: table
@@ -125,11 +148,9 @@ pub(super) fn describe(table: &aws_sdk_dynamodb::types::TableDescription) -> Tab
             .unwrap_or_default(),
         keys: schema
             .into_iter()
-            .map(|k| KeyAttribute {
-                name: k.attribute_name().to_owned(),
-                key_type: types.get(k.attribute_name()).copied().unwrap_or(KeyType::S),
-            })
+            .map(|k| attribute(k.attribute_name()))
             .collect(),
+        index_keys,
         item_count: table.item_count().unwrap_or(0),
         size_bytes: table.table_size_bytes().unwrap_or(0),
         billing_mode: table
