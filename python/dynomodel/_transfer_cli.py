@@ -4,11 +4,13 @@ as `sync_export_table` or `sync_import_table` with a progress bar on a terminal.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
 from ._io.client import DynamoClient
 from ._ops.progress import ProgressBar
+from ._ops.resume import ResumePoint
 from ._ops.transfer import SEGMENTS, TransferReport, sync_export_table, sync_import_table
 from .exceptions import DynamoError
 
@@ -74,14 +76,17 @@ def run(options: argparse.Namespace) -> int:
                 resume=options.resume,
                 progress=bar,
             )
-    except DynamoError as error:
+    except (DynamoError, KeyboardInterrupt) as error:
         bar.close()
-        print(f"{name}: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        bar.close()
-        print(f"{name}: interrupted", file=sys.stderr)
-        return 130
+        stopped = "interrupted" if isinstance(error, KeyboardInterrupt) else str(error)
+        print(f"{name}: {stopped}", file=sys.stderr)
+        resume = ResumePoint(options.file, options.table).path
+        if options.command == "import" and os.path.exists(resume):
+            print(
+                f"{name}: {resume} records how far it got: run again with --resume to go on",
+                file=sys.stderr,
+            )
+        return 130 if isinstance(error, KeyboardInterrupt) else 1
     bar.close()
     if not options.quiet:
         done = "exported" if options.command == "export" else "imported"

@@ -26,8 +26,9 @@ pub use config::{ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
 pub use error::{Context, Error, ErrorKind};
 pub use request::{
     AttributeValue, BatchGetOutput, BatchWriteOutput, CancellationReason, Capacity, CreateTable,
-    DeleteItem, Expression, GetItem, IndexProjection, Item, ItemOutput, KeyAttribute, KeyType,
-    Page, PutItem, Query, Read, Scan, SecondaryIndex, TableDescription, TableKeys, TableWrite,
-    TransactAction, TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem, Write,
+    DeleteItem, Expression, GetItem, IndexKey, IndexProjection, Item, ItemOutput, KeyAttribute,
+    KeyType, Page, PutItem, Query, Read, Scan, SecondaryIndex, TableDescription, TableKeys,
+    TableWrite, TransactAction, TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem,
+    Write,
 };
 pub use runtime::runtime;

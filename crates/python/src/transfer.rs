@@ -3,12 +3,10 @@
 //! to the table, or scans pages and writes them as lines, in Rust.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use dynomodel_client::Capacity;
-use dynomodel_transfer::{
-    check_lines, lock, rewind, Checked, Exported, Imported, Shared, Sink, Source,
-};
+use dynomodel_transfer::{Checked, Exported, Exporting, Imported, Importing, Sink, Source};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
@@ -20,7 +18,7 @@ use crate::errors::transfer_error;
 /// A DynamoDB JSON lines file being imported, checked against its table's keys.
 #[pyclass(frozen, module = "dynomodel._native")]
 pub struct ImportSource {
-    pub(crate) source: Shared<Source>,
+    pub(crate) importing: Arc<Importing>,
     /// The table the items go to, as DynamoDB names it (the client's prefix included).
     pub(crate) table: String,
     file: PathBuf,
@@ -32,7 +30,7 @@ impl ImportSource {
         Self {
             file: source.file().to_owned(),
             gzip: source.gzip(),
-            source: Arc::new(Mutex::new(source)),
+            importing: Arc::new(Importing::new(source)),
             table,
         }
     }
@@ -60,11 +58,7 @@ impl ImportSource {
         max_lines: u64,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        bridge::run(
-            py,
-            blocking,
-            check_lines(Arc::clone(&self.source), max_lines),
-        )
+        bridge::run(py, blocking, Arc::clone(&self.importing).check(max_lines))
     }
 
     /// Read again from the first line, past the first `skip` lines; the file must not have
@@ -76,14 +70,14 @@ impl ImportSource {
         skip: u64,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        bridge::run(py, blocking, rewind(Arc::clone(&self.source), skip))
+        bridge::run(py, blocking, Arc::clone(&self.importing).rewind(skip))
     }
 }
 
 /// A DynamoDB JSON lines file being written, under `FILE.partial` until `finish()`.
 #[pyclass(frozen, module = "dynomodel._native")]
 pub struct ExportSink {
-    pub(crate) sink: Shared<Sink>,
+    pub(crate) exporting: Arc<Exporting>,
 }
 
 #[pymethods]
@@ -95,24 +89,19 @@ impl ExportSink {
     fn new(py: Python<'_>, file: PathBuf, gzip: Option<bool>) -> PyResult<Self> {
         let sink = Sink::create(&file, gzip).map_err(|err| transfer_error(py, err))?;
         Ok(Self {
-            sink: Arc::new(Mutex::new(sink)),
+            exporting: Arc::new(Exporting::new(sink)),
         })
     }
 
-    /// Flush the file and give it its name.
+    /// Write what is left, flush the file and give it its name.
     #[pyo3(signature = (blocking))]
     fn finish<'py>(&self, py: Python<'py>, blocking: bool) -> PyResult<Bound<'py, PyAny>> {
-        let sink = Arc::clone(&self.sink);
-        bridge::run(py, blocking, async move {
-            tokio::task::spawn_blocking(move || lock(&sink).finish())
-                .await
-                .unwrap_or_else(|err| Err(dynomodel_client::batch::task_failed(&err).into()))
-        })
+        bridge::run(py, blocking, Arc::clone(&self.exporting).finish())
     }
 
     /// Stop writing and remove the partial file.
     fn discard(&self) {
-        lock(&self.sink).discard();
+        self.exporting.discard();
     }
 }
 

@@ -1,11 +1,12 @@
 //! The rules a line's item must meet before anything is written: DynamoDB's own (numbers, sets,
 //! `NULL`, nesting, item size) and the table's (its key attributes present, of their types,
-//! not empty, not too long; its indexes' key attributes of their types). A file that passes
-//! meets every rule DynamoDB checks on a put, so an import cannot stop half-way on a bad item.
+//! not empty, not too long; its indexes' key attributes likewise where an item has them).
+//! A file that passes meets every rule of an item that DynamoDB checks on a put, so an import
+//! does not stop half-way on a bad item.
 
 use std::collections::HashSet;
 
-use dynomodel_client::{AttributeValue, Item, KeyAttribute, KeyType, TableDescription};
+use dynomodel_client::{AttributeValue, IndexKey, Item, KeyAttribute, KeyType, TableDescription};
 use dynomodel_codec::{number, size};
 
 use crate::error::Rule;
@@ -24,7 +25,7 @@ pub struct Schema {
     /// The table's key attributes, partition key first.
     pub keys: Vec<KeyAttribute>,
     /// The key attributes of its secondary indexes that are not the table's.
-    pub index_keys: Vec<KeyAttribute>,
+    pub index_keys: Vec<IndexKey>,
 }
 
 impl From<&TableDescription> for Schema {
@@ -96,11 +97,16 @@ pub fn check(item: &Item, schema: &Schema) -> Result<(), Broken> {
         } else {
             SORT_KEY_LIMIT
         };
-        check_key(key, value, "of the table", Some(limit))?;
+        check_key(key, value, "of the table", limit)?;
     }
     for key in &schema.index_keys {
-        if let Some(value) = item.get(&key.name) {
-            check_key(key, value, "of a secondary index", None)?;
+        if let Some(value) = item.get(&key.attribute.name) {
+            let limit = if key.sort_key {
+                SORT_KEY_LIMIT
+            } else {
+                PARTITION_KEY_LIMIT
+            };
+            check_key(&key.attribute, value, "of a secondary index", limit)?;
         }
     }
     if total > size::MAX_ITEM_SIZE {
@@ -113,7 +119,7 @@ fn check_key(
     key: &KeyAttribute,
     value: &AttributeValue,
     of: &'static str,
-    limit: Option<usize>,
+    limit: usize,
 ) -> Result<(), Broken> {
     let length = match (key.key_type, value) {
         (KeyType::S, AttributeValue::S(s)) => s.len(),
@@ -131,14 +137,14 @@ fn check_key(
     if length == 0 {
         return Err(Broken::new(Rule::EmptyKey { name }));
     }
-    match limit {
-        Some(limit) if length > limit => Err(Broken::new(Rule::KeyTooLarge {
+    if length > limit {
+        return Err(Broken::new(Rule::KeyTooLarge {
             name,
             size: length,
             limit,
-        })),
-        _ => Ok(()),
+        }));
     }
+    Ok(())
 }
 
 fn checked_number(text: &str) -> Result<usize, Broken> {
@@ -271,9 +277,12 @@ mod tests {
                     key_type: KeyType::N,
                 },
             ],
-            index_keys: vec![KeyAttribute {
-                name: "status".into(),
-                key_type: KeyType::S,
+            index_keys: vec![IndexKey {
+                attribute: KeyAttribute {
+                    name: "status".into(),
+                    key_type: KeyType::S,
+                },
+                sort_key: true,
             }],
         }
     }
@@ -392,6 +401,8 @@ mod tests {
                 ..
             }
         ));
+        let (rule, _) = broken(&[("status", AttributeValue::S("s".repeat(1025)))]);
+        assert!(matches!(rule, Rule::KeyTooLarge { limit: 1024, .. }));
     }
 
     #[test]

@@ -79,7 +79,7 @@ pub enum Rule {
         /// The key attribute.
         name: String,
     },
-    /// A key attribute of the table longer than DynamoDB allows.
+    /// A key attribute of the table or of an index longer than DynamoDB allows.
     #[error("the key attribute '{name}' is {size} bytes, more than the {limit} DynamoDB allows")]
     KeyTooLarge {
         /// The key attribute.

@@ -16,8 +16,6 @@ mod source;
 
 pub use check::Schema;
 pub use error::{BadLine, Rule, TransferError};
-pub use moving::{
-    check_lines, export_pages, import_chunk, lock, rewind, Exported, Imported, Shared,
-};
+pub use moving::{export_pages, import_chunk, Exported, Exporting, Imported, Importing};
 pub use sink::Sink;
-pub use source::{Checked, Chunk, Source, MAX_LINE};
+pub use source::{Checked, Chunk, Source};

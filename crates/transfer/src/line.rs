@@ -59,7 +59,9 @@ fn explain(line: &[u8], first: &serde_json::Error) -> Broken {
                 Rule::InvalidBase64
             } else if message.contains("not a known DynamoDB prefix") {
                 Rule::UnknownType
-            } else if message.contains("exactly one key") {
+            } else if message.contains("exactly one key")
+                || message.contains("an object with a single key")
+            {
                 Rule::NotAttributeValue
             } else if message.contains("field `Item`") || message.starts_with("unknown field") {
                 Rule::NotItemLine
@@ -210,6 +212,10 @@ mod tests {
         assert_eq!(
             rule("{\"Item\": {\"a\": {\"S\": \"x\", \"N\": \"1\"}}}").0,
             Rule::NotAttributeValue
+        );
+        assert_eq!(
+            rule("{\"Item\": {\"a\": 5}}"),
+            (Rule::NotAttributeValue, Some("a".into()))
         );
         assert_eq!(
             rule("{\"Item\": {\"a\": {\"N\": 5}}}"),

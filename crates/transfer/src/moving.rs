@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
+use tokio::task::JoinHandle;
+
 use dynomodel_client::batch::{task_failed, write_all, Retry};
 use dynomodel_client::reads::scan_pages;
 use dynomodel_client::{Backend, Capacity, Item, Scan, TableWrite, Write};
@@ -15,12 +17,12 @@ use crate::error::TransferError;
 use crate::sink::Sink;
 use crate::source::{Checked, Source};
 
-/// A source or sink shared between the binding that holds it and the step that uses it.
-pub type Shared<T> = Arc<Mutex<T>>;
+/// A source or sink shared between the value that holds it and the step that uses it.
+type Shared<T> = Arc<Mutex<T>>;
 
 /// The value behind `shared`; a step that panicked while holding it left nothing a later
 /// step could not report on, so the poison is ignored.
-pub fn lock<T>(shared: &Mutex<T>) -> MutexGuard<'_, T> {
+fn lock<T>(shared: &Mutex<T>) -> MutexGuard<'_, T> {
     shared.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -32,20 +34,93 @@ async fn blocking<T: Send + 'static>(
         .unwrap_or_else(|err| Err(task_failed(&err).into()))
 }
 
-/// Check the next `max_lines` lines of `source`.
-///
-/// # Errors
-/// The first bad line, or a read error.
-pub async fn check_lines(source: Shared<Source>, max_lines: u64) -> Result<Checked, TransferError> {
-    blocking(move || lock(&source).check(max_lines)).await
+/// The settled result of `task`, if there is one.
+async fn settled<T>(
+    task: Option<JoinHandle<Result<T, TransferError>>>,
+) -> Option<Result<T, TransferError>> {
+    Some(
+        task?
+            .await
+            .unwrap_or_else(|err| Err(task_failed(&err).into())),
+    )
 }
 
-/// Read `source` again from the top, past its first `skip` lines.
-///
-/// # Errors
-/// [`TransferError::Changed`] when the file changed since it was opened; a read error.
-pub async fn rewind(source: Shared<Source>, skip: u64) -> Result<(), TransferError> {
-    blocking(move || lock(&source).rewind(skip)).await
+/// An import's file between its steps: the source, and the next chunk, read while the last
+/// one is written.
+pub struct Importing {
+    source: Shared<Source>,
+    ahead: Mutex<Option<JoinHandle<Result<Prepared, TransferError>>>>,
+}
+
+/// A chunk ready to write.
+struct Prepared {
+    /// Items read from its lines.
+    items: usize,
+    /// The items to put, the later of two lines of one key kept.
+    puts: Vec<Item>,
+    last_line: u64,
+    done: bool,
+}
+
+impl Importing {
+    /// Import from `source`.
+    pub fn new(source: Source) -> Self {
+        Self {
+            source: Arc::new(Mutex::new(source)),
+            ahead: Mutex::new(None),
+        }
+    }
+
+    /// Check the next `max_lines` lines.
+    ///
+    /// # Errors
+    /// The first bad line, or a read error.
+    pub async fn check(self: Arc<Self>, max_lines: u64) -> Result<Checked, TransferError> {
+        blocking(move || lock(&self.source).check(max_lines)).await
+    }
+
+    /// Read again from the top, past the first `skip` lines (a chunk read ahead is dropped).
+    ///
+    /// # Errors
+    /// [`TransferError::Changed`] when the file changed since it was opened; a read error.
+    pub async fn rewind(self: Arc<Self>, skip: u64) -> Result<(), TransferError> {
+        let ahead = lock(&self.ahead).take();
+        drop(settled(ahead).await);
+        blocking(move || lock(&self.source).rewind(skip)).await
+    }
+
+    /// The next chunk: the one read ahead, else one read now; the one after it starts being
+    /// read at once.
+    async fn next(&self, limits: (usize, usize)) -> Result<Prepared, TransferError> {
+        let ahead = lock(&self.ahead).take();
+        let chunk = match settled(ahead).await {
+            Some(chunk) => chunk?,
+            None => {
+                let source = Arc::clone(&self.source);
+                blocking(move || prepared(&source, limits)).await?
+            }
+        };
+        if !chunk.done {
+            let source = Arc::clone(&self.source);
+            let task = tokio::task::spawn_blocking(move || prepared(&source, limits));
+            *lock(&self.ahead) = Some(task);
+        }
+        Ok(chunk)
+    }
+}
+
+fn prepared(
+    source: &Mutex<Source>,
+    (max_items, max_bytes): (usize, usize),
+) -> Result<Prepared, TransferError> {
+    let mut source = lock(source);
+    let chunk = source.chunk(max_items, max_bytes)?;
+    Ok(Prepared {
+        items: chunk.items.len(),
+        puts: last_of_each_key(chunk.items, source.schema()),
+        last_line: chunk.last_line,
+        done: chunk.done,
+    })
 }
 
 /// What writing one chunk did.
@@ -66,27 +141,24 @@ pub struct Imported {
     pub capacity: Capacity,
 }
 
-/// Read the next chunk of `source` (at most `max_items` items, `max_bytes` of lines) and put
-/// every item into `table` with batch writes, retried until written or `retry` gives up.
-/// Two lines of one key in a chunk are one put, of the later line: DynamoDB refuses a batch
-/// that holds both, and a later line replaces an earlier one as it would in file order.
+/// Take the next chunk of `importing` (at most `max_items` items, `max_bytes` of lines) and
+/// put every item into `table` with batch writes, retried until written or `retry` gives up;
+/// the chunk after it is read meanwhile. Two lines of one key in a chunk are one put, of the
+/// later line: DynamoDB refuses a batch that holds both, and a later line replaces an earlier
+/// one as it would in file order.
 ///
 /// # Errors
 /// A bad line or read error; a write DynamoDB refused.
 pub async fn import_chunk(
     backend: Arc<dyn Backend>,
-    source: Shared<Source>,
+    importing: Arc<Importing>,
     table: String,
-    (max_items, max_bytes): (usize, usize),
+    limits: (usize, usize),
     retry: Retry,
 ) -> Result<Imported, TransferError> {
-    let (chunk, schema) = blocking(move || {
-        let mut source = lock(&source);
-        Ok((source.chunk(max_items, max_bytes)?, source.schema().clone()))
-    })
-    .await?;
-    let items = chunk.items.len();
-    let writes = last_of_each_key(chunk.items, &schema)
+    let chunk = importing.next(limits).await?;
+    let writes = chunk
+        .puts
         .into_iter()
         .map(|item| TableWrite {
             table: table.clone(),
@@ -95,7 +167,7 @@ pub async fn import_chunk(
         .collect();
     let output = write_all(backend, writes, retry).await?;
     Ok(Imported {
-        items,
+        items: chunk.items,
         last_line: chunk.last_line,
         done: chunk.done,
         unprocessed: output.unprocessed.len(),
@@ -119,6 +191,49 @@ fn last_of_each_key(items: Vec<Item>, schema: &Schema) -> Vec<Item> {
     kept
 }
 
+/// An export's file between its steps: the sink, and the write of the last round's items,
+/// which goes on while the next round is scanned.
+pub struct Exporting {
+    sink: Shared<Sink>,
+    writing: Mutex<Option<JoinHandle<Result<(), TransferError>>>>,
+}
+
+impl Exporting {
+    /// Export into `sink`.
+    pub fn new(sink: Sink) -> Self {
+        Self {
+            sink: Arc::new(Mutex::new(sink)),
+            writing: Mutex::new(None),
+        }
+    }
+
+    /// Wait for the write under way, if there is one.
+    async fn written(&self) -> Result<(), TransferError> {
+        let task = lock(&self.writing).take();
+        match task {
+            Some(task) => task
+                .await
+                .unwrap_or_else(|err| Err(task_failed(&err).into())),
+            None => Ok(()),
+        }
+    }
+
+    /// Write what is left, flush the file and give it its name.
+    ///
+    /// # Errors
+    /// A write error, this one's or an earlier round's.
+    pub async fn finish(self: Arc<Self>) -> Result<(), TransferError> {
+        self.written().await?;
+        blocking(move || lock(&self.sink).finish()).await
+    }
+
+    /// Stop writing and remove the partial file (once the write under way, if any, is done).
+    pub fn discard(&self) {
+        drop(lock(&self.writing).take());
+        lock(&self.sink).discard();
+    }
+}
+
 /// What one round of an export's scan did.
 #[derive(Debug, Clone, Default)]
 pub struct Exported {
@@ -132,14 +247,14 @@ pub struct Exported {
 }
 
 /// One page of each of `requests` (segments of a parallel scan, sent together), its items
-/// written to `sink` as lines.
+/// written to `exporting` as lines, on a blocking thread while the next round is scanned.
 ///
 /// # Errors
-/// A Scan error; a write error.
+/// A Scan error; the previous round's write error.
 pub async fn export_pages(
     backend: Arc<dyn Backend>,
     requests: Vec<Scan>,
-    sink: Shared<Sink>,
+    exporting: Arc<Exporting>,
 ) -> Result<Exported, TransferError> {
     let start = Instant::now();
     let table = requests
@@ -156,7 +271,10 @@ pub async fn export_pages(
         items.extend(page.items);
     }
     exported.items = items.len();
-    blocking(move || lock(&sink).write(items, &table)).await?;
+    exporting.written().await?;
+    let sink = Arc::clone(&exporting.sink);
+    let task = tokio::task::spawn_blocking(move || lock(&sink).write(items, &table));
+    *lock(&exporting.writing) = Some(task);
     exported.capacity.duration = start.elapsed();
     Ok(exported)
 }

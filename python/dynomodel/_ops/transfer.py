@@ -102,7 +102,8 @@ def _export_table(
     DynamoDB's 1 MB pages). The scan reads every item once, eventually consistent: 0.5 read
     capacity unit per 4 KB, about 128 units per MB of table.
 
-    Memory holds one page per segment, whatever the table's size. The file is written as
+    Memory holds two rounds of pages at most (one written to the file while the next is
+    scanned), whatever the table's size. The file is written as
     `FILE.partial` and renamed when complete: a file under its own name is always a whole
     export, and a failed one leaves nothing behind. `progress` is called after each round of
     pages with a `TransferProgress` (`ProgressBar()` draws it on a terminal).
@@ -162,7 +163,7 @@ def _import_table(
     digits within DynamoDB's range, sets neither empty nor holding a member twice, valid
     base64, `NULL` true, nesting within 32 levels, items within 400 KB, and the table's key
     attributes present, of their types, not empty and not too long (an index's key
-    attributes, where present, of their types). The first bad line raises
+    attributes likewise, where an item has them). The first bad line raises
     `InvalidLineError` naming the file, line, attribute and rule (never the value), and
     nothing is written. The file is read twice; if it changes in between, `TransferError`.
 

@@ -8,7 +8,8 @@ use aws_sdk_dynamodb::types::{
 };
 
 use crate::{
-    Error, ErrorKind, Expression, IndexProjection, Item, KeyAttribute, KeyType, TableDescription,
+    Error, ErrorKind, Expression, IndexKey, IndexProjection, Item, KeyAttribute, KeyType,
+    TableDescription,
 };
 
 /// The expressions of one request with their shared placeholder maps, shaped for the SDK's
@@ -121,7 +122,7 @@ pub(super) fn describe(table: &aws_sdk_dynamodb::types::TableDescription) -> Tab
         name: name.to_owned(),
         key_type: types.get(name).copied().unwrap_or(KeyType::S),
     };
-    let mut index_keys: Vec<KeyAttribute> = Vec::new();
+    let mut index_keys: Vec<IndexKey> = Vec::new();
     let index_schemas = table
         .global_secondary_indexes()
         .iter()
@@ -134,10 +135,16 @@ pub(super) fn describe(table: &aws_sdk_dynamodb::types::TableDescription) -> Tab
         );
     for element in index_schemas.flatten() {
         let name = element.attribute_name();
-        let known = schema.iter().any(|k| k.attribute_name() == name)
-            || index_keys.iter().any(|k| k.name == name);
-        if !known {
-            index_keys.push(attribute(name));
+        let sort_key = *element.key_type() == SdkKeyType::Range;
+        if schema.iter().any(|k| k.attribute_name() == name) {
+            continue;
+        }
+        match index_keys.iter_mut().find(|k| k.attribute.name == name) {
+            Some(known) => known.sort_key |= sort_key,
+            None => index_keys.push(IndexKey {
+                attribute: attribute(name),
+                sort_key,
+            }),
         }
     }
     TableDescription {

@@ -51,12 +51,12 @@ impl Client {
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (backend, retry) = (self.backend(), self.retry(timeout)?);
-        let (shared, table) = (Arc::clone(&source.source), source.table.clone());
+        let (importing, table) = (Arc::clone(&source.importing), source.table.clone());
         drop(source);
         self.run_raising(
             py,
             blocking,
-            import_chunk(backend, shared, table, (max_items, max_bytes), retry),
+            import_chunk(backend, importing, table, (max_items, max_bytes), retry),
         )
     }
 
@@ -89,8 +89,12 @@ impl Client {
                 segment: (total > 1).then_some((segment, total)),
             })
             .collect();
-        let shared = Arc::clone(&sink.sink);
+        let exporting = Arc::clone(&sink.exporting);
         drop(sink);
-        self.run_raising(py, blocking, export_pages(self.backend(), requests, shared))
+        self.run_raising(
+            py,
+            blocking,
+            export_pages(self.backend(), requests, exporting),
+        )
     }
 }
