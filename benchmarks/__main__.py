@@ -1,11 +1,11 @@
 """`python -m benchmarks [NAME ...]` (what `make bench` runs): every benchmark, one after the
-other, or the named ones (codec, client, query, batch, engines)."""
+other, or the named ones (codec, client, query, batch, engines, transfer)."""
 
 from __future__ import annotations
 
 import sys
 
-from . import batch, client, codec, engines, query
+from . import batch, client, codec, engines, query, transfer
 
 BENCHMARKS = {
     "codec": codec.run,
@@ -13,6 +13,7 @@ BENCHMARKS = {
     "query": query.run,
     "batch": batch.run,
     "engines": engines.run,
+    "transfer": transfer.run,
 }
 
 if __name__ == "__main__":

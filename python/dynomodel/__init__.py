@@ -40,8 +40,16 @@ from ._ops.batches import (
     sync_batch_get,
 )
 from ._ops.collections import CollectionItems, CollectionResults
+from ._ops.progress import ProgressBar, TransferProgress
 from ._ops.reads import Results
 from ._ops.transactions import Transaction, sync_transact_get, transact_get, transaction
+from ._ops.transfer import (
+    TransferReport,
+    export_table,
+    import_table,
+    sync_export_table,
+    sync_import_table,
+)
 from ._schema.codec import unknown_attributes
 from ._schema.keys import PartitionKey, SortKey
 from ._schema.markers import TTL, StoredAs, Version, expires_in
@@ -78,6 +86,7 @@ __all__ = [
     "OperationMetrics",
     "PartitionKey",
     "Path",
+    "ProgressBar",
     "QueryOptions",
     "RawCondition",
     "ReadOptions",
@@ -91,6 +100,8 @@ __all__ = [
     "TableDescription",
     "TableStats",
     "Transaction",
+    "TransferProgress",
+    "TransferReport",
     "UpdateAction",
     "Version",
     "__version__",
@@ -100,10 +111,14 @@ __all__ = [
     "dynamo_table",
     "exceptions",
     "expires_in",
+    "export_table",
     "get_default_client",
+    "import_table",
     "set_default_client",
     "size",
     "sync_batch_get",
+    "sync_export_table",
+    "sync_import_table",
     "sync_transact_get",
     "table_of",
     "transact_get",

@@ -1,7 +1,12 @@
 """`python -m dynomodel serve [--port N] [--db FILE]`: the embedded engine over HTTP on
 127.0.0.1, for any SDK or the AWS CLI, in memory or in a SQLite file that persists. Ctrl-C
 stops it after the requests under way, with the file complete. `python -m dynomodel --version`
-prints the version (the extension's, which the wheel carries too)."""
+prints the version (the extension's, which the wheel carries too).
+
+`python -m dynomodel export TABLE FILE` and `python -m dynomodel import FILE TABLE` move items
+between a table and a file of DynamoDB JSON lines (gzip for a `.gz` name); see
+`dynomodel.export_table` and `dynomodel.import_table`, which they run. The endpoint is
+`--endpoint-url`, else `AWS_ENDPOINT_URL_DYNAMODB` (`memory://NAME` included), else AWS."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import argparse
 import sys
 import time
 
+from . import _transfer_cli
 from ._native import __version__, serve
 from .exceptions import ConfigurationError
 
@@ -24,7 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     server.add_argument(
         "--db", metavar="FILE", help="a SQLite file to keep the data in (default: memory)"
     )
+    _transfer_cli.add_commands(commands)
     options = parser.parse_args(argv)
+    if options.command != "serve":
+        return _transfer_cli.run(options)
     if not 0 <= options.port <= 65535:
         parser.error(f"--port {options.port}: a port is 0 to 65535")
     try:

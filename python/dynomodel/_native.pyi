@@ -6,6 +6,7 @@ for the running asyncio loop.
 """
 
 from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
 from typing import Any, Literal, final, overload
 
 from dynomodel._expr.builder import Expression
@@ -27,11 +28,16 @@ __all__ = [
     "BatchGetOutput",
     "BatchStatementOutput",
     "BatchWriteOutput",
+    "CheckOutput",
     "Client",
     "Codec",
     "Cost",
     "EngineServer",
     "Entities",
+    "ExportOutput",
+    "ExportSink",
+    "ImportOutput",
+    "ImportSource",
     "ItemOutput",
     "PageOutput",
     "RawItem",
@@ -223,6 +229,74 @@ class TableDescription:
     def capacity(self) -> tuple[int, int] | None: ...
     @property
     def index_capacity(self) -> dict[str, tuple[int, int]]: ...
+
+@final
+class CheckOutput:
+    """What checking lines of an import found."""
+
+    @property
+    def lines(self) -> int: ...
+    @property
+    def items(self) -> int: ...
+    @property
+    def done(self) -> bool: ...
+
+@final
+class ImportOutput:
+    """What writing one chunk of an import's lines did."""
+
+    @property
+    def items(self) -> int: ...
+    @property
+    def last_line(self) -> int: ...
+    @property
+    def done(self) -> bool: ...
+    @property
+    def unprocessed(self) -> int: ...
+    @property
+    def gave_up(self) -> str | None: ...
+    @property
+    def cost(self) -> Cost: ...
+
+@final
+class ExportOutput:
+    """What one round of an export's scan wrote: items, each segment's next start key."""
+
+    @property
+    def items(self) -> int: ...
+    @property
+    def last_keys(self) -> list[Item | None]: ...
+    @property
+    def cost(self) -> Cost: ...
+
+@final
+class ImportSource:
+    """A DynamoDB JSON lines file being imported, checked against its table's keys."""
+
+    @property
+    def file(self) -> Path: ...
+    @property
+    def gzip(self) -> bool: ...
+    @overload
+    def check(self, max_lines: int, blocking: Literal[True]) -> CheckOutput: ...
+    @overload
+    def check(self, max_lines: int, blocking: Literal[False]) -> Awaitable[CheckOutput]: ...
+    @overload
+    def rewind(self, skip: int, blocking: Literal[True]) -> None: ...
+    @overload
+    def rewind(self, skip: int, blocking: Literal[False]) -> Awaitable[None]: ...
+
+@final
+class ExportSink:
+    """A DynamoDB JSON lines file being written, under `FILE.partial` until `finish()`."""
+
+    def __new__(cls, file: str, gzip: bool | None) -> ExportSink: ...
+    @overload
+    def finish(self, blocking: Literal[True]) -> None: ...
+    @overload
+    def finish(self, blocking: Literal[False]) -> Awaitable[None]: ...
+    def discard(self) -> None:
+        """Stop writing and remove the partial file."""
 
 def set_resolver(resolve: Callable[[Any, bool, Any], None]) -> None:
     """Register the function that settles asyncio futures, `resolve(future, ok, value)`."""
@@ -492,3 +566,49 @@ class Client:
     def describe_time_to_live(
         self, table: str, blocking: Literal[False]
     ) -> Awaitable[str | None]: ...
+    @overload
+    def open_import(
+        self, table: str, file: str, gzip: bool | None, blocking: Literal[True]
+    ) -> ImportSource: ...
+    @overload
+    def open_import(
+        self, table: str, file: str, gzip: bool | None, blocking: Literal[False]
+    ) -> Awaitable[ImportSource]: ...
+    @overload
+    def import_chunk(
+        self,
+        source: ImportSource,
+        max_items: int,
+        max_bytes: int,
+        timeout: float,
+        blocking: Literal[True],
+    ) -> ImportOutput: ...
+    @overload
+    def import_chunk(
+        self,
+        source: ImportSource,
+        max_items: int,
+        max_bytes: int,
+        timeout: float,
+        blocking: Literal[False],
+    ) -> Awaitable[ImportOutput]: ...
+    @overload
+    def export_pages(
+        self,
+        table: str,
+        segments: list[tuple[int, Item | None]],
+        total: int,
+        page_size: int | None,
+        sink: ExportSink,
+        blocking: Literal[True],
+    ) -> ExportOutput: ...
+    @overload
+    def export_pages(
+        self,
+        table: str,
+        segments: list[tuple[int, Item | None]],
+        total: int,
+        page_size: int | None,
+        sink: ExportSink,
+        blocking: Literal[False],
+    ) -> Awaitable[ExportOutput]: ...

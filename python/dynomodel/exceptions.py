@@ -11,6 +11,12 @@ DynamoError
 │                                   that leaves out required fields, a limit of 0, ...)
 ├── PartialInstanceError            saving whole an instance a projection read only in part
 ├── ResultsConsumedError            iterating again a query or scan result already read to its end
+├── TransferError                   an export or import whose file cannot be read or written
+│   ├── FileMissingError            the file to import does not exist (also a FileNotFoundError)
+│   ├── CorruptFileError            gzip data that does not decompress, or is cut short
+│   └── InvalidLineError            a line that is not an item the table can take (also an
+│                                   InvalidItemError); `.line`, `.attribute` and `.rule` say where
+│                                   and why
 ├── EncodeError                     a value that cannot be stored; raised before anything is sent
 │   ├── InvalidNumberError          NaN, infinity, over 38 digits, outside 1E-130..9.99E+125
 │   ├── EmptyKeyError               a key attribute that is missing, "" or b""
@@ -44,6 +50,9 @@ A `TransactionCanceledError` holds one `CancellationReason` per action of the tr
 Messages about configuration never hold a credential, and no message holds an attribute value
 except those about one item (a failed condition names its key).
 
+A `TransferError` names the file (`.file`); an `InvalidLineError` never holds the bad value,
+only where it is: files of production data do not leak into logs through their errors.
+
 Every `EncodeError` names the model, the path to the value (`lines[2].price`) and the rule, both in
 its message and as the attributes `model`, `field` and `rule`.
 """
@@ -59,6 +68,7 @@ __all__ = [
     "CancellationReason",
     "ConditionalCheckFailedError",
     "ConfigurationError",
+    "CorruptFileError",
     "CredentialsError",
     "DynamoError",
     "DynamoServiceError",
@@ -66,9 +76,11 @@ __all__ = [
     "EmptyKeyError",
     "EncodeError",
     "EndpointError",
+    "FileMissingError",
     "InvalidExpressionError",
     "InvalidItemError",
     "InvalidKeyError",
+    "InvalidLineError",
     "InvalidNumberError",
     "InvalidSetError",
     "InvalidStringError",
@@ -85,6 +97,7 @@ __all__ = [
     "TableNotFoundError",
     "ThrottlingError",
     "TransactionCanceledError",
+    "TransferError",
     "UnexpectedTypeError",
 ]
 
@@ -129,6 +142,54 @@ class PartialInstanceError(DynamoError, ValueError):
 class ResultsConsumedError(DynamoError, RuntimeError):
     """A query or scan result was iterated again after it had handed out every item: a result
     reads its pages once. Run the query again for a fresh read (or keep the items in a list)."""
+
+
+class TransferError(DynamoError):
+    """An export or an import stopped on its file: it cannot be opened, read or written, or it
+    changed while it was imported. The message names the file and what to do.
+
+    Attributes:
+        file: the file, as given (None where the error concerns no single file).
+    """
+
+    def __init__(self, message: str, *, file: str | None = None) -> None:
+        super().__init__(message)
+        self.file = file
+
+
+class FileMissingError(TransferError, FileNotFoundError):
+    """The file to import does not exist."""
+
+
+class CorruptFileError(TransferError):
+    """The file's gzip data does not decompress: it is damaged, or was cut short in copying."""
+
+
+class InvalidLineError(TransferError, InvalidItemError):
+    """A line of a DynamoDB JSON lines file is not an item the table can take: not JSON, not
+    `{"Item": {...}}` in DynamoDB JSON, or breaking one of DynamoDB's rules (numbers, sets,
+    base64, keys, size). Found before anything of the file is written. The message and the
+    attributes say where and why, never the value.
+
+    Attributes:
+        line: the line's number, from 1.
+        attribute: the path to the bad value (`address.M.city`), None for the line as a whole.
+        rule: the rule the line breaks, in words.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int = 0,
+        attribute: str | None = None,
+        rule: str = "",
+    ) -> None:
+        super().__init__(message, file=file)
+        self.line = line
+        self.attribute = attribute
+        self.rule = rule
 
 
 class EncodeError(DynamoError, ValueError):

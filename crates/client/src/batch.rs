@@ -80,7 +80,7 @@ fn add(total: &mut Capacity, more: Capacity) {
 }
 
 /// A task of the runtime that panicked or was cancelled, as an error.
-pub(crate) fn task_failed(err: &tokio::task::JoinError) -> Error {
+pub fn task_failed(err: &tokio::task::JoinError) -> Error {
     ErrorKind::Service {
         code: "TaskFailed".into(),
         message: err.to_string(),

@@ -26,9 +26,10 @@ pub use config::{ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
 pub use error::{Context, Error, ErrorKind};
 pub use request::{
     AttributeValue, BatchGetOutput, BatchStatementOutput, BatchWriteOutput, CancellationReason,
-    Capacity, CreateTable, DeleteItem, ExecuteStatement, Expression, GetItem, IndexProjection,
-    Item, ItemOutput, KeyAttribute, KeyType, Page, PutItem, Query, Read, Scan, SecondaryIndex,
-    Statement, StatementPage, StatementResult, TableDescription, TableKeys, TableWrite,
-    TransactAction, TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem, Write,
+    Capacity, CreateTable, DeleteItem, ExecuteStatement, Expression, GetItem, IndexKey,
+    IndexProjection, Item, ItemOutput, KeyAttribute, KeyType, Page, PutItem, Query, Read, Scan,
+    SecondaryIndex, Statement, StatementPage, StatementResult, TableDescription, TableKeys,
+    TableWrite, TransactAction, TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem,
+    Write,
 };
 pub use runtime::runtime;

@@ -108,6 +108,16 @@ pub struct KeyAttribute {
     pub key_type: KeyType,
 }
 
+/// A key attribute of a table's secondary indexes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexKey {
+    /// Its name and type.
+    pub attribute: KeyAttribute,
+    /// Whether it is the sort key of an index (DynamoDB allows it 1024 bytes, a partition key
+    /// 2048).
+    pub sort_key: bool,
+}
+
 /// CreateTable.
 #[derive(Debug, Clone)]
 pub struct CreateTable {
@@ -221,6 +231,9 @@ pub struct TableDescription {
     pub status: String,
     /// The key attributes, partition key first.
     pub keys: Vec<KeyAttribute>,
+    /// The key attributes of its secondary indexes that are not the table's, each once: an
+    /// item that holds one must hold it with this type.
+    pub index_keys: Vec<IndexKey>,
     /// Approximate item count (DynamoDB refreshes it about every six hours).
     pub item_count: i64,
     /// Approximate size in bytes.

@@ -17,13 +17,11 @@ use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use dynomodel_client::{runtime, Error};
+use dynomodel_client::runtime;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use tokio::task::AbortHandle;
-
-use crate::errors;
 
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 static RESOLVE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -70,16 +68,23 @@ pub trait ToPython: Send + 'static {
     fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>>;
 }
 
+/// An operation's error, raised as its `dynomodel.exceptions` class once the GIL is held
+/// again ([`crate::errors`] decides which).
+pub trait Raise: Send + 'static {
+    /// The Python exception, holding the GIL.
+    fn raise(self, py: Python<'_>) -> PyErr;
+}
+
 /// Run `operation`: blocking with the GIL released, or as an awaitable for the running loop.
-pub fn run<'py, T: ToPython>(
+pub fn run<'py, T: ToPython, E: Raise>(
     py: Python<'py>,
     blocking: bool,
-    operation: impl Future<Output = Result<T, Error>> + Send + 'static,
+    operation: impl Future<Output = Result<T, E>> + Send + 'static,
 ) -> PyResult<Bound<'py, PyAny>> {
     if blocking {
         match wait(py, operation)? {
             Ok(value) => value.to_python(py),
-            Err(err) => Err(errors::client_error(py, err)),
+            Err(err) => Err(err.raise(py)),
         }
     } else {
         awaitable(py, operation)
@@ -88,10 +93,10 @@ pub fn run<'py, T: ToPython>(
 
 /// Block on `operation` with the GIL released; a signal handler that raises (Ctrl-C) ends the
 /// wait with its exception and drops the operation.
-fn wait<T: Send>(
+fn wait<T: Send, E: Send>(
     py: Python<'_>,
-    operation: impl Future<Output = Result<T, Error>> + Send,
-) -> PyResult<Result<T, Error>> {
+    operation: impl Future<Output = Result<T, E>> + Send,
+) -> PyResult<Result<T, E>> {
     py.detach(|| {
         runtime().block_on(async {
             tokio::pin!(operation);
@@ -108,9 +113,9 @@ fn wait<T: Send>(
     })
 }
 
-fn awaitable<'py, T: ToPython>(
+fn awaitable<'py, T: ToPython, E: Raise>(
     py: Python<'py>,
-    operation: impl Future<Output = Result<T, Error>> + Send + 'static,
+    operation: impl Future<Output = Result<T, E>> + Send + 'static,
 ) -> PyResult<Bound<'py, PyAny>> {
     let event_loop = py
         .import(intern!(py, "asyncio"))?
@@ -132,7 +137,7 @@ fn awaitable<'py, T: ToPython>(
         Python::attach(move |py| {
             let outcome = match result {
                 Ok(value) => value.to_python(py).map(|v| (true, v)),
-                Err(err) => Err(errors::client_error(py, err)),
+                Err(err) => Err(err.raise(py)),
             };
             let (ok, value) = match outcome {
                 Ok(pair) => pair,

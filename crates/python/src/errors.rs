@@ -4,10 +4,12 @@
 
 use dynomodel_client::{Error as ClientError, ErrorKind};
 use dynomodel_codec::{CodecError, PlanError, Rule};
+use dynomodel_transfer::TransferError as Moving;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyType};
 use pyo3::PyTypeInfo;
 
+use crate::bridge::Raise;
 use crate::convert::values::item_to_py;
 
 pyo3::import_exception!(dynomodel.exceptions, ConditionalCheckFailedError);
@@ -168,4 +170,62 @@ fn details<'py>(py: Python<'py>, kind: &ErrorKind) -> PyResult<Vec<Attribute<'py
         }
         _ => vec![],
     })
+}
+
+impl Raise for ClientError {
+    fn raise(self, py: Python<'_>) -> PyErr {
+        client_error(py, self)
+    }
+}
+
+// Exporting and importing files of DynamoDB JSON lines.
+pyo3::import_exception!(dynomodel.exceptions, CorruptFileError);
+pyo3::import_exception!(dynomodel.exceptions, FileMissingError);
+pyo3::import_exception!(dynomodel.exceptions, InvalidLineError);
+pyo3::import_exception!(dynomodel.exceptions, TransferError);
+
+impl Raise for Moving {
+    fn raise(self, py: Python<'_>) -> PyErr {
+        transfer_error(py, self)
+    }
+}
+
+/// A failed export or import: a DynamoDB call's error as [`client_error`] raises it, the file's
+/// as the transfer exceptions, each with the `file`, and for a bad line its `line`,
+/// `attribute` and `rule` (never the value).
+pub fn transfer_error(py: Python<'_>, err: Moving) -> PyErr {
+    let message = err.to_string();
+    let path = |file: &std::path::Path| text(py, file.to_string_lossy());
+    match err {
+        Moving::Client(err) => client_error(py, err),
+        Moving::Missing { file } => raised(
+            &FileMissingError::type_object(py),
+            message,
+            &[("file", path(&file))],
+        ),
+        Moving::Corrupt { file, .. } => raised(
+            &CorruptFileError::type_object(py),
+            message,
+            &[("file", path(&file))],
+        ),
+        Moving::Line { file, bad } => {
+            let line = bad.line.into_pyobject(py).ok().map(|l| l.into_any());
+            raised(
+                &InvalidLineError::type_object(py),
+                message,
+                &[
+                    ("file", path(&file)),
+                    ("line", line),
+                    ("attribute", bad.attribute.and_then(|a| text(py, a))),
+                    ("rule", text(py, bad.rule.to_string())),
+                ],
+            )
+        }
+        Moving::Io { file, .. } | Moving::Changed { file } | Moving::Closed { file } => raised(
+            &TransferError::type_object(py),
+            message,
+            &[("file", path(&file))],
+        ),
+        Moving::Unwritable { .. } => raised(&TransferError::type_object(py), message, &[]),
+    }
 }

@@ -4,7 +4,7 @@
 //! ([`encode`]), turns DynamoDB's wire form back into data for one bulk pydantic validation
 //! ([`decode`]), runs the DynamoDB operations of the client crate from asyncio or blocking with
 //! the GIL released ([`client`]), and maps every Rust error onto `dynomodel.exceptions`
-//! ([`errors`]).
+//! ([`errors`]); it moves items between files of DynamoDB JSON lines and tables ([`transfer`]).
 
 mod bridge;
 mod client;
@@ -18,6 +18,7 @@ mod errors;
 mod py_types;
 mod source;
 mod spec;
+mod transfer;
 mod wire;
 
 use pyo3::prelude::*;
@@ -44,6 +45,9 @@ mod _native {
 
     #[pymodule_export]
     use super::engine::{serve, EngineServer};
+
+    #[pymodule_export]
+    use super::transfer::{CheckOutput, ExportOutput, ExportSink, ImportOutput, ImportSource};
 
     #[pymodule_export]
     use super::convert::outputs::{

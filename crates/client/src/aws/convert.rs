@@ -8,7 +8,8 @@ use aws_sdk_dynamodb::types::{
 };
 
 use crate::{
-    Error, ErrorKind, Expression, IndexProjection, Item, KeyAttribute, KeyType, TableDescription,
+    Error, ErrorKind, Expression, IndexKey, IndexProjection, Item, KeyAttribute, KeyType,
+    TableDescription,
 };
 
 /// The expressions of one request with their shared placeholder maps, shaped for the SDK's
@@ -117,6 +118,35 @@ pub(super) fn describe(table: &aws_sdk_dynamodb::types::TableDescription) -> Tab
         .collect();
     let mut schema: Vec<&KeySchemaElement> = table.key_schema().iter().collect();
     schema.sort_by_key(|k| *k.key_type() != SdkKeyType::Hash);
+    let attribute = |name: &str| KeyAttribute {
+        name: name.to_owned(),
+        key_type: types.get(name).copied().unwrap_or(KeyType::S),
+    };
+    let mut index_keys: Vec<IndexKey> = Vec::new();
+    let index_schemas = table
+        .global_secondary_indexes()
+        .iter()
+        .map(|i| i.key_schema())
+        .chain(
+            table
+                .local_secondary_indexes()
+                .iter()
+                .map(|i| i.key_schema()),
+        );
+    for element in index_schemas.flatten() {
+        let name = element.attribute_name();
+        let sort_key = *element.key_type() == SdkKeyType::Range;
+        if schema.iter().any(|k| k.attribute_name() == name) {
+            continue;
+        }
+        match index_keys.iter_mut().find(|k| k.attribute.name == name) {
+            Some(known) => known.sort_key |= sort_key,
+            None => index_keys.push(IndexKey {
+                attribute: attribute(name),
+                sort_key,
+            }),
+        }
+    }
     TableDescription {
         name: table.table_name().unwrap_or_default().to_owned(),
         status: table
@@ -125,11 +155,9 @@ pub(super) fn describe(table: &aws_sdk_dynamodb::types::TableDescription) -> Tab
             .unwrap_or_default(),
         keys: schema
             .into_iter()
-            .map(|k| KeyAttribute {
-                name: k.attribute_name().to_owned(),
-                key_type: types.get(k.attribute_name()).copied().unwrap_or(KeyType::S),
-            })
+            .map(|k| attribute(k.attribute_name()))
             .collect(),
+        index_keys,
         item_count: table.item_count().unwrap_or(0),
         size_bytes: table.table_size_bytes().unwrap_or(0),
         billing_mode: table

@@ -7,6 +7,7 @@ mod items;
 mod reads;
 mod statements;
 mod tables;
+mod transfer;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,7 +20,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use tokio::sync::Semaphore;
 
-use crate::bridge::{self, ToPython};
+use crate::bridge::{self, Raise, ToPython};
 use crate::convert::args::seconds;
 use crate::engine::EngineServer;
 use crate::errors;
@@ -79,6 +80,16 @@ impl Client {
         py: Python<'py>,
         blocking: bool,
         operation: impl Future<Output = Result<T, Error>> + Send + 'static,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.run_raising(py, blocking, operation)
+    }
+
+    /// [`Client::run`] of an operation whose errors are not only DynamoDB's.
+    fn run_raising<'py, T: ToPython, E: Raise>(
+        &self,
+        py: Python<'py>,
+        blocking: bool,
+        operation: impl Future<Output = Result<T, E>> + Send + 'static,
     ) -> PyResult<Bound<'py, PyAny>> {
         let counted = Counted::enter(&self.in_flight);
         bridge::run(py, blocking, async move {
