@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::backend::BoxFuture;
@@ -27,14 +26,12 @@ const FAILURES_IN_A_ROW: u32 = 12;
 const FIRST_PAUSE: Duration = Duration::from_millis(25);
 const LONGEST_PAUSE: Duration = Duration::from_secs(2);
 
-/// How long to keep retrying, and how many requests may be in flight at once (shared by every
-/// batch of a client, so many small batches cannot flood the endpoint together).
+/// How long to keep retrying. (How many requests may be in flight at once is the backend's to
+/// bound, after any rate limit let them go: see [`crate::AwsBackend`].)
 #[derive(Debug, Clone)]
 pub struct Retry {
-    /// Total time allowed from the first request.
+    /// Total time allowed from the first request, time spent waiting for rate limits aside.
     pub timeout: Duration,
-    /// Permits for requests in flight.
-    pub permits: Arc<Semaphore>,
 }
 
 /// A key attribute's value, comparable: what makes two keys the same.
@@ -77,6 +74,9 @@ fn add(total: &mut Capacity, more: Capacity) {
     total.read += more.read;
     total.write += more.write;
     total.attempts += more.attempts;
+    total.units.extend(more.units);
+    total.throttles += more.throttles;
+    total.waited += more.waited;
 }
 
 /// A task of the runtime that panicked or was cancelled, as an error.
@@ -104,6 +104,8 @@ trait Request: Sized + Clone + Send + 'static {
     fn send<'a>(self, backend: &'a dyn Backend, into: &'a mut Self::Output) -> BoxFuture<'a, Self>;
     /// Record what was still left when the attempts stopped, and why.
     fn finish(self, into: &mut Self::Output, gave_up: Option<String>);
+    /// How long the attempts gathered in `output` waited for rate limit tokens.
+    fn waited(output: &Self::Output) -> Duration;
 }
 
 impl Request for Vec<TableKeys> {
@@ -131,6 +133,10 @@ impl Request for Vec<TableKeys> {
         into.unprocessed = self;
         into.gave_up = gave_up;
     }
+
+    fn waited(output: &BatchGetOutput) -> Duration {
+        output.capacity.waited
+    }
 }
 
 impl Request for Vec<TableWrite> {
@@ -157,28 +163,29 @@ impl Request for Vec<TableWrite> {
         into.unprocessed = self;
         into.gave_up = gave_up;
     }
+
+    fn waited(output: &BatchWriteOutput) -> Duration {
+        output.capacity.waited
+    }
 }
 
 /// Send `request` and then what it leaves, pausing between attempts, until nothing is left, the
 /// deadline passes, or transient failures keep coming. A permanent failure (a validation error, a
-/// missing table) is returned as it is.
+/// missing table) is returned as it is. Time an attempt waited for rate limit tokens moves the
+/// deadline: a batch paced by a rate limit is slow on purpose, not failing.
 async fn until_done<T: Request>(
     mut request: T,
-    deadline: Instant,
+    mut deadline: Instant,
     backend: &dyn Backend,
-    permits: &Semaphore,
 ) -> Result<T::Output, Error> {
     let mut output = T::Output::default();
     let (mut attempt, mut failures) = (0, 0);
     loop {
-        let outcome = {
-            let _permit = permits.acquire().await.map_err(|e| {
-                Error::from(ErrorKind::Service {
-                    code: "Closed".into(),
-                    message: e.to_string(),
-                })
-            })?;
-            request.clone().send(backend, &mut output).await
+        let waited_before = T::waited(&output);
+        let outcome = request.clone().send(backend, &mut output).await;
+        deadline += match &outcome {
+            Ok(_) => T::waited(&output).saturating_sub(waited_before),
+            Err(err) => err.waited(),
         };
         let reason = match outcome {
             Ok(left) if left.is_empty() => {
@@ -221,8 +228,8 @@ async fn send_all<T: Request>(
     let deadline = Instant::now() + retry.timeout;
     let mut tasks = JoinSet::new();
     for request in requests {
-        let (backend, permits) = (Arc::clone(backend), Arc::clone(&retry.permits));
-        tasks.spawn(async move { until_done(request, deadline, &*backend, &permits).await });
+        let backend = Arc::clone(backend);
+        tasks.spawn(async move { until_done(request, deadline, &*backend).await });
     }
     joined(tasks).await
 }
@@ -461,10 +468,7 @@ mod tests {
     }
 
     fn retry(timeout: Duration) -> Retry {
-        Retry {
-            timeout,
-            permits: Arc::new(Semaphore::new(4)),
-        }
+        Retry { timeout }
     }
 
     fn written(fake: &FakeBackend, answers: &[usize]) -> Vec<TableWrite> {

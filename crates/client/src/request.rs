@@ -67,7 +67,7 @@ pub struct UpdateItem {
 }
 
 /// Capacity a call consumed and how long it took.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Capacity {
     /// Read capacity units.
     pub read: f64,
@@ -77,6 +77,27 @@ pub struct Capacity {
     pub duration: Duration,
     /// Attempts sent, the SDK's own retries included (summed over the requests of a batch).
     pub attempts: u32,
+    /// Where the units went: each table, and each secondary index DynamoDB named, apart; what
+    /// a rate limit charges to its table's or its index's budget.
+    pub units: Vec<Units>,
+    /// Attempts DynamoDB answered with throttling (the SDK retried them), what an adaptive
+    /// rate limit slows down for.
+    pub throttles: u32,
+    /// Time spent waiting for rate limit tokens before sending (not part of `duration`).
+    pub waited: Duration,
+}
+
+/// The capacity units one table, or one secondary index of it, consumed in a call.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Units {
+    /// The table.
+    pub table: String,
+    /// The secondary index; `None` for the table itself.
+    pub index: Option<String>,
+    /// Read capacity units.
+    pub read: f64,
+    /// Write capacity units.
+    pub write: f64,
 }
 
 /// What an item operation returns: the item where there is one, and what it cost.

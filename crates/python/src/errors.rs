@@ -2,6 +2,7 @@
 //! `dynomodel.exceptions`, named here at compile time, and this is the only place that decides
 //! which. Nothing below it builds a Python exception.
 
+use dynomodel_client::limit::LimitError;
 use dynomodel_client::{Error as ClientError, ErrorKind};
 use dynomodel_codec::{CodecError, PlanError, Rule};
 use pyo3::prelude::*;
@@ -26,6 +27,7 @@ pyo3::import_exception!(dynomodel.exceptions, InvalidStringError);
 pyo3::import_exception!(dynomodel.exceptions, ItemTooLargeError);
 pyo3::import_exception!(dynomodel.exceptions, ModelDefinitionError);
 pyo3::import_exception!(dynomodel.exceptions, NaiveDatetimeError);
+pyo3::import_exception!(dynomodel.exceptions, RateLimitError);
 pyo3::import_exception!(dynomodel.exceptions, TableExistsError);
 pyo3::import_exception!(dynomodel.exceptions, TableNotFoundError);
 pyo3::import_exception!(dynomodel.exceptions, ThrottlingError);
@@ -109,6 +111,11 @@ pub fn invalid_item(message: String) -> PyErr {
 /// A value the native client cannot take as it was given (a negative timeout, say).
 pub fn invalid_argument(message: String) -> PyErr {
     pyo3::exceptions::PyValueError::new_err(message)
+}
+
+/// A rate limit that cannot work as given.
+pub fn limit_error(err: &LimitError) -> PyErr {
+    RateLimitError::new_err(err.to_string())
 }
 
 /// A failed DynamoDB call, raised as the exception for its kind, with where it happened
