@@ -27,6 +27,15 @@ from ._io.client import (
     use_client,
 )
 from ._io.costs import CallCost, TableStats
+from ._io.limits import (
+    Adaptive,
+    BudgetSnapshot,
+    RateLimit,
+    RateLimiter,
+    RateLimits,
+    RateLimitsConfig,
+    RateSnapshot,
+)
 from ._native import __version__
 from ._ops.batches import (
     BatchGetOptions,
@@ -50,11 +59,13 @@ from ._table.reads import CountOptions, QueryOptions, ReadOptions, ScanOptions
 
 __all__ = [
     "TTL",
+    "Adaptive",
     "Attr",
     "AttributeValue",
     "BatchGetOptions",
     "BatchGetResults",
     "BatchWrite",
+    "BudgetSnapshot",
     "CallCost",
     "Collection",
     "CollectionItems",
@@ -74,6 +85,11 @@ __all__ = [
     "PartitionKey",
     "Path",
     "QueryOptions",
+    "RateLimit",
+    "RateLimiter",
+    "RateLimits",
+    "RateLimitsConfig",
+    "RateSnapshot",
     "RawCondition",
     "ReadOptions",
     "Results",

@@ -26,6 +26,7 @@ __all__ = [
     "UNREAD_FIELDS",
     "BatchGetOutput",
     "BatchWriteOutput",
+    "BudgetState",
     "Client",
     "Codec",
     "Cost",
@@ -100,7 +101,8 @@ class RawItem:
 
 @final
 class Cost:
-    """What a call consumed: capacity units, seconds, and the attempts the SDK sent."""
+    """What a call consumed: capacity units, seconds, the attempts the SDK sent and those
+    throttled, and the time it waited for its rate limits."""
 
     @property
     def read(self) -> float: ...
@@ -110,6 +112,29 @@ class Cost:
     def duration(self) -> float: ...
     @property
     def attempts(self) -> int: ...
+    @property
+    def throttles(self) -> int: ...
+    @property
+    def waited(self) -> float: ...
+
+@final
+class BudgetState:
+    """What one rate limit budget holds and has done, at the moment it was asked."""
+
+    @property
+    def rate(self) -> float: ...
+    @property
+    def ceiling(self) -> float | None: ...
+    @property
+    def tokens(self) -> float: ...
+    @property
+    def waits(self) -> int: ...
+    @property
+    def waited(self) -> float: ...
+    @property
+    def throttles(self) -> int: ...
+    @property
+    def consumed(self) -> float: ...
 
 @final
 class ItemOutput:
@@ -245,6 +270,19 @@ class Client:
     @property
     def in_flight(self) -> int:
         """How many of this client's operations are under way."""
+    def set_rate_limit(
+        self,
+        table: str,
+        index: str | None,
+        read: tuple[float, float | None] | None,
+        write: tuple[float, float | None] | None,
+    ) -> None:
+        """Set the read and write budgets of `table` (its `index`): `(rate, None)` fixed,
+        `(start, ceiling)` adaptive, None unlimited."""
+    def rate_limit(
+        self, table: str, index: str | None
+    ) -> tuple[BudgetState | None, BudgetState | None] | None:
+        """The `(read, write)` budgets of `table` (its `index`) now; None without any."""
     @overload
     def put_item(
         self, table: str, item: Item, condition: Expression | None, blocking: Literal[True]
