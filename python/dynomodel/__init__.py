@@ -27,6 +27,15 @@ from ._io.client import (
     use_client,
 )
 from ._io.costs import CallCost, TableStats
+from ._io.limits import (
+    Adaptive,
+    BudgetSnapshot,
+    RateLimit,
+    RateLimiter,
+    RateLimits,
+    RateLimitsConfig,
+    RateSnapshot,
+)
 from ._io.observe import Metrics, OperationMetrics
 from ._io.statements import BatchStatementResults, StatementError, StatementPage
 from ._native import __version__
@@ -60,12 +69,14 @@ from ._table.reads import CountOptions, QueryOptions, ReadOptions, ScanOptions
 
 __all__ = [
     "TTL",
+    "Adaptive",
     "Attr",
     "AttributeValue",
     "BatchGetOptions",
     "BatchGetResults",
     "BatchStatementResults",
     "BatchWrite",
+    "BudgetSnapshot",
     "CallCost",
     "Collection",
     "CollectionItems",
@@ -88,6 +99,11 @@ __all__ = [
     "Path",
     "ProgressBar",
     "QueryOptions",
+    "RateLimit",
+    "RateLimiter",
+    "RateLimits",
+    "RateLimitsConfig",
+    "RateSnapshot",
     "RawCondition",
     "ReadOptions",
     "Results",

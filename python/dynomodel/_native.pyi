@@ -28,6 +28,7 @@ __all__ = [
     "BatchGetOutput",
     "BatchStatementOutput",
     "BatchWriteOutput",
+    "BudgetState",
     "CheckOutput",
     "Client",
     "Codec",
@@ -109,7 +110,8 @@ class RawItem:
 
 @final
 class Cost:
-    """What a call consumed: capacity units, seconds, and the attempts the SDK sent."""
+    """What a call consumed: capacity units, seconds, the attempts the SDK sent and those
+    throttled, and the time it waited for its rate limits."""
 
     @property
     def read(self) -> float: ...
@@ -119,6 +121,36 @@ class Cost:
     def duration(self) -> float: ...
     @property
     def attempts(self) -> int: ...
+    @property
+    def requests(self) -> int:
+        """Requests made: 1 for one call, several for a batch; attempts beyond them are
+        retries."""
+    @property
+    def retries(self) -> int:
+        """The attempts the SDK sent again after a failed one."""
+    @property
+    def throttles(self) -> int: ...
+    @property
+    def waited(self) -> float: ...
+
+@final
+class BudgetState:
+    """What one rate limit budget holds and has done, at the moment it was asked."""
+
+    @property
+    def rate(self) -> float: ...
+    @property
+    def ceiling(self) -> float | None: ...
+    @property
+    def tokens(self) -> float: ...
+    @property
+    def waits(self) -> int: ...
+    @property
+    def waited(self) -> float: ...
+    @property
+    def throttles(self) -> int: ...
+    @property
+    def consumed(self) -> float: ...
 
 @final
 class ItemOutput:
@@ -277,6 +309,9 @@ class ImportSource:
     def file(self) -> Path: ...
     @property
     def gzip(self) -> bool: ...
+    @property
+    def table(self) -> str:
+        """The table the items go to, as DynamoDB names it."""
     @overload
     def check(self, max_lines: int, blocking: Literal[True]) -> CheckOutput: ...
     @overload
@@ -344,6 +379,19 @@ class Client:
     @property
     def in_flight(self) -> int:
         """How many of this client's operations are under way."""
+    def set_rate_limit(
+        self,
+        table: str,
+        index: str | None,
+        read: tuple[float, float | None] | None,
+        write: tuple[float, float | None] | None,
+    ) -> None:
+        """Set the read and write budgets of `table` (its `index`): `(rate, None)` fixed,
+        `(start, ceiling)` adaptive, None unlimited."""
+    def rate_limit(
+        self, table: str, index: str | None
+    ) -> tuple[BudgetState | None, BudgetState | None] | None:
+        """The `(read, write)` budgets of `table` (its `index`) now; None without any."""
     @overload
     def put_item(
         self, table: str, item: Item, condition: Expression | None, blocking: Literal[True]

@@ -4,6 +4,7 @@
 DynamoError
 ├── ModelDefinitionError            a model dynomodel cannot serve (raised at class creation)
 ├── ConfigurationError              a client that cannot work as configured (no region, ...)
+│   └── RateLimitError              a rate limit that cannot work as given (a negative rate, ...)
 ├── InvalidItemError                input that is not DynamoDB's wire form ({"S": "..."} and so on)
 ├── InvalidKeyError                 a key naming unknown fields or missing key fields
 ├── InvalidExpressionError          a read or expression DynamoDB or the model cannot serve, found
@@ -91,6 +92,7 @@ __all__ = [
     "ModelDefinitionError",
     "NaiveDatetimeError",
     "PartialInstanceError",
+    "RateLimitError",
     "RequestError",
     "ResultsConsumedError",
     "TableExistsError",
@@ -113,6 +115,13 @@ class ModelDefinitionError(DynamoError, TypeError):
 class ConfigurationError(DynamoError):
     """The client cannot work as configured: no region, an invalid table prefix. The message
     says what to set; it never holds a credential."""
+
+
+class RateLimitError(ConfigurationError, ValueError):
+    """A rate limit that cannot work as given: a rate that is not a positive number, an
+    adaptive one that starts above its ceiling, a key that names no table or index, a setting
+    it does not know. Raised when the limit is made (or a model that names it is first used);
+    the message says what to change."""
 
 
 class InvalidItemError(DynamoError, ValueError):
@@ -262,6 +271,7 @@ class RequestError(DynamoError):
         operation: the DynamoDB operation (`PutItem`, `Query`, ...).
         table: the table the call named (the first one, for a batch or a transaction).
         attempts: the attempts sent, the SDK's own retries included.
+        throttles: how many of those attempts DynamoDB throttled.
         elapsed: seconds from the first attempt to the failure.
     """
 
@@ -272,12 +282,14 @@ class RequestError(DynamoError):
         operation: str | None = None,
         table: str | None = None,
         attempts: int | None = None,
+        throttles: int | None = None,
         elapsed: float | None = None,
     ) -> None:
         super().__init__(message)
         self.operation = operation
         self.table = table
         self.attempts = attempts
+        self.throttles = throttles
         self.elapsed = elapsed
 
 

@@ -22,7 +22,7 @@ from opentelemetry.trace import StatusCode
 
 from dynomodel import DynamoClient, DynamoModel, GlobalIndex, PartitionKey, SortKey, attr
 from dynomodel._io.observe import LATENCY_BUCKETS
-from dynomodel.exceptions import ConditionalCheckFailedError
+from dynomodel.exceptions import ConditionalCheckFailedError, ThrottlingError
 
 SECRET = "s3cr3t-value-0123456789"
 CREDENTIAL = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYSECRET"
@@ -125,8 +125,54 @@ def test_a_retried_call_is_a_warning(
         assert proxy.counts["throttle"] > 0
     warned = [r for r in caplog.records if r.levelno == logging.WARNING and r.name == "dynomodel"]
     assert warned and all(r.operation == "PutItem" and r.retries > 0 for r in warned)  # type: ignore[attr-defined]
+    # Only throttling was injected: every retry followed a throttled attempt.
+    assert all(r.throttles == r.retries for r in warned)  # type: ignore[attr-defined]
     totals = client.metrics.snapshot()[("PutItem", table_name)]
     assert totals.calls == 4 and totals.retries == sum(r.retries for r in warned)  # type: ignore[attr-defined]
+    assert totals.throttles == totals.retries == proxy.counts["throttle"]
+
+
+def test_a_call_that_failed_throttled_says_so(
+    endpoint: str, table_name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="dynomodel")
+    rates = FaultRates(throttle=1.0, operations=frozenset({"PutItem"}))
+    with FaultProxy(endpoint, rates, seed=7) as proxy:
+        client = DynamoClient(
+            endpoint_url=proxy.endpoint,
+            region="us-east-1",
+            access_key_id="x",
+            secret_access_key="x",
+            max_retries=2,
+        )
+        Secret = secret_model(table_name, client)
+        Secret.sync_create_table()
+        with pytest.raises(ThrottlingError) as raised:
+            Secret(pk="p", sk=1, token="t").sync_save()
+    assert raised.value.attempts == 3 and raised.value.throttles == 3
+    (record,) = [r for r in caplog.records if getattr(r, "operation", None) == "PutItem"]
+    assert record.levelno == logging.WARNING
+    assert (record.retries, record.throttles, record.error) == (2, 3, "ThrottlingError")  # type: ignore[attr-defined]
+    totals = client.metrics.snapshot()[("PutItem", table_name)]
+    assert (totals.retries, totals.throttles) == (2, 3)
+
+
+async def test_a_batch_of_several_requests_is_not_a_retry(
+    table_name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="dynomodel")
+    own = DynamoClient(endpoint_url="memory://", create_tables=True)
+    Secret = secret_model(table_name, own)
+    async with Secret.batch_write() as batch:
+        for sk in range(250):
+            batch.put(Secret(pk="p", sk=sk, token="t"))
+    found = await Secret.batch_get([{"pk": "p", "sk": sk} for sk in range(250)])
+    assert len(found) == 250
+    # One native call, three BatchGetItem requests of at most 100 keys.
+    (record,) = [r for r in caplog.records if getattr(r, "operation", None) == "BatchGetItem"]
+    assert record.levelno == logging.DEBUG
+    assert (record.retries, record.throttles) == (0, 0)  # type: ignore[attr-defined]
+    assert own.metrics.snapshot()[("BatchGetItem", table_name)].read_units == 125
 
 
 async def test_metrics_per_operation_and_table(table_name: str) -> None:

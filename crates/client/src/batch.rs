@@ -8,13 +8,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::backend::BoxFuture;
 use crate::{
-    AttributeValue, Backend, BatchGetOutput, BatchWriteOutput, Capacity, Error, ErrorKind, Item,
-    TableKeys, TableWrite,
+    AttributeValue, Backend, BatchGetOutput, BatchWriteOutput, Error, ErrorKind, Item, TableKeys,
+    TableWrite,
 };
 
 /// Keys in one BatchGetItem, at most.
@@ -27,14 +26,12 @@ const FAILURES_IN_A_ROW: u32 = 12;
 const FIRST_PAUSE: Duration = Duration::from_millis(25);
 const LONGEST_PAUSE: Duration = Duration::from_secs(2);
 
-/// How long to keep retrying, and how many requests may be in flight at once (shared by every
-/// batch of a client, so many small batches cannot flood the endpoint together).
+/// How long to keep retrying. (How many requests may be in flight at once is the backend's to
+/// bound, after any rate limit let them go: see [`crate::AwsBackend`].)
 #[derive(Debug, Clone)]
 pub struct Retry {
-    /// Total time allowed from the first request.
+    /// Total time allowed from the first request, time spent waiting for rate limits aside.
     pub timeout: Duration,
-    /// Permits for requests in flight.
-    pub permits: Arc<Semaphore>,
 }
 
 /// A key attribute's value, comparable: what makes two keys the same.
@@ -73,12 +70,6 @@ fn pause(attempt: u32) -> Duration {
     ceiling.mul_f64(fastrand::f64())
 }
 
-fn add(total: &mut Capacity, more: Capacity) {
-    total.read += more.read;
-    total.write += more.write;
-    total.attempts += more.attempts;
-}
-
 /// A task of the runtime that panicked or was cancelled, as an error.
 pub fn task_failed(err: &tokio::task::JoinError) -> Error {
     ErrorKind::Service {
@@ -104,6 +95,8 @@ trait Request: Sized + Clone + Send + 'static {
     fn send<'a>(self, backend: &'a dyn Backend, into: &'a mut Self::Output) -> BoxFuture<'a, Self>;
     /// Record what was still left when the attempts stopped, and why.
     fn finish(self, into: &mut Self::Output, gave_up: Option<String>);
+    /// How long the attempts gathered in `output` waited for rate limit tokens.
+    fn waited(output: &Self::Output) -> Duration;
 }
 
 impl Request for Vec<TableKeys> {
@@ -121,7 +114,7 @@ impl Request for Vec<TableKeys> {
         Box::pin(async move {
             let out = backend.batch_get(self).await?;
             into.items.extend(out.items);
-            add(&mut into.capacity, out.capacity);
+            into.capacity.add(out.capacity);
             add_units(&mut into.units_by_table, out.units_by_table);
             Ok(out.unprocessed)
         })
@@ -130,6 +123,10 @@ impl Request for Vec<TableKeys> {
     fn finish(self, into: &mut BatchGetOutput, gave_up: Option<String>) {
         into.unprocessed = self;
         into.gave_up = gave_up;
+    }
+
+    fn waited(output: &BatchGetOutput) -> Duration {
+        output.capacity.waited
     }
 }
 
@@ -147,7 +144,7 @@ impl Request for Vec<TableWrite> {
     ) -> BoxFuture<'a, Self> {
         Box::pin(async move {
             let out = backend.batch_write(self).await?;
-            add(&mut into.capacity, out.capacity);
+            into.capacity.add(out.capacity);
             add_units(&mut into.units_by_table, out.units_by_table);
             Ok(out.unprocessed)
         })
@@ -157,28 +154,29 @@ impl Request for Vec<TableWrite> {
         into.unprocessed = self;
         into.gave_up = gave_up;
     }
+
+    fn waited(output: &BatchWriteOutput) -> Duration {
+        output.capacity.waited
+    }
 }
 
 /// Send `request` and then what it leaves, pausing between attempts, until nothing is left, the
 /// deadline passes, or transient failures keep coming. A permanent failure (a validation error, a
-/// missing table) is returned as it is.
+/// missing table) is returned as it is. Time an attempt waited for rate limit tokens moves the
+/// deadline: a batch paced by a rate limit is slow on purpose, not failing.
 async fn until_done<T: Request>(
     mut request: T,
-    deadline: Instant,
+    mut deadline: Instant,
     backend: &dyn Backend,
-    permits: &Semaphore,
 ) -> Result<T::Output, Error> {
     let mut output = T::Output::default();
     let (mut attempt, mut failures) = (0, 0);
     loop {
-        let outcome = {
-            let _permit = permits.acquire().await.map_err(|e| {
-                Error::from(ErrorKind::Service {
-                    code: "Closed".into(),
-                    message: e.to_string(),
-                })
-            })?;
-            request.clone().send(backend, &mut output).await
+        let waited_before = T::waited(&output);
+        let outcome = request.clone().send(backend, &mut output).await;
+        deadline += match &outcome {
+            Ok(_) => T::waited(&output).saturating_sub(waited_before),
+            Err(err) => err.waited(),
         };
         let reason = match outcome {
             Ok(left) if left.is_empty() => {
@@ -221,8 +219,8 @@ async fn send_all<T: Request>(
     let deadline = Instant::now() + retry.timeout;
     let mut tasks = JoinSet::new();
     for request in requests {
-        let (backend, permits) = (Arc::clone(backend), Arc::clone(&retry.permits));
-        tasks.spawn(async move { until_done(request, deadline, &*backend, &permits).await });
+        let backend = Arc::clone(backend);
+        tasks.spawn(async move { until_done(request, deadline, &*backend).await });
     }
     joined(tasks).await
 }
@@ -292,7 +290,7 @@ pub async fn get_all(
             }
         }
         output.unprocessed.extend(got.unprocessed);
-        add(&mut output.capacity, got.capacity);
+        output.capacity.add(got.capacity);
         add_units(&mut output.units_by_table, got.units_by_table);
         output.gave_up = output.gave_up.or(got.gave_up);
     }
@@ -324,7 +322,7 @@ pub async fn write_all(
     let mut output = BatchWriteOutput::default();
     for done in outputs {
         output.unprocessed.extend(done.unprocessed);
-        add(&mut output.capacity, done.capacity);
+        output.capacity.add(done.capacity);
         add_units(&mut output.units_by_table, done.units_by_table);
         output.gave_up = output.gave_up.or(done.gave_up);
     }
@@ -461,10 +459,7 @@ mod tests {
     }
 
     fn retry(timeout: Duration) -> Retry {
-        Retry {
-            timeout,
-            permits: Arc::new(Semaphore::new(4)),
-        }
+        Retry { timeout }
     }
 
     fn written(fake: &FakeBackend, answers: &[usize]) -> Vec<TableWrite> {

@@ -19,6 +19,8 @@ struct Inner {
     kind: ErrorKind,
     context: Option<Context>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// Time the call waited for rate limit tokens before it was sent.
+    waited: Duration,
 }
 
 /// Where an error happened: the DynamoDB operation, the table, how many attempts the SDK made
@@ -31,6 +33,8 @@ pub struct Context {
     pub table: String,
     /// Attempts sent, 1 when the first one answered.
     pub attempts: u32,
+    /// Attempts DynamoDB answered with throttling.
+    pub throttles: u32,
     /// Time from the first attempt to the failure.
     pub elapsed: Duration,
 }
@@ -42,6 +46,7 @@ impl Error {
             kind,
             context: None,
             source: None,
+            waited: Duration::ZERO,
         }))
     }
 
@@ -71,6 +76,32 @@ impl Error {
     /// or a connection that failed or dropped (the SDK's own retries exhausted).
     pub fn is_transient(&self) -> bool {
         self.0.kind.is_transient()
+    }
+
+    /// How many attempts of the call DynamoDB throttled: as counted while it ran, and at least
+    /// one when the error itself is throttling.
+    pub fn throttles(&self) -> u32 {
+        let counted = self
+            .0
+            .context
+            .as_ref()
+            .map_or(0, |context| context.throttles);
+        counted.max(u32::from(matches!(
+            self.0.kind,
+            ErrorKind::Throttling { .. }
+        )))
+    }
+
+    /// Time the call waited for rate limit tokens before it was sent.
+    pub fn waited(&self) -> Duration {
+        self.0.waited
+    }
+
+    /// The error of a call that waited `waited` (more) for rate limit tokens first.
+    #[must_use]
+    pub fn after_waiting(mut self, waited: Duration) -> Self {
+        self.0.waited += waited;
+        self
     }
 }
 
@@ -195,6 +226,15 @@ pub enum ErrorKind {
     },
 }
 
+/// Whether DynamoDB's error `code` says a request was throttled: over the table's or an index's
+/// throughput, or the account's request rate.
+pub(crate) fn is_throttling(code: &str) -> bool {
+    matches!(
+        code,
+        "ProvisionedThroughputExceededException" | "ThrottlingException" | "RequestLimitExceeded"
+    )
+}
+
 /// An error and its causes in one line: each cause's message once (the credential chain's
 /// spans lines), without the SDK's generic wrappers ("dispatch failure", "other") or the debug
 /// dumps its own display appends.
@@ -249,6 +289,7 @@ impl Error {
             kind,
             context: None,
             source: Some(Box::new(err)),
+            waited: Duration::ZERO,
         }))
     }
 }
@@ -304,9 +345,7 @@ impl ErrorKind {
                 item: stored(service),
                 message,
             },
-            "ProvisionedThroughputExceededException"
-            | "ThrottlingException"
-            | "RequestLimitExceeded" => Self::Throttling { code, message },
+            throttling if is_throttling(throttling) => Self::Throttling { code, message },
             "ValidationException" if message.to_ascii_lowercase().contains("item size") => {
                 Self::ItemTooLarge { message }
             }

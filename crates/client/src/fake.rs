@@ -1,17 +1,17 @@
 //! [`FakeBackend`]: a scripted stand-in for the batch operations, to test what is built on
-//! [`Backend`] (retries until done, ordering, giving up) without any server. It is not a
-//! DynamoDB: every other operation fails with `NotScripted`.
+//! [`Backend`] (retries until done, ordering, giving up, rate limits) without any server. It is
+//! not a DynamoDB: every other operation fails with `NotScripted`. Each write it processes
+//! consumes 1 WCU and each key it reads 0.5 RCU, as items under 1 KB would.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use crate::backend::BoxFuture;
 use crate::{
     Backend, BatchGetOutput, BatchStatementOutput, BatchWriteOutput, Capacity, CreateTable,
     DeleteItem, Error, ErrorKind, ExecuteStatement, GetItem, ItemOutput, Page, PutItem, Query,
     Scan, Statement, StatementPage, TableDescription, TableKeys, TableWrite, TransactGetItem,
-    TransactGetOutput, TransactWrite, UpdateItem,
+    TransactGetOutput, TransactWrite, Units, UpdateItem,
 };
 
 /// How the fake answers one batch request.
@@ -21,6 +21,14 @@ pub enum Answer {
     Leave(usize),
     /// Fail the whole request.
     Fail(ErrorKind),
+    /// Process the whole request, after DynamoDB throttled `n` attempts the SDK retried.
+    Throttled(u32),
+}
+
+/// What the script says of one request: how many to leave, and the throttles seen.
+struct Outcome {
+    leave: usize,
+    throttles: u32,
 }
 
 /// A backend whose batch requests answer as scripted, in order (every request is processed
@@ -59,23 +67,39 @@ impl FakeBackend {
     }
 
     #[allow(clippy::expect_used)]
-    fn answer(&self, request: Request) -> Result<usize, Error> {
+    fn answer(&self, request: Request) -> Result<Outcome, Error> {
         self.requests.lock().expect("requests").push(request);
-        match self.script.lock().expect("script").pop_front() {
-            None => Ok(0),
-            Some(Answer::Leave(n)) => Ok(n),
-            Some(Answer::Fail(kind)) => Err(kind.into()),
-        }
+        let (leave, throttles) = match self.script.lock().expect("script").pop_front() {
+            None => (0, 0),
+            Some(Answer::Leave(n)) => (n, 0),
+            Some(Answer::Throttled(n)) => (0, n),
+            Some(Answer::Fail(kind)) => return Err(kind.into()),
+        };
+        Ok(Outcome { leave, throttles })
     }
 }
 
-fn cost() -> Capacity {
-    Capacity {
-        read: 0.0,
-        write: 0.0,
-        duration: Duration::ZERO,
-        attempts: 1,
+/// The cost of a request that processed `done` keys or writes of each table, `each` units
+/// apiece.
+fn cost<'a>(done: impl Iterator<Item = (&'a str, usize)>, each: Units, throttles: u32) -> Capacity {
+    let mut capacity = Capacity {
+        attempts: 1 + throttles,
+        requests: 1,
+        throttles,
+        ..Capacity::default()
+    };
+    for (table, count) in done {
+        let units = Units {
+            table: table.to_owned(),
+            index: None,
+            read: each.read * count as f64,
+            write: each.write * count as f64,
+        };
+        capacity.read += units.read;
+        capacity.write += units.write;
+        capacity.units.push(units);
     }
+    capacity
 }
 
 fn not_scripted<T>(operation: &str) -> BoxFuture<'_, T> {
@@ -92,16 +116,15 @@ fn not_scripted<T>(operation: &str) -> BoxFuture<'_, T> {
 impl Backend for FakeBackend {
     fn batch_get(&self, request: Vec<TableKeys>) -> BoxFuture<'_, BatchGetOutput> {
         Box::pin(async move {
-            let leave = self.answer(Request::Get(request.clone()))?;
+            let outcome = self.answer(Request::Get(request.clone()))?;
             let total: usize = request.iter().map(|t| t.keys.len()).sum();
-            let mut kept = total.saturating_sub(leave);
-            let mut output = BatchGetOutput {
-                capacity: cost(),
-                ..BatchGetOutput::default()
-            };
+            let mut kept = total.saturating_sub(outcome.leave);
+            let mut output = BatchGetOutput::default();
+            let mut read = Vec::new();
             for mut table in request {
                 let rest = table.keys.split_off(kept.min(table.keys.len()));
                 kept -= table.keys.len();
+                read.push((table.table.clone(), table.keys.len()));
                 // An item is its key: enough to check where each one lands.
                 output.items.push((table.table.clone(), table.keys));
                 if !rest.is_empty() {
@@ -111,17 +134,35 @@ impl Backend for FakeBackend {
                     });
                 }
             }
+            let each = Units {
+                read: 0.5,
+                ..Units::default()
+            };
+            let done = read.iter().map(|(table, n)| (table.as_str(), *n));
+            output.capacity = cost(done, each, outcome.throttles);
             Ok(output)
         })
     }
 
     fn batch_write(&self, request: Vec<TableWrite>) -> BoxFuture<'_, BatchWriteOutput> {
         Box::pin(async move {
-            let leave = self.answer(Request::Write(request.clone()))?;
-            let kept = request.len().saturating_sub(leave);
+            let outcome = self.answer(Request::Write(request.clone()))?;
+            let kept = request.len().saturating_sub(outcome.leave);
+            let mut written: Vec<(&str, usize)> = Vec::new();
+            for write in &request[..kept] {
+                match written.iter_mut().find(|(table, _)| *table == write.table) {
+                    Some((_, count)) => *count += 1,
+                    None => written.push((&write.table, 1)),
+                }
+            }
+            let each = Units {
+                write: 1.0,
+                ..Units::default()
+            };
+            let capacity = cost(written.into_iter(), each, outcome.throttles);
             Ok(BatchWriteOutput {
                 unprocessed: request[kept..].to_vec(),
-                capacity: cost(),
+                capacity,
                 ..BatchWriteOutput::default()
             })
         })

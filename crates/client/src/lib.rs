@@ -5,7 +5,8 @@
 //! aws-sdk-dynamodb, against AWS, any DynamoDB-compatible server, or the embedded engine
 //! ([`engine`], `memory://`), which answers the SDK's requests in process.
 //! What spans several requests is written once above the trait: batches retried until done
-//! ([`batch`]), the segments of a parallel scan ([`reads`]), table waits ([`tables`]).
+//! ([`batch`]), the segments of a parallel scan ([`reads`]), table waits ([`tables`]); rate
+//! limits ([`limit`]) wrap a backend, so that every call of a client draws from its budgets.
 
 mod aws;
 mod backend;
@@ -15,6 +16,7 @@ pub mod engine;
 mod error;
 #[cfg(any(test, feature = "fake"))]
 pub mod fake;
+pub mod limit;
 pub mod reads;
 mod request;
 mod runtime;
@@ -29,7 +31,7 @@ pub use request::{
     Capacity, CreateTable, DeleteItem, ExecuteStatement, Expression, GetItem, IndexKey,
     IndexProjection, Item, ItemOutput, KeyAttribute, KeyType, Page, PutItem, Query, Read, Scan,
     SecondaryIndex, Statement, StatementPage, StatementResult, TableDescription, TableKeys,
-    TableWrite, TransactAction, TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem,
-    Write,
+    TableWrite, TransactAction, TransactGetItem, TransactGetOutput, TransactWrite, Units,
+    UpdateItem, Write,
 };
 pub use runtime::runtime;

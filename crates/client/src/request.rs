@@ -67,7 +67,7 @@ pub struct UpdateItem {
 }
 
 /// Capacity a call consumed and how long it took.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Capacity {
     /// Read capacity units.
     pub read: f64,
@@ -77,6 +77,48 @@ pub struct Capacity {
     pub duration: Duration,
     /// Attempts sent, the SDK's own retries included (summed over the requests of a batch).
     pub attempts: u32,
+    /// Requests made: 1 for one call, more where a batch or an export round sums several; the
+    /// attempts beyond them are the SDK's retries.
+    pub requests: u32,
+    /// Where the units went: each table, and each secondary index DynamoDB named, apart; what
+    /// a rate limit charges to its table's or its index's budget.
+    pub units: Vec<Units>,
+    /// Attempts DynamoDB answered with throttling (the SDK retried them), what an adaptive
+    /// rate limit slows down for.
+    pub throttles: u32,
+    /// Time spent waiting for rate limit tokens before sending (not part of `duration`).
+    pub waited: Duration,
+}
+
+impl Capacity {
+    /// Add what another request of the same call consumed and did.
+    pub fn add(&mut self, more: Capacity) {
+        self.read += more.read;
+        self.write += more.write;
+        self.attempts += more.attempts;
+        self.requests += more.requests;
+        self.units.extend(more.units);
+        self.throttles += more.throttles;
+        self.waited += more.waited;
+    }
+
+    /// The attempts the SDK sent again after a failed one (throttled or not).
+    pub fn retries(&self) -> u32 {
+        self.attempts.saturating_sub(self.requests.max(1))
+    }
+}
+
+/// The capacity units one table, or one secondary index of it, consumed in a call.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Units {
+    /// The table.
+    pub table: String,
+    /// The secondary index; `None` for the table itself.
+    pub index: Option<String>,
+    /// Read capacity units.
+    pub read: f64,
+    /// Write capacity units.
+    pub write: f64,
 }
 
 /// What an item operation returns: the item where there is one, and what it cost.

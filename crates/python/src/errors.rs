@@ -2,6 +2,7 @@
 //! `dynomodel.exceptions`, named here at compile time, and this is the only place that decides
 //! which. Nothing below it builds a Python exception.
 
+use dynomodel_client::limit::LimitError;
 use dynomodel_client::{Error as ClientError, ErrorKind};
 use dynomodel_codec::{CodecError, PlanError, Rule};
 use dynomodel_transfer::TransferError as Moving;
@@ -28,6 +29,7 @@ pyo3::import_exception!(dynomodel.exceptions, InvalidStringError);
 pyo3::import_exception!(dynomodel.exceptions, ItemTooLargeError);
 pyo3::import_exception!(dynomodel.exceptions, ModelDefinitionError);
 pyo3::import_exception!(dynomodel.exceptions, NaiveDatetimeError);
+pyo3::import_exception!(dynomodel.exceptions, RateLimitError);
 pyo3::import_exception!(dynomodel.exceptions, TableExistsError);
 pyo3::import_exception!(dynomodel.exceptions, TableNotFoundError);
 pyo3::import_exception!(dynomodel.exceptions, ThrottlingError);
@@ -113,9 +115,14 @@ pub fn invalid_argument(message: String) -> PyErr {
     pyo3::exceptions::PyValueError::new_err(message)
 }
 
+/// A rate limit that cannot work as given.
+pub fn limit_error(err: &LimitError) -> PyErr {
+    RateLimitError::new_err(err.to_string())
+}
+
 /// A failed DynamoDB call, raised as the exception for its kind, with where it happened
-/// (`operation`, `table`, `attempts`, `elapsed`) and what it carries (the stored item of a
-/// failed condition, the per-action reasons of a canceled transaction).
+/// (`operation`, `table`, `attempts`, `throttles`, `elapsed`) and what it carries (the stored
+/// item of a failed condition, the per-action reasons of a canceled transaction).
 pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
     let message = err.to_string();
     let mut attributes = match details(py, err.kind()) {
@@ -128,11 +135,17 @@ pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
             .into_pyobject(py)
             .ok()
             .map(|a| a.into_any());
+        let throttled = context
+            .throttles
+            .into_pyobject(py)
+            .ok()
+            .map(|t| t.into_any());
         let seconds = context.elapsed.as_secs_f64().into_pyobject(py).ok();
         attributes.extend([
             ("operation", text(py, context.operation)),
             ("table", text(py, &context.table)),
             ("attempts", count),
+            ("throttles", throttled),
             ("elapsed", seconds.map(|s| s.into_any())),
         ]);
     }

@@ -35,7 +35,7 @@ mod _native {
     use super::bridge::{quiesce, set_resolver};
 
     #[pymodule_export]
-    use super::client::Client;
+    use super::client::{BudgetState, Client};
 
     #[pymodule_export]
     use super::codec::Codec;

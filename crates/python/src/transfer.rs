@@ -50,6 +50,12 @@ impl ImportSource {
         self.gzip
     }
 
+    /// The table the items go to, as DynamoDB names it.
+    #[getter]
+    fn table(&self) -> String {
+        self.table.clone()
+    }
+
     /// Parse and check the next `max_lines` lines (nothing is kept or sent): a `CheckOutput`.
     #[pyo3(signature = (max_lines, blocking))]
     fn check<'py>(

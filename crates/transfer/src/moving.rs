@@ -265,8 +265,7 @@ pub async fn export_pages(
     let mut exported = Exported::default();
     let mut items = Vec::new();
     for page in pages {
-        exported.capacity.read += page.capacity.read;
-        exported.capacity.attempts += page.capacity.attempts;
+        exported.capacity.add(page.capacity);
         exported.last_keys.push(page.last_key);
         items.extend(page.items);
     }

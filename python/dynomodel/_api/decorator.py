@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from .._expr.paths import install_paths
+from .._io.limits import RateLimit
 from .._ops.bound import bind, bound_of
 from .._schema.keys import declared_keys
 from .._schema.markers import StoredAs
@@ -33,6 +34,7 @@ def dynamo_table(
     entity: str | bool | None = None,
     type_attribute: str = "_type",
     key_separator: str = "#",
+    rate_limit: RateLimit | None = None,
 ) -> Callable[[type[M]], type[M]]:
     """Map a pydantic model to the DynamoDB table `name`, leaving the class as it is.
 
@@ -46,8 +48,9 @@ def dynamo_table(
     `GlobalIndex`/`LocalIndex` declarations, reached as `table_of(User).index("name")`;
     `datetime_form` is the stored form of every datetime (`StoredAs`, for a table another
     library shares); `store_computed` stores the `@computed_field`s too (True, or their
-    names). The fields become typed paths on the class (`attr(User.email)`);
-    instances, validation and dumps are unchanged.
+    names); `rate_limit` gives the table read and write budgets (a `RateLimit`). The fields
+    become typed paths on the class (`attr(User.email)`); instances, validation and dumps are
+    unchanged.
 
     Raises:
         ModelDefinitionError: the keys are missing, unknown, optional or of a non-key type.
@@ -80,6 +83,7 @@ def dynamo_table(
             entity=entity,
             type_attribute=type_attribute,
             key_separator=key_separator,
+            rate_limit=rate_limit,
         )
         bind(model, table)
         install_paths(model, table.mapping.codec)

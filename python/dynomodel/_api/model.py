@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Self, TypeVar
 
 from .._expr.paths import codec_of, install_paths
 from .._io.client import DynamoClient
+from .._io.limits import RateLimit
 from .._ops.bound import bind
 from .._schema.codec import ModelCodec
 from .._schema.hooks import default_hook
@@ -57,7 +58,8 @@ class DynamoModel(TableShortcuts):
     table another library shares); for single-table designs, `partition_key` and `sort_key`
     (`KeyTemplate`s that build the keys from fields), `entity` (the name written in
     `type_attribute`, `"_type"`; by default the class name for a model keyed by templates) and
-    `key_separator` (`"#"`).
+    `key_separator` (`"#"`); `rate_limit` (the table's read and write budgets, a `RateLimit`,
+    shared by every call through a client that gives the table none of its own).
 
     `Order.table` is the model's `Table[Order]`; the class methods (`Order.get`, `Order.query`,
     ...) are its operations, and `order.save()`, `order.update()`, `order.delete()` and
@@ -91,6 +93,7 @@ class DynamoModel(TableShortcuts):
         entity: str | bool | None = None,
         type_attribute: str | None = None,
         key_separator: str | None = None,
+        rate_limit: RateLimit | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init_subclass__(**kwargs)
@@ -110,6 +113,7 @@ class DynamoModel(TableShortcuts):
         entity: str | bool | None = None,
         type_attribute: str | None = None,
         key_separator: str | None = None,
+        rate_limit: RateLimit | None = None,
         **kwargs: Any,
     ) -> None:
         super().__pydantic_init_subclass__(**kwargs)
@@ -126,6 +130,7 @@ class DynamoModel(TableShortcuts):
             "entity": entity,
             "type_attribute": type_attribute,
             "key_separator": key_separator,
+            "rate_limit": rate_limit,
         }
         chosen = {k: v for k, v in given.items() if v is not None}
         settings: dict[str, Any] = {**cls.__dynamo_settings__, **chosen}

@@ -19,6 +19,7 @@ from .._io.client import (
     exists,
 )
 from .._io.driver import Steps, awaitable, blocking
+from .._io.limits import RateLimit
 from .._ops import items
 from .._ops.batches import BatchGetOptions, BatchWrite, KeyInput, read_keys
 from .._ops.bound import BoundTable
@@ -68,6 +69,10 @@ class Table(BoundTable[M], Reader[M]):
             model keyed by `KeyTemplate`s is an entity named after its class.
         type_attribute: the attribute that holds the entity name (`"_type"`).
         key_separator: what the fields of key templates may not hold (`"#"`).
+        rate_limit: the table's read and write budgets (and its indexes', `indexes=`), in
+            capacity units per second, shared by every call through a client (`RateLimit`):
+            set on each client the table is used through, unless the client's own
+            `rate_limits` gives the table budgets.
 
     Hooks run around the operations on instances: `save` (before/after_save), `update`
     (before/after_update), `delete` (before/after_delete); `after_load` on every model an
@@ -95,6 +100,7 @@ class Table(BoundTable[M], Reader[M]):
         entity: str | bool | None = None,
         type_attribute: str = "_type",
         key_separator: str = "#",
+        rate_limit: RateLimit | None = None,
     ) -> None:
         mapping = TableMapping(
             model,
@@ -109,7 +115,11 @@ class Table(BoundTable[M], Reader[M]):
             key_separator=key_separator,
         )
         super().__init__(
-            mapping, client=client, consistent_read=consistent_read, skip_hooks=skip_hooks
+            mapping,
+            client=client,
+            consistent_read=consistent_read,
+            skip_hooks=skip_hooks,
+            rate_limit=rate_limit,
         )
 
     def __repr__(self) -> str:

@@ -23,6 +23,7 @@ from .._schema.wire import Item
 from .._table.requests import IndexSpec
 from ..exceptions import ConfigurationError, InvalidExpressionError, TableExistsError
 from .driver import Call, Steps, awaitable, blocking, run_async, run_sync
+from .limits import RateLimits, RateLimitsConfig
 from .observe import Metrics, forget, register
 from .statements import (
     BatchStatementResults,
@@ -146,6 +147,13 @@ class DynamoClient:
         create_tables: create a model's table (keys, indexes, TTL, as `create_table()` does)
             the first time a call through this client needs it: for tests, on a fresh
             database. A table created or deleted through the client is taken as it is.
+        rate_limits: read and write budgets in capacity units per second, by table
+            (`"orders"`) and global index (`"orders/status-index"`), that every call through
+            this client shares: `{"orders": RateLimit(read=400, write=200)}` (see `RateLimit`).
+            A call waits until its budgets hold what it is expected to cost, then is charged
+            what DynamoDB reports it consumed. A model's own `rate_limit=` applies to its table
+            where this leaves it none. `client.rate_limits["orders"].snapshot()` says how they
+            stand.
 
     `endpoint_url="memory://"` is the embedded engine (dynoxide-rs, SQLite in this process): a
     database of this client's own, answering the SDK's requests with no socket and no AWS
@@ -161,6 +169,7 @@ class DynamoClient:
     Raises:
         ConfigurationError: no region is configured (nothing was sent), or `table_prefix` holds
             characters a table name cannot.
+        RateLimitError: a rate limit that cannot work as given (a `ConfigurationError`).
     """
 
     def __init__(
@@ -177,6 +186,7 @@ class DynamoClient:
         max_retries: int | None = None,
         table_prefix: str | None = None,
         create_tables: bool = False,
+        rate_limits: RateLimitsConfig | None = None,
     ) -> None:
         if table_prefix is None:
             table_prefix = os.environ.get("DYNOMODEL_TABLE_PREFIX", "")
@@ -210,10 +220,13 @@ class DynamoClient:
         capacity and retries (`metrics.snapshot()`)."""
         register(self.native, self.metrics)
         weakref.finalize(self, forget, id(self.native))
+        self.rate_limits = RateLimits(self.native, rate_limits)
+        """The budgets every call through this client draws from, by table and index."""
 
     def __repr__(self) -> str:
         prefix = f", table_prefix={self.table_prefix!r}" if self.table_prefix else ""
-        return f"DynamoClient(endpoint_url={self.endpoint_url!r}{prefix})"
+        limits = f", rate_limits={self.rate_limits!r}" if self.rate_limits else ""
+        return f"DynamoClient(endpoint_url={self.endpoint_url!r}{prefix}{limits})"
 
     @property
     def in_flight(self) -> int:

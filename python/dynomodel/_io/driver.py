@@ -73,9 +73,11 @@ async def _drive(steps: Steps[T], blocking: bool) -> T:
                         if not blocking:
                             result = await result
                     except BaseException as error:
-                        seen.end(None, error)
+                        if seen is not None:
+                            seen.end(None, error)
                         raise
-                    seen.end(result, None)
+                    if seen is not None:
+                        seen.end(result, None)
                 else:
                     result = step.function()
                     if inspect.isawaitable(result):

@@ -16,8 +16,9 @@ from typing import Any
 __all__ = ["LATENCY_BUCKETS", "Metrics", "OperationMetrics", "begin", "logger"]
 
 logger = logging.getLogger("dynomodel")
-"""One DEBUG record per call, a WARNING when the SDK retried it; the `extra` fields are
-`operation`, `table`, `index`, `duration`, `read_units`, `write_units`, `retries` and `error`."""
+"""One DEBUG record per call, a WARNING when the SDK retried it or DynamoDB throttled it; the
+`extra` fields are `operation`, `table`, `index`, `duration`, `read_units`, `write_units`,
+`retries`, `throttles`, `waited` (seconds waiting for a rate limit) and `error`."""
 
 LATENCY_BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 """The upper bounds, in seconds, of the latency histogram's buckets (a last one takes the rest)."""
@@ -43,7 +44,11 @@ _OPERATIONS = {
     "execute_statement": "ExecuteStatement",
     "batch_execute_statement": "BatchExecuteStatement",
     "execute_transaction": "ExecuteTransaction",
+    "export_pages": "Scan",  # a round of an export's parallel scan
+    "import_chunk": "BatchWriteItem",  # a chunk of an import's lines, written in batches
 }
+"""The native methods that call DynamoDB, by the operation they send; other native steps (a
+file opened, a chunk checked) are not observed."""
 
 
 @dataclass
@@ -58,6 +63,8 @@ class OperationMetrics:
     read_units: float = 0.0
     write_units: float = 0.0
     retries: int = 0
+    throttles: int = 0
+    waited: float = 0.0
 
     def copy(self) -> OperationMetrics:
         return OperationMetrics(
@@ -68,6 +75,8 @@ class OperationMetrics:
             self.read_units,
             self.write_units,
             self.retries,
+            self.throttles,
+            self.waited,
         )
 
 
@@ -102,6 +111,8 @@ class Metrics:
         seconds: float,
         cost: Any,
         error: str | None,
+        retries: int,
+        throttles: int,
     ) -> None:
         """Add one call."""
         with self._lock:
@@ -113,10 +124,12 @@ class Metrics:
             totals.latency[bisect_left(LATENCY_BUCKETS, seconds)] += 1
             if error is not None:
                 totals.errors[error] = totals.errors.get(error, 0) + 1
+            totals.retries += retries
+            totals.throttles += throttles
             if cost is not None:
                 totals.read_units += cost.read
                 totals.write_units += cost.write
-                totals.retries += max(cost.attempts - 1, 0)
+                totals.waited += cost.waited
 
 
 _METRICS: dict[int, Metrics] = {}
@@ -134,12 +147,16 @@ def forget(native_id: int) -> None:
 
 
 def _tables(args: Sequence[Any]) -> list[str]:
-    """The tables a call names: its first argument, or the `table` of each of its requests."""
+    """The tables a call names: its first argument, or the `table` of each of its requests (or
+    of the import it writes)."""
     if not args:
         return []
     first = args[0]
     if isinstance(first, str):
         return [first]
+    table = getattr(first, "table", None)
+    if isinstance(table, str):
+        return [table]
     if isinstance(first, list):
         names = [getattr(entry, "table", None) for entry in first]  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
         return sorted({name for name in names if isinstance(name, str)})
@@ -152,8 +169,8 @@ class Observation:
     __slots__ = ("_metrics", "_span", "_started", "index", "operation", "read", "tables")
 
     def __init__(self, method: Any, args: tuple[Any, ...]) -> None:
-        name = getattr(method, "__name__", "call")
-        self.operation = _OPERATIONS.get(name, name)
+        name = method.__name__
+        self.operation = _OPERATIONS[name]
         """The DynamoDB operation (`PutItem`, ...)."""
         self.tables = _tables(args)
         """The tables the call names."""
@@ -170,10 +187,16 @@ class Observation:
         cost = getattr(result, "cost", None)
         error_name = None if error is None else type(error).__name__
         table = ",".join(self.tables) or None
+        if cost is not None:
+            retries, throttles = cost.retries, cost.throttles
+        else:  # a failed call: its error says how it went, when it reached DynamoDB
+            attempts = getattr(error, "attempts", None) or 1
+            retries, throttles = attempts - 1, getattr(error, "throttles", None) or 0
         if self._metrics is not None:
-            self._metrics.record(self.operation, table, seconds, cost, error_name)
-        retries = max(cost.attempts - 1, 0) if cost is not None else 0
-        level = logging.WARNING if retries else logging.DEBUG
+            self._metrics.record(
+                self.operation, table, seconds, cost, error_name, retries, throttles
+            )
+        level = logging.WARNING if retries or throttles else logging.DEBUG
         if logger.isEnabledFor(level):
             fields = {
                 "operation": self.operation,
@@ -183,17 +206,23 @@ class Observation:
                 "read_units": None if cost is None else cost.read,
                 "write_units": None if cost is None else cost.write,
                 "retries": retries,
+                "throttles": throttles,
+                "waited": None if cost is None else cost.waited,
                 "error": error_name,
             }
-            text = "%s %s: %.1f ms, %s retries" + (", failed: %s" if error_name else "")
-            values = [self.operation, table or "-", seconds * 1000, retries]
+            text = "%s %s: %.1f ms, %s retries, %s throttled" + (
+                ", failed: %s" if error_name else ""
+            )
+            values = [self.operation, table or "-", seconds * 1000, retries, throttles]
             logger.log(level, text, *values, *([error_name] if error_name else []), extra=fields)
         if self._span is not None and _tracing is not None:
-            _tracing.end(self._span, result, cost, error_name)
+            _tracing.end(self._span, result, cost, error_name, retries, throttles)
 
 
-def begin(method: Any, args: tuple[Any, ...]) -> Observation:
-    """Start watching a native call."""
+def begin(method: Any, args: tuple[Any, ...]) -> Observation | None:
+    """Start watching a native call, when it calls DynamoDB."""
+    if getattr(method, "__name__", None) not in _OPERATIONS:
+        return None
     return Observation(method, args)
 
 
@@ -237,7 +266,13 @@ class _Tracing:
             name, kind=self._trace.SpanKind.CLIENT, attributes=attributes
         )
 
-    def end(self, span: Any, result: Any, cost: Any, error: str | None) -> None:
+    def end(
+        self, span: Any, result: Any, cost: Any, error: str | None, retries: int, throttles: int
+    ) -> None:
+        if retries:
+            span.set_attribute("dynomodel.retries", retries)
+        if throttles:
+            span.set_attribute("dynomodel.throttles", throttles)
         if cost is not None:
             units = {
                 "CapacityUnits": cost.read + cost.write,

@@ -16,6 +16,7 @@ from .._io.client import (
 )
 from .._io.costs import CallCost, TableStats
 from .._io.driver import Hook, Steps
+from .._io.limits import RateLimit
 from .._native import Client as NativeClient
 from .._native import Cost
 from .._table.mapping import TableMapping
@@ -32,7 +33,7 @@ class BoundTable(Generic[M]):
     """A `TableMapping` bound to a client (or, without one, the default client at call time),
     with the statistics of the calls made through it and its defaults for reads and hooks."""
 
-    __slots__ = ("_client", "consistent_read", "mapping", "skip_hooks", "stats")
+    __slots__ = ("_client", "consistent_read", "mapping", "rate_limit", "skip_hooks", "stats")
 
     def __init__(
         self,
@@ -41,6 +42,7 @@ class BoundTable(Generic[M]):
         client: DynamoClient | None = None,
         consistent_read: bool = False,
         skip_hooks: bool = False,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         self.mapping = mapping
         """The model-to-table mapping: keys, codec, special fields, indexes."""
@@ -51,6 +53,10 @@ class BoundTable(Generic[M]):
         """Never run the model's hooks through this table."""
         self.stats = TableStats()
         """Consumed capacity and time of the calls made through this table."""
+        where = f"{mapping.model.__name__}: rate_limit"
+        self.rate_limit = None if rate_limit is None else RateLimit.of(rate_limit, where)
+        """The table's (and its indexes') budgets, set on each client it is used through,
+        unless that client gives the table budgets of its own."""
 
     @property
     def client(self) -> DynamoClient:
@@ -113,12 +119,13 @@ def table_spec(table: BoundTable[Any], options: CreateOptions) -> TableSpec:
 
 
 def ready(tables: Iterable[BoundTable[Any]], client: DynamoClient) -> Steps[None]:
-    """Before a call to `tables` through `client`: on a client made with `create_tables=True`,
-    each table it meets for the first time is created from its mapping (an existing one is
-    left as it is)."""
-    if not client.create_tables:
-        return
+    """Before a call to `tables` through `client`: each table's `rate_limit` is set on the
+    client (where it gives the table none); on a client made with `create_tables=True`, each
+    table it meets for the first time is created from its mapping (an existing one is left as
+    it is)."""
     for table in tables:
+        if table.rate_limit is not None:
+            client.rate_limits.adopt(table.name, table.rate_limit, table.model.__name__)
         if client.creates(table.name):
             yield from created(client, table_spec(table, {}), True, True)
 

@@ -3,11 +3,10 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{
-    ConsumedCapacity, DeleteRequest, KeysAndAttributes, PutRequest, ReturnConsumedCapacity,
-    WriteRequest,
+    ConsumedCapacity, DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest,
 };
 
-use super::call::{Call, Use};
+use super::call::{Call, Use, CONSUMED};
 use super::convert::{invalid, placeholders, Placeholders};
 use super::AwsBackend;
 use crate::{BatchGetOutput, BatchWriteOutput, Error, TableKeys, TableWrite, Write};
@@ -93,6 +92,7 @@ impl AwsBackend {
         &self,
         request: Vec<TableKeys>,
     ) -> Result<BatchGetOutput, Error> {
+        let _permit = self.batch_permit().await?;
         let order: Vec<String> = request.iter().map(|t| t.table.clone()).collect();
         let call = Call::new("BatchGetItem", order.first().map_or("", String::as_str));
         let items = request
@@ -103,7 +103,7 @@ impl AwsBackend {
             .client
             .batch_get_item()
             .set_request_items(Some(items))
-            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .return_consumed_capacity(CONSUMED)
             .customize()
             .interceptor(call.counter())
             .send()
@@ -137,6 +137,7 @@ impl AwsBackend {
         &self,
         request: Vec<TableWrite>,
     ) -> Result<BatchWriteOutput, Error> {
+        let _permit = self.batch_permit().await?;
         let call = Call::new(
             "BatchWriteItem",
             request.first().map_or("", |w| w.table.as_str()),
@@ -149,7 +150,7 @@ impl AwsBackend {
             .client
             .batch_write_item()
             .set_request_items(Some(items))
-            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .return_consumed_capacity(CONSUMED)
             .customize()
             .interceptor(call.counter())
             .send()

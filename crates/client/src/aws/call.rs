@@ -1,19 +1,26 @@
-//! One SDK call's bookkeeping: when it started, how many attempts the SDK sent (counted by an
-//! interceptor that runs before each one, its own retries included), and the context an error
-//! from it carries.
+//! One SDK call's bookkeeping: when it started, how many attempts the SDK sent and how many of
+//! them DynamoDB throttled (counted by an interceptor that sees each one, its own retries
+//! included), where the consumed capacity went, and the context an error from it carries.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use aws_sdk_dynamodb::types::ConsumedCapacity;
+use aws_sdk_dynamodb::types::{ConsumedCapacity, ReturnConsumedCapacity};
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    AfterDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-use crate::{Capacity, Context, Error};
+use crate::error::is_throttling;
+use crate::{Capacity, Context, Error, Units};
+
+/// What every call asks DynamoDB to report of the capacity it consumed: the total (the call's
+/// cost) with each table's and each index's part (what a rate limit charges to which budget).
+pub(super) const CONSUMED: ReturnConsumedCapacity = ReturnConsumedCapacity::Indexes;
 
 /// Whether a call's consumed capacity is read or write units.
 #[derive(Debug, Clone, Copy)]
@@ -27,7 +34,14 @@ pub(super) struct Call {
     operation: &'static str,
     table: String,
     start: Instant,
-    attempts: Arc<AtomicU32>,
+    counts: Arc<Counts>,
+}
+
+/// What the interceptor counted of one call's attempts.
+#[derive(Debug, Default)]
+pub(super) struct Counts {
+    attempts: AtomicU32,
+    throttles: AtomicU32,
 }
 
 impl Call {
@@ -36,7 +50,7 @@ impl Call {
             operation,
             table: table.to_owned(),
             start: Instant::now(),
-            attempts: Arc::new(AtomicU32::new(0)),
+            counts: Arc::default(),
         }
     }
 
@@ -47,35 +61,40 @@ impl Call {
 
     /// The interceptor that counts this call's attempts, for the SDK's `customize()`.
     pub(super) fn counter(&self) -> Attempts {
-        Attempts(Arc::clone(&self.attempts))
+        Attempts(Arc::clone(&self.counts))
     }
 
     fn attempts(&self) -> u32 {
-        self.attempts.load(Ordering::Relaxed).max(1)
+        self.counts.attempts.load(Ordering::Relaxed).max(1)
     }
 
-    /// The capacity a successful call consumed (summed over every table it touched), its
-    /// duration and attempts.
+    fn throttles(&self) -> u32 {
+        self.counts.throttles.load(Ordering::Relaxed)
+    }
+
+    /// The capacity a successful call consumed (summed over every table it touched, and each
+    /// table's and index's part), its duration, attempts and throttled attempts.
     pub(super) fn cost<'a>(
         &self,
         consumed: impl IntoIterator<Item = &'a ConsumedCapacity>,
         used: Use,
     ) -> Capacity {
-        // An empty sum of f64 is -0.0: a call that reported nothing consumed 0.
-        let units: f64 = consumed
-            .into_iter()
-            .filter_map(ConsumedCapacity::capacity_units)
-            .sum::<f64>()
-            + 0.0;
-        let (read, write) = match used {
-            Use::Read => (units, 0.0),
-            Use::Write => (0.0, units),
-        };
+        let mut total = 0.0;
+        let mut units = Vec::new();
+        for entry in consumed {
+            total += entry.capacity_units().unwrap_or(0.0);
+            parts(entry, used, &mut units);
+        }
+        let (read, write) = used.split(total);
         Capacity {
             read,
             write,
             duration: self.start.elapsed(),
             attempts: self.attempts(),
+            requests: 1,
+            units,
+            throttles: self.throttles(),
+            waited: std::time::Duration::ZERO,
         }
     }
 
@@ -85,14 +104,62 @@ impl Call {
             operation: self.operation,
             table: self.table.clone(),
             attempts: self.attempts(),
+            throttles: self.throttles(),
             elapsed: self.start.elapsed(),
         })
     }
 }
 
-/// Counts the attempts of one call.
+impl Use {
+    /// `units` as `(read, write)`.
+    fn split(self, units: f64) -> (f64, f64) {
+        match self {
+            Self::Read => (units, 0.0),
+            Self::Write => (0.0, units),
+        }
+    }
+}
+
+/// One table's entry of a call's consumed capacity, as the table's units and each index's.
+/// Under `ReturnConsumedCapacity=INDEXES` DynamoDB reports the parts; an entry without them
+/// (a server that reports totals only) is the table's whole.
+fn parts(entry: &ConsumedCapacity, used: Use, into: &mut Vec<Units>) {
+    let Some(table) = entry.table_name() else {
+        return;
+    };
+    let indexes = entry
+        .global_secondary_indexes()
+        .into_iter()
+        .chain(entry.local_secondary_indexes())
+        .flatten();
+    let mut in_indexes = 0.0;
+    for (index, capacity) in indexes {
+        let units = capacity.capacity_units().unwrap_or(0.0);
+        in_indexes += units;
+        let (read, write) = used.split(units);
+        into.push(Units {
+            table: table.to_owned(),
+            index: Some(index.clone()),
+            read,
+            write,
+        });
+    }
+    let own = entry
+        .table()
+        .and_then(|c| c.capacity_units())
+        .unwrap_or_else(|| (entry.capacity_units().unwrap_or(0.0) - in_indexes).max(0.0));
+    let (read, write) = used.split(own);
+    into.push(Units {
+        table: table.to_owned(),
+        index: None,
+        read,
+        write,
+    });
+}
+
+/// Counts the attempts of one call, and those DynamoDB throttled.
 #[derive(Debug)]
-pub(super) struct Attempts(Arc<AtomicU32>);
+pub(super) struct Attempts(Arc<Counts>);
 
 impl Intercept for Attempts {
     fn name(&self) -> &'static str {
@@ -105,7 +172,84 @@ impl Intercept for Attempts {
         _runtime_components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.0.fetch_add(1, Ordering::Relaxed);
+        self.0.attempts.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        // The body is in memory by now; only a 400 can be a throttle, and error bodies are
+        // small, so a success page is never parsed twice.
+        let response = context.response();
+        if response.status().as_u16() == 400 && response.body().bytes().is_some_and(throttled) {
+            self.0.throttles.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+/// Whether an error answer's body names a throttling error (`"__type"`, the code after `#`).
+fn throttled(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Answer<'a> {
+        #[serde(rename = "__type", borrow)]
+        kind: Option<std::borrow::Cow<'a, str>>,
+    }
+    serde_json::from_slice::<Answer<'_>>(body)
+        .ok()
+        .and_then(|answer| answer.kind)
+        .is_some_and(|kind| is_throttling(kind.rsplit('#').next().unwrap_or_default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttling_answers_are_recognised_by_their_code() {
+        let throttled_body = br#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"x"}"#;
+        assert!(throttled(throttled_body));
+        assert!(throttled(br#"{"__type":"ThrottlingException"}"#));
+        assert!(!throttled(
+            br#"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"}"#
+        ));
+        assert!(!throttled(b"not json"));
+    }
+
+    #[test]
+    fn an_entry_is_split_into_the_table_and_its_indexes() {
+        let part = |units| {
+            aws_sdk_dynamodb::types::Capacity::builder()
+                .capacity_units(units)
+                .build()
+        };
+        let entry = ConsumedCapacity::builder()
+            .table_name("orders")
+            .capacity_units(3.0)
+            .table(part(1.0))
+            .global_secondary_indexes("by-status", part(2.0))
+            .build();
+        let mut units = Vec::new();
+        parts(&entry, Use::Write, &mut units);
+        units.sort_by(|a, b| a.index.cmp(&b.index));
+        assert_eq!(units.len(), 2);
+        assert_eq!((units[0].index.as_deref(), units[0].write), (None, 1.0));
+        assert_eq!(
+            (units[1].index.as_deref(), units[1].write),
+            (Some("by-status"), 2.0)
+        );
+
+        let total_only = ConsumedCapacity::builder()
+            .table_name("orders")
+            .capacity_units(0.5)
+            .build();
+        let mut units = Vec::new();
+        parts(&total_only, Use::Read, &mut units);
+        assert_eq!(units.len(), 1);
+        assert_eq!((units[0].index.as_deref(), units[0].read), (None, 0.5));
     }
 }

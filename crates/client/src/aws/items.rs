@@ -3,17 +3,14 @@
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::{
-    ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure,
-};
+use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 
-use super::call::{Call, Use};
+use super::call::{Call, Use, CONSUMED};
 use super::convert::{placeholders, Placeholders};
 use super::AwsBackend;
 use crate::{DeleteItem, Error, GetItem, ItemOutput, PutItem, UpdateItem};
 
 const ALL_OLD: ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure::AllOld;
-const TOTAL: ReturnConsumedCapacity = ReturnConsumedCapacity::Total;
 
 impl AwsBackend {
     pub(super) async fn send_put_item(&self, request: PutItem) -> Result<ItemOutput, Error> {
@@ -32,7 +29,7 @@ impl AwsBackend {
             .set_expression_attribute_names(names)
             .set_expression_attribute_values(values)
             .return_values_on_condition_check_failure(ALL_OLD)
-            .return_consumed_capacity(TOTAL)
+            .return_consumed_capacity(CONSUMED)
             .customize()
             .interceptor(call.counter())
             .send()
@@ -57,7 +54,7 @@ impl AwsBackend {
             .table_name(&request.table)
             .set_key(Some(request.key))
             .consistent_read(request.consistent_read)
-            .return_consumed_capacity(TOTAL)
+            .return_consumed_capacity(CONSUMED)
             .customize()
             .interceptor(call.counter())
             .send()
@@ -86,7 +83,7 @@ impl AwsBackend {
             .set_expression_attribute_names(names)
             .set_expression_attribute_values(values)
             .return_values_on_condition_check_failure(ALL_OLD)
-            .return_consumed_capacity(TOTAL)
+            .return_consumed_capacity(CONSUMED)
             .customize()
             .interceptor(call.counter())
             .send()
@@ -121,7 +118,7 @@ impl AwsBackend {
             .set_expression_attribute_values(values)
             .return_values(ReturnValue::AllNew)
             .return_values_on_condition_check_failure(ALL_OLD)
-            .return_consumed_capacity(TOTAL)
+            .return_consumed_capacity(CONSUMED)
             .customize()
             .interceptor(call.counter())
             .send()

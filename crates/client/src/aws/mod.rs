@@ -1,6 +1,9 @@
 //! [`AwsBackend`]: the operations through aws-sdk-dynamodb, one module per family.
 
+use std::sync::Arc;
+
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 mod batches;
 mod call;
@@ -21,12 +24,20 @@ use crate::{
     TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem,
 };
 
+/// Enough concurrent batch requests to hide round trips, few enough not to provoke throttling.
+const BATCH_REQUESTS_IN_FLIGHT: usize = 16;
+
 /// DynamoDB through aws-sdk-dynamodb.
 #[derive(Debug, Clone)]
 pub struct AwsBackend {
     client: aws_sdk_dynamodb::Client,
     endpoint: String,
     engine: Option<Engine>,
+    /// Batch requests in flight at once, over every batch of this backend, so that many small
+    /// batches cannot flood the endpoint together. Taken when a request is sent, not while it
+    /// waits for a rate limit: a batch paced by its table's budget does not hold up another
+    /// table's.
+    batch_permits: Arc<Semaphore>,
 }
 
 impl AwsBackend {
@@ -40,6 +51,18 @@ impl AwsBackend {
             client: config.connect_to(engine.clone()).await?,
             endpoint: config.endpoint_label(),
             engine,
+            batch_permits: Arc::new(Semaphore::new(BATCH_REQUESTS_IN_FLIGHT)),
+        })
+    }
+
+    /// A slot for one batch request in flight.
+    async fn batch_permit(&self) -> Result<SemaphorePermit<'_>, Error> {
+        self.batch_permits.acquire().await.map_err(|e| {
+            crate::ErrorKind::Service {
+                code: "Closed".into(),
+                message: e.to_string(),
+            }
+            .into()
         })
     }
 

@@ -1,8 +1,8 @@
 //! Query and Scan: one page each.
 
-use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, Select};
+use aws_sdk_dynamodb::types::Select;
 
-use super::call::{Call, Use};
+use super::call::{Call, Use, CONSUMED};
 use super::convert::{placeholders, Placeholders};
 use super::AwsBackend;
 use crate::{Error, Page, Query, Scan};
@@ -21,7 +21,7 @@ macro_rules! read_page {
             .set_exclusive_start_key($read.start_key)
             .consistent_read($read.consistent_read)
             .set_select($read.count_only.then_some(Select::Count))
-            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .return_consumed_capacity(CONSUMED)
             .customize()
             .interceptor($call.counter())
             .send()

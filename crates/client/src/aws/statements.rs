@@ -2,11 +2,9 @@
 //! bound to `?` parameters.
 
 use aws_sdk_dynamodb::operation::execute_transaction::ExecuteTransactionError;
-use aws_sdk_dynamodb::types::{
-    BatchStatementRequest, ParameterizedStatement, ReturnConsumedCapacity,
-};
+use aws_sdk_dynamodb::types::{BatchStatementRequest, ParameterizedStatement};
 
-use super::call::{Call, Use};
+use super::call::{Call, Use, CONSUMED};
 use super::convert::invalid;
 use super::transactions::{canceled_with, reasons_of};
 use super::AwsBackend;
@@ -55,7 +53,7 @@ impl AwsBackend {
             .consistent_read(request.statement.consistent_read)
             .set_next_token(request.next_token)
             .set_limit(request.limit)
-            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .return_consumed_capacity(CONSUMED)
             .customize()
             .interceptor(call.counter())
             .send()
@@ -90,7 +88,7 @@ impl AwsBackend {
             .client
             .batch_execute_statement()
             .set_statements(Some(statements))
-            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .return_consumed_capacity(CONSUMED)
             .customize()
             .interceptor(call.counter())
             .send()
@@ -138,7 +136,7 @@ impl AwsBackend {
             .execute_transaction()
             .set_transact_statements(Some(statements))
             .set_client_request_token(token)
-            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .return_consumed_capacity(CONSUMED)
             .customize()
             .interceptor(call.counter())
             .send()

@@ -2,11 +2,11 @@
 
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    CancellationReason as SdkReason, ConditionCheck, Delete, Get, Put, ReturnConsumedCapacity,
+    CancellationReason as SdkReason, ConditionCheck, Delete, Get, Put,
     ReturnValuesOnConditionCheckFailure, TransactGetItem as SdkGetItem, TransactWriteItem, Update,
 };
 
-use super::call::{Call, Use};
+use super::call::{Call, Use, CONSUMED};
 use super::convert::{invalid, placeholders, Placeholders};
 use super::AwsBackend;
 use crate::{
@@ -159,7 +159,7 @@ impl AwsBackend {
             .transact_write_items()
             .set_transact_items(Some(items))
             .set_client_request_token(request.token)
-            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .return_consumed_capacity(CONSUMED)
             .customize()
             .interceptor(call.counter())
             .send()
@@ -195,7 +195,7 @@ impl AwsBackend {
             .client
             .transact_get_items()
             .set_transact_items(Some(items))
-            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .return_consumed_capacity(CONSUMED)
             .customize()
             .interceptor(call.counter())
             .send()

@@ -1,13 +1,17 @@
 //! `Client`: the DynamoDB operations, each one Rust future that Python either awaits (asyncio) or
 //! blocks on with the GIL released (`blocking=True`); see [`crate::bridge`]. The methods are
-//! written by family: [`items`], [`reads`], [`batches`] (and transactions), [`tables`].
+//! written by family: [`items`], [`reads`], [`batches`] (and transactions), [`tables`], and the
+//! client's rate limits, [`limits`].
 
 mod batches;
 mod items;
+mod limits;
 mod reads;
 mod statements;
 mod tables;
 mod transfer;
+
+pub use limits::BudgetState;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,10 +19,10 @@ use std::sync::Arc;
 
 use dynomodel_client::batch::Retry;
 use dynomodel_client::engine::Engine;
+use dynomodel_client::limit::{Limited, Limits};
 use dynomodel_client::{runtime, AwsBackend, Backend, ClientConfig, Error};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use tokio::sync::Semaphore;
 
 use crate::bridge::{self, Raise, ToPython};
 use crate::convert::args::seconds;
@@ -28,9 +32,10 @@ use crate::errors;
 /// A connection to DynamoDB (credentials, region, endpoint, HTTP pool), shared by every call.
 #[pyclass(frozen, module = "dynomodel._native")]
 pub struct Client {
+    /// The SDK's backend behind this client's rate limits: every call draws from `limits`.
     backend: Arc<dyn Backend>,
-    /// Batch requests in flight at once, over every batch of this client.
-    permits: Arc<Semaphore>,
+    /// The read and write budgets of tables and indexes, shared by every call.
+    limits: Arc<Limits>,
     /// Put before every table name this client sends (`dev-`), so one code base serves several
     /// environments in one account. Names come back from DynamoDB with it.
     prefix: String,
@@ -56,9 +61,6 @@ impl Drop for Counted {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
-
-/// Enough concurrent batch requests to hide round trips, few enough not to provoke throttling.
-const BATCH_REQUESTS_IN_FLIGHT: usize = 16;
 
 impl Client {
     /// The name DynamoDB knows `table` by.
@@ -101,7 +103,6 @@ impl Client {
     fn retry(&self, timeout: f64) -> PyResult<Retry> {
         Ok(Retry {
             timeout: seconds(timeout, "retry timeout")?,
-            permits: Arc::clone(&self.permits),
         })
     }
 }
@@ -146,10 +147,11 @@ impl Client {
         let backend = py
             .detach(|| runtime().block_on(AwsBackend::connect(&config)))
             .map_err(|err| errors::client_error(py, err))?;
+        let limits = Arc::new(Limits::default());
         Ok(Self {
             engine: backend.engine().cloned(),
-            backend: Arc::new(backend),
-            permits: Arc::new(Semaphore::new(BATCH_REQUESTS_IN_FLIGHT)),
+            backend: Arc::new(Limited::new(Arc::new(backend), Arc::clone(&limits))),
+            limits,
             prefix: table_prefix.unwrap_or_default(),
             in_flight: Arc::new(AtomicUsize::new(0)),
         })

@@ -17,7 +17,8 @@ use crate::codec::Shape;
 use crate::convert::args::{DecoderArg, DecodingArg};
 use crate::convert::values::item_to_py;
 
-/// What a call consumed: capacity units, seconds, and the attempts the SDK sent.
+/// What a call consumed: capacity units, seconds, the attempts the SDK sent and those throttled,
+/// and the time it waited for its rate limits.
 #[pyclass(frozen, get_all, module = "dynomodel._native")]
 pub struct Cost {
     /// Read capacity units.
@@ -28,6 +29,14 @@ pub struct Cost {
     duration: f64,
     /// Attempts sent, the SDK's retries included.
     attempts: u32,
+    /// Requests made (several for a batch); the attempts beyond them are retries.
+    requests: u32,
+    /// The attempts the SDK sent again after a failed one.
+    retries: u32,
+    /// Attempts DynamoDB throttled (and the SDK retried).
+    throttles: u32,
+    /// Seconds spent waiting for rate limit tokens before sending.
+    waited: f64,
 }
 
 impl From<Capacity> for Cost {
@@ -37,6 +46,10 @@ impl From<Capacity> for Cost {
             write: capacity.write,
             duration: capacity.duration.as_secs_f64(),
             attempts: capacity.attempts,
+            requests: capacity.requests,
+            retries: capacity.retries(),
+            throttles: capacity.throttles,
+            waited: capacity.waited.as_secs_f64(),
         }
     }
 }
