@@ -20,7 +20,7 @@ from typing import Any, Protocol, TypeVar
 import pytest
 
 from dynomodel import DynamoClient, set_default_client
-from dynomodel.testing import DynamoDBLocal
+from dynomodel.testing import DynamoDBLocal, MotoServer
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["pytester"]
@@ -36,6 +36,13 @@ def local_endpoint() -> Iterator[str]:
         return
     with DynamoDBLocal(ROOT / ".cache" / "dynamodb-local") as local:
         yield local.endpoint
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """A moto server (the KMS and S3 APIs), started the first time a test needs it."""
+    with MotoServer(ROOT / ".cache" / "moto" / "server.log") as moto:
+        yield moto.endpoint
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

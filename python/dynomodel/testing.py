@@ -1,4 +1,6 @@
-"""DynamoDB Local for tests and demos: fetched with Maven, started in memory on loopback.
+"""Servers for tests and demos, each a process on a free loopback port, stopped by its PID:
+DynamoDB Local (fetched with Maven, in memory) and a moto server (the KMS and S3 APIs, from
+the `moto[server]` package) for encrypted fields and values kept in S3.
 
 ```python
 with DynamoDBLocal() as local:
@@ -6,26 +8,30 @@ with DynamoDBLocal() as local:
                           access_key_id="local", secret_access_key="local")
 ```
 
-`fetch()` runs `mvn dependency:copy-dependencies` for `com.amazonaws:DynamoDBLocal` (its
-sqlite4java native library included) into a cache folder once. `start()` launches it with
-`-inMemory -disableTelemetry` on a free port, bound to 127.0.0.1 only, and waits until it
-answers. Failures raise `DynamoDBLocalError` with the reason and the process output: callers
-(a test session, `make demo`) fail loudly rather than skip.
+`DynamoDBLocal.fetch()` runs `mvn dependency:copy-dependencies` for `com.amazonaws:DynamoDBLocal`
+(its sqlite4java native library included) into a cache folder once; `start()` launches it with
+`-inMemory -disableTelemetry`, bound to 127.0.0.1 only, and waits until it answers.
+`MotoServer().start()` runs `python -m moto.server` the same way. Failures raise
+`DynamoDBLocalError` or `MotoServerError` with the reason and the process output: callers (a
+test session, `make demo`) fail loudly rather than skip.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
-__all__ = ["DynamoDBLocal", "DynamoDBLocalError"]
+__all__ = ["DynamoDBLocal", "DynamoDBLocalError", "MotoServer", "MotoServerError"]
 
 VERSION = "2.6.1"
 
@@ -71,8 +77,116 @@ public class LoopbackDynamoDBLocal {
 """
 
 
-class DynamoDBLocalError(RuntimeError):
+class ServerError(RuntimeError):
+    """A server for tests could not be started; the message says why."""
+
+
+class DynamoDBLocalError(ServerError):
     """DynamoDB Local could not be fetched or started; the message says why."""
+
+
+class MotoServerError(ServerError):
+    """The moto server could not be started; the message says why."""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class _Server:
+    """A server process on a free loopback port: started, waited for until it answers, stopped
+    by its PID. Subclasses say what to run and what its errors are called."""
+
+    name = "server"
+    error: type[ServerError] = ServerError
+
+    def __init__(self, log: Path, startup_timeout: float) -> None:
+        self.startup_timeout = startup_timeout
+        self.port: int | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log = log
+
+    @property
+    def endpoint(self) -> str:
+        """`http://127.0.0.1:<port>` of the running server."""
+        if self.port is None:
+            raise self.error(f"{self.name} is not running")
+        return f"http://127.0.0.1:{self.port}"
+
+    def _command(self, port: int) -> list[str]:
+        raise NotImplementedError
+
+    def _ready_path(self) -> str:
+        """What to GET to know the server is up (any HTTP answer will do)."""
+        return "/"
+
+    def start(self) -> str:
+        """Start on a free loopback port and wait until it answers; the endpoint."""
+        command = self._command(port := _free_port())
+        self.port = port
+        self._log.parent.mkdir(parents=True, exist_ok=True)
+        log = self._log.open("wb")
+        try:
+            self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        except OSError as error:
+            raise self.error(f"could not start {self.name}: {error}") from error
+        finally:
+            log.close()
+        self._wait_until_ready()
+        return self.endpoint
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self._process is not None and self._process.poll() is not None:
+                raise self.error(
+                    f"{self.name} exited with {self._process.returncode}:\n{self._output()}"
+                )
+            try:
+                urllib.request.urlopen(self.endpoint + self._ready_path(), timeout=1).close()
+                return
+            except urllib.error.HTTPError:
+                return  # it answers (with an error to a bare GET): it is up
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise self.error(
+            f"{self.name} did not answer on {self.endpoint} within {self.startup_timeout}s:\n"
+            + self._output()
+        )
+
+    def _output(self) -> str:
+        try:
+            return self._log.read_text(errors="replace")[-4000:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        """Stop the process this object started (by its PID) and wait for it."""
+        process, self._process = self._process, None
+        self.port = None
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
 
 
 def default_cache() -> Path:
@@ -82,7 +196,7 @@ def default_cache() -> Path:
     return base / "dynamodb-local"
 
 
-class DynamoDBLocal:
+class DynamoDBLocal(_Server):
     """One DynamoDB Local process on a free loopback port, in memory.
 
     Args:
@@ -91,22 +205,15 @@ class DynamoDBLocal:
         startup_timeout: seconds to wait for the server to answer.
     """
 
+    name = "DynamoDB Local"
+    error = DynamoDBLocalError
+
     def __init__(
         self, cache: Path | None = None, *, version: str = VERSION, startup_timeout: float = 60
     ) -> None:
         self.cache = (cache or default_cache()) / version
         self.version = version
-        self.startup_timeout = startup_timeout
-        self.port: int | None = None
-        self._process: subprocess.Popen[bytes] | None = None
-        self._log = self.cache / "server.log"
-
-    @property
-    def endpoint(self) -> str:
-        """`http://127.0.0.1:<port>` of the running server."""
-        if self.port is None:
-            raise DynamoDBLocalError("DynamoDB Local is not running")
-        return f"http://127.0.0.1:{self.port}"
+        super().__init__(self.cache / "server.log", startup_timeout)
 
     def fetch(self) -> Path:
         """Download DynamoDB Local with Maven unless the cache has it; returns the jar folder."""
@@ -149,14 +256,10 @@ class DynamoDBLocal:
             raise DynamoDBLocalError(f"could not compile the loopback launcher:\n{result.stderr}")
         return classes
 
-    def start(self) -> str:
-        """Fetch if needed, start on a free loopback port, wait until it answers; the endpoint."""
+    def _command(self, port: int) -> list[str]:
         lib = self.fetch()
         classes = self._launcher(lib)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        command = [
+        return [
             "java",
             f"-Djava.library.path={lib}",
             "-cp",
@@ -165,67 +268,35 @@ class DynamoDBLocal:
             "-inMemory",
             "-disableTelemetry",
             "-port",
-            str(self.port),
+            str(port),
         ]
-        log = self._log.open("wb")
-        try:
-            self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        except OSError as error:
-            raise DynamoDBLocalError(f"could not start java: {error}") from error
-        finally:
-            log.close()
-        self._wait_until_ready()
-        return self.endpoint
 
-    def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            if self._process is not None and self._process.poll() is not None:
-                raise DynamoDBLocalError(
-                    f"DynamoDB Local exited with {self._process.returncode}:\n{self._output()}"
-                )
-            try:
-                urllib.request.urlopen(self.endpoint, timeout=1).close()
-                return
-            except urllib.error.HTTPError:
-                return  # it answers (with an error to a bare GET): it is up
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise DynamoDBLocalError(
-            f"DynamoDB Local did not answer on {self.endpoint} within {self.startup_timeout}s:\n"
-            + self._output()
-        )
 
-    def _output(self) -> str:
-        try:
-            return self._log.read_text(errors="replace")[-4000:]
-        except OSError:
-            return ""
+class MotoServer(_Server):
+    """A moto server (`python -m moto.server`, from `moto[server]`) on a free loopback port:
+    the KMS and S3 APIs (and the rest of what moto serves) for tests of encrypted fields and
+    values kept in S3. Its state lives in the process and goes with it.
 
-    def stop(self) -> None:
-        """Stop the process this object started (by its PID) and wait for it."""
-        process, self._process = self._process, None
-        if process is None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    Args:
+        log: where the server's output goes (a temporary file by default).
+        startup_timeout: seconds to wait for the server to answer.
+    """
 
-    def __enter__(self) -> DynamoDBLocal:
-        self.start()
-        return self
+    name = "the moto server"
+    error = MotoServerError
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def __init__(self, log: Path | None = None, *, startup_timeout: float = 60) -> None:
+        if log is None:
+            log = Path(tempfile.mkdtemp(prefix="dynomodel-moto-")) / "server.log"
+        super().__init__(log, startup_timeout)
+
+    def _command(self, port: int) -> list[str]:
+        if importlib.util.find_spec("moto") is None:
+            raise MotoServerError("moto is not installed: pip install 'moto[server]'")
+        return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+
+    def _ready_path(self) -> str:
+        return "/moto-api/"
 
 
 def main(argv: list[str]) -> int:
