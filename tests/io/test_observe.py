@@ -105,19 +105,23 @@ def test_credentials_stay_out_of_records_and_reprs(
     assert CREDENTIAL not in said and CREDENTIAL[:12] not in said and SECRET not in said
 
 
+def proxied(endpoint: str, max_retries: int) -> DynamoClient:
+    return DynamoClient(
+        endpoint_url=endpoint,
+        region="us-east-1",
+        access_key_id="x",
+        secret_access_key="x",
+        max_retries=max_retries,
+    )
+
+
 def test_a_retried_call_is_a_warning(
     endpoint: str, table_name: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="dynomodel")
     rates = FaultRates(throttle=0.3, operations=frozenset({"PutItem"}))
     with FaultProxy(endpoint, rates, seed=7) as proxy:
-        client = DynamoClient(
-            endpoint_url=proxy.endpoint,
-            region="us-east-1",
-            access_key_id="x",
-            secret_access_key="x",
-            max_retries=10,
-        )
+        client = proxied(proxy.endpoint, max_retries=10)
         Secret = secret_model(table_name, client)
         Secret.sync_create_table()
         for sk in range(4):
@@ -138,13 +142,7 @@ def test_a_call_that_failed_throttled_says_so(
     caplog.set_level(logging.DEBUG, logger="dynomodel")
     rates = FaultRates(throttle=1.0, operations=frozenset({"PutItem"}))
     with FaultProxy(endpoint, rates, seed=7) as proxy:
-        client = DynamoClient(
-            endpoint_url=proxy.endpoint,
-            region="us-east-1",
-            access_key_id="x",
-            secret_access_key="x",
-            max_retries=2,
-        )
+        client = proxied(proxy.endpoint, max_retries=2)
         Secret = secret_model(table_name, client)
         Secret.sync_create_table()
         with pytest.raises(ThrottlingError) as raised:

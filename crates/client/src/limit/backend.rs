@@ -17,7 +17,7 @@ use crate::backend::BoxFuture;
 use crate::{
     Backend, BatchGetOutput, BatchStatementOutput, BatchWriteOutput, Capacity, CreateTable,
     DeleteItem, Error, ErrorKind, ExecuteStatement, GetItem, ItemOutput, Page, PutItem, Query,
-    Scan, Statement, StatementPage, TableDescription, TableKeys, TableWrite, TransactAction,
+    Read, Scan, Statement, StatementPage, TableDescription, TableKeys, TableWrite, TransactAction,
     TransactGetItem, TransactGetOutput, TransactWrite, UpdateItem, Write,
 };
 
@@ -89,6 +89,18 @@ impl Plan {
             page: false,
             charged_after: false,
         }
+    }
+
+    /// A page of a Query or Scan of `table` (or its `index`): it is expected to cost what the
+    /// budget's recent pages did.
+    fn page(limits: &Limits, table: &str, index: Option<&str>, read: &Read) -> Self {
+        let mut plan = Self::new(Direction::Read);
+        plan.page = true;
+        let consistent = read.consistent_read;
+        plan.read(limits, table, index, |bucket| {
+            bucket.page_estimate(read_units(0, consistent))
+        });
+        plan
     }
 
     /// PartiQL statements: charged what they report, after they ran.
@@ -281,24 +293,22 @@ impl Backend for Limited {
     }
 
     fn query(&self, request: Query) -> BoxFuture<'_, Page> {
-        let mut plan = Plan::new(Direction::Read);
-        plan.page = true;
-        let consistent = request.read.consistent_read;
-        let index = request.index.as_deref();
-        plan.read(&self.limits, &request.table, index, |bucket| {
-            bucket.page_estimate(read_units(0, consistent))
-        });
+        let plan = Plan::page(
+            &self.limits,
+            &request.table,
+            request.index.as_deref(),
+            &request.read,
+        );
         Box::pin(self.run(plan, self.inner.query(request)))
     }
 
     fn scan(&self, request: Scan) -> BoxFuture<'_, Page> {
-        let mut plan = Plan::new(Direction::Read);
-        plan.page = true;
-        let consistent = request.read.consistent_read;
-        let index = request.index.as_deref();
-        plan.read(&self.limits, &request.table, index, |bucket| {
-            bucket.page_estimate(read_units(0, consistent))
-        });
+        let plan = Plan::page(
+            &self.limits,
+            &request.table,
+            request.index.as_deref(),
+            &request.read,
+        );
         Box::pin(self.run(plan, self.inner.scan(request)))
     }
 
