@@ -1,11 +1,11 @@
 """`python -m benchmarks [NAME ...]` (what `make bench` runs): every benchmark, one after the
-other, or the named ones (codec, client, query, batch, engines, transfer)."""
+other, or the named ones (codec, client, query, batch, engines, transfer, memory)."""
 
 from __future__ import annotations
 
 import sys
 
-from . import batch, client, codec, engines, query, transfer
+from . import batch, client, codec, engines, memory, query, transfer
 
 BENCHMARKS = {
     "codec": codec.run,
@@ -14,6 +14,7 @@ BENCHMARKS = {
     "batch": batch.run,
     "engines": engines.run,
     "transfer": transfer.run,
+    "memory": memory.run,
 }
 
 if __name__ == "__main__":
