@@ -1,11 +1,11 @@
 """`python -m benchmarks [NAME ...]` (what `make bench` runs): every benchmark, one after the
-other, or the named ones (codec, client, query, batch, engines, transfer, memory)."""
+other, or the named ones (codec, client, query, batch, engines, transfer, memory, share)."""
 
 from __future__ import annotations
 
 import sys
 
-from . import batch, client, codec, engines, memory, query, transfer
+from . import batch, client, codec, engines, memory, query, share, transfer
 
 BENCHMARKS = {
     "codec": codec.run,
@@ -15,6 +15,7 @@ BENCHMARKS = {
     "engines": engines.run,
     "transfer": transfer.run,
     "memory": memory.run,
+    "share": share.run,
 }
 
 if __name__ == "__main__":

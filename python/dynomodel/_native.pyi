@@ -379,6 +379,10 @@ class Client:
     @property
     def in_flight(self) -> int:
         """How many of this client's operations are under way."""
+    @property
+    def engine_seconds(self) -> float | None:
+        """Seconds the embedded engine of this `memory://` database has spent answering
+        requests (every client of it counted); None on any other endpoint."""
     def set_rate_limit(
         self,
         table: str,

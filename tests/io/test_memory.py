@@ -74,3 +74,20 @@ async def test_tables_created_on_first_use_serve_concurrent_first_calls(endpoint
 
     await asyncio.gather(*(Thing(id=str(n)).save() for n in range(20)))
     assert len([thing async for thing in Thing.scan()]) == 20
+
+
+def test_the_engine_times_its_own_share_of_every_call() -> None:
+    client = DynamoClient(endpoint_url="memory://")
+    assert client.native.engine_seconds == 0.0
+    client.sync_create_table("timed", ("pk", "S"))
+    after_create = client.native.engine_seconds
+    assert after_create is not None and after_create > 0.0
+    client.sync_describe_table("timed")
+    assert (client.native.engine_seconds or 0.0) > after_create
+    remote = DynamoClient(
+        endpoint_url="http://127.0.0.1:9",
+        region="us-east-1",
+        access_key_id="x",
+        secret_access_key="x",
+    )
+    assert remote.native.engine_seconds is None

@@ -12,7 +12,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
 
-use super::dispatch::{answer, unknown_operation, Answer, TARGET_PREFIX};
+use super::dispatch::{unknown_operation, Answer, TARGET_PREFIX};
 use super::Engine;
 
 /// Hands the SDK's requests to an [`Engine`] by their `X-Amz-Target`, and its answers back as
@@ -54,7 +54,7 @@ impl HttpConnector for EngineHttp {
         // Answered here, on the calling thread: an engine call takes microseconds, less than
         // handing it to another thread would (a blocking call never leaves the caller's thread).
         let answered = match (operation, request.body().bytes()) {
-            (Some(operation), Some(body)) => answer(&self.engine.database, operation, body),
+            (Some(operation), Some(body)) => self.engine.answer(operation, body),
             _ => unknown_operation(),
         };
         HttpConnectorFuture::ready(response(answered))

@@ -163,6 +163,14 @@ impl Client {
         self.in_flight.load(Ordering::SeqCst)
     }
 
+    /// Seconds the embedded engine of this client's `memory://` database has spent answering
+    /// requests (every client of that database counted), or None on any other endpoint: the
+    /// engine's share of a call, which benchmarks subtract to find the client's own.
+    #[getter]
+    fn engine_seconds(&self) -> Option<f64> {
+        self.engine.as_ref().map(|e| e.busy().as_secs_f64())
+    }
+
     /// This client's `memory://` database, served over HTTP on 127.0.0.1:`port` (0: a free
     /// port), for SDKs in other processes or threads to share.
     #[pyo3(signature = (port = 0))]
