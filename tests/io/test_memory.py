@@ -91,3 +91,29 @@ def test_the_engine_times_its_own_share_of_every_call() -> None:
         secret_access_key="x",
     )
     assert remote.native.engine_seconds is None
+
+
+def test_a_long_scan_or_query_without_a_limit_reads_every_item_once() -> None:
+    # The engine bounds a page without `Limit` at 10,000 items evaluated (it would otherwise
+    # read the rest of the table for every page): 25,000 small items take several pages.
+    from dynomodel import SortKey
+
+    class Tiny(DynamoModel, table="tiny"):
+        pk: Annotated[str, PartitionKey]
+        sk: Annotated[int, SortKey]
+
+    client = Tiny.table.client = DynamoClient(endpoint_url="memory://", create_tables=True)
+    with Tiny.sync_batch_write() as batch:
+        for sk in range(25_000):
+            batch.put(Tiny(pk="p", sk=sk))
+    assert [t.sk for t in Tiny.sync_scan()] == list(range(25_000))
+    assert Tiny.sync_count() == 25_000
+    # An explicit page size is the request's own.
+    assert [t.sk for t in Tiny.sync_query(partition_key="p", page_size=7_000)] == list(
+        range(25_000)
+    )
+    calls = {
+        operation: totals.calls for (operation, _), totals in client.metrics.snapshot().items()
+    }
+    assert calls["Scan"] == 6  # the scan's pages of 10,000, 10,000 and 5,000; the count's too
+    assert calls["Query"] == 4

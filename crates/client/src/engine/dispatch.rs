@@ -1,6 +1,8 @@
 //! One DynamoDB JSON request, by its operation name, through the engine: the answer as DynamoDB
 //! writes it, a JSON body and an HTTP status.
 
+use dynoxide::actions::query::QueryRequest;
+use dynoxide::actions::scan::ScanRequest;
 use dynoxide::{Database, DynoxideError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -10,6 +12,13 @@ pub(super) type Answer = (u16, Vec<u8>);
 
 /// The prefix of `X-Amz-Target` for DynamoDB's operations.
 pub(super) const TARGET_PREFIX: &str = "DynamoDB_20120810.";
+
+/// The most items a Query or Scan page evaluates when the request sets no `Limit`. The
+/// engine reads every row after the start key before it cuts a page at 1 MB, so without a
+/// bound each page of a long scan would read the rest of the table (time quadratic in its
+/// size, and its memory at every page); DynamoDB answers such a request with up to 1 MB of
+/// items, which pages of this many rows reach for items over 100 bytes.
+const PAGE_ROWS: usize = 10_000;
 
 /// Run `operation` with the JSON `body` on `database`.
 pub(super) fn answer(database: &Database, operation: &str, body: &[u8]) -> Answer {
@@ -24,8 +33,14 @@ pub(super) fn answer(database: &Database, operation: &str, body: &[u8]) -> Answe
         "GetItem" => run(body, |r| db.get_item(r)),
         "DeleteItem" => run(body, |r| db.delete_item(r)),
         "UpdateItem" => run(body, |r| db.update_item(r)),
-        "Query" => run(body, |r| db.query(r)),
-        "Scan" => run(body, |r| db.scan(r)),
+        "Query" => run(body, |mut r: QueryRequest| {
+            r.limit.get_or_insert(PAGE_ROWS);
+            db.query(r)
+        }),
+        "Scan" => run(body, |mut r: ScanRequest| {
+            r.limit.get_or_insert(PAGE_ROWS);
+            db.scan(r)
+        }),
         "BatchGetItem" => run(body, |r| db.batch_get_item(r)),
         "BatchWriteItem" => run(body, |r| db.batch_write_item(r)),
         "TransactWriteItems" => run(body, |r| db.transact_write_items(r)),
