@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import subprocess
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any
@@ -233,3 +235,21 @@ async def test_spans_follow_the_conventions_and_the_callers_span(
         [(s.name, dict(s.attributes or {}), s.status.description) for s in (get, query, failed)]
     )
     assert SECRET not in said
+
+
+def test_without_a_tracer_provider_no_span_is_built() -> None:
+    # In a process of its own: this module installs a provider for the tests above.
+    script = """
+from dynomodel import DynamoClient
+from dynomodel._io import observe
+client = DynamoClient(endpoint_url="memory://")
+seen = observe.begin(client.native.describe_table, ("t",))
+assert seen is not None and seen._span is None, seen
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+trace.set_tracer_provider(TracerProvider())
+seen = observe.begin(client.native.describe_table, ("t",))
+assert seen is not None and seen._span is not None
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

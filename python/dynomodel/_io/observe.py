@@ -179,7 +179,7 @@ class Observation:
         self.read = args[3] if name == "query" else args[2] if name == "scan" else None
         """A Query's or Scan's `ReadRequest` (limit, projection, consistency)."""
         self._metrics = _METRICS.get(id(getattr(method, "__self__", None)))
-        self._span = _tracing.start(self) if _tracing is not None else None
+        self._span = _tracing.start(self) if _tracing is not None and _tracing.on() else None
         self._started = time.perf_counter()
 
     def end(self, result: Any, error: BaseException | None) -> None:
@@ -235,6 +235,12 @@ class _Tracing:
         self._trace = trace
         self._status = status
         self._tracer = trace.get_tracer("dynomodel")
+        self._untraced = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
+
+    def on(self) -> bool:
+        """Whether an application installed a tracer provider: until one does, the API's own
+        records nothing, and a call skips building what it would not keep."""
+        return not isinstance(self._trace.get_tracer_provider(), self._untraced)
 
     def start(self, seen: Observation) -> Any:
         operation = seen.operation
@@ -269,6 +275,9 @@ class _Tracing:
     def end(
         self, span: Any, result: Any, cost: Any, error: str | None, retries: int, throttles: int
     ) -> None:
+        if not span.is_recording():  # sampled out
+            span.end()
+            return
         if retries:
             span.set_attribute("dynomodel.retries", retries)
         if throttles:
