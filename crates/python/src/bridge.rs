@@ -1,6 +1,8 @@
 //! Rust futures as asyncio futures, and blocking calls with the GIL released.
 //!
-//! An operation runs on the shared tokio runtime. For asyncio, the task resolves an
+//! An operation runs on the shared tokio runtime. For asyncio, its first poll runs on the
+//! caller's thread (a call the embedded engine answers is done then, and its future is settled
+//! at once); otherwise it goes on as a task, which resolves an
 //! `asyncio.Future` of the caller's loop through `call_soon_threadsafe`, converting its result and
 //! dropping every Python handle inside that one attach; it counts itself in flight until it has
 //! let go of Python entirely, and [`quiesce`] (run at exit) waits for the count to reach zero, so
@@ -121,6 +123,27 @@ fn awaitable<'py, T: ToPython, E: Raise>(
         .import(intern!(py, "asyncio"))?
         .call_method0(intern!(py, "get_running_loop"))?;
     let future = event_loop.call_method0(intern!(py, "create_future"))?;
+    // The first poll runs here, with the GIL released: a call the embedded engine answers
+    // completes in it (the engine answers on the polling thread), and settling the future now
+    // spares it two thread hand-offs and a wake-up of the loop, most of an awaited call's cost.
+    // A call that waits on a socket or a timer is pending after microseconds and goes on as a
+    // task of the runtime.
+    let mut operation = Box::pin(operation);
+    let first = py.detach(|| {
+        runtime().block_on(std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(operation.as_mut().poll(cx))
+        }))
+    });
+    if let std::task::Poll::Ready(result) = first {
+        match result
+            .map_err(|err| err.raise(py))
+            .and_then(|v| v.to_python(py))
+        {
+            Ok(value) => future.call_method1(intern!(py, "set_result"), (value,))?,
+            Err(err) => future.call_method1(intern!(py, "set_exception"), (err.into_value(py),))?,
+        };
+        return Ok(future);
+    }
     let resolve = RESOLVE
         .get(py)
         .ok_or_else(|| {
