@@ -17,12 +17,15 @@ from contextlib import AbstractAsyncContextManager, AbstractContextManager, asyn
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+import boto3
 import pytest
 
-from dynomodel import DynamoClient, set_default_client
+from dynomodel import DynamoClient, KeyCache, set_default_client
 from dynomodel.testing import DynamoDBLocal, MotoServer
 
 ROOT = Path(__file__).resolve().parent.parent
+MakeClient = Callable[..., DynamoClient]
+"""`make_client(key_cache=...)`: see the `make_client` fixture."""
 pytest_plugins = ["pytester"]
 BACKENDS = os.environ.get("DYNOMODEL_TEST_BACKENDS", "memory,local").split(",")
 
@@ -43,6 +46,71 @@ def moto_endpoint() -> Iterator[str]:
     """A moto server (the KMS and S3 APIs), started the first time a test needs it."""
     with MotoServer(ROOT / ".cache" / "moto" / "server.log") as moto:
         yield moto.endpoint
+
+
+def _aws(service: str, endpoint: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+@pytest.fixture(scope="session")
+def kms(moto_endpoint: str) -> Any:
+    """boto3's KMS client on moto, to make keys and disable them."""
+    return _aws("kms", moto_endpoint)
+
+
+@pytest.fixture(scope="session")
+def s3(moto_endpoint: str) -> Any:
+    """boto3's S3 client on moto, to make buckets and look inside them."""
+    return _aws("s3", moto_endpoint)
+
+
+@pytest.fixture(scope="session")
+def key_id(kms: Any) -> str:
+    """A KMS key, by the alias models name it with."""
+    made = kms.create_key(Description="dynomodel tests")["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/app", TargetKeyId=made)
+    return "alias/app"
+
+
+@pytest.fixture
+def bucket(s3: Any) -> str:
+    name = f"b-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def make_client(
+    backend: str, moto_endpoint: str, request: pytest.FixtureRequest
+) -> Iterator[MakeClient]:
+    """`make_client(key_cache=...)`: a client with KMS and S3 on moto, on a database this test
+    shares with every client it makes (a named `memory://` database, or a DynamoDB Local
+    access key of its own)."""
+    database = uuid.uuid4().hex[:16]
+
+    def make(key_cache: KeyCache | None = None) -> DynamoClient:
+        if backend == "memory":
+            endpoint, access_key = f"memory://{database}", "testing"
+        else:
+            endpoint, access_key = request.getfixturevalue("local_endpoint"), "k" + database
+        return DynamoClient(
+            endpoint_url=endpoint,
+            region="us-east-1",
+            access_key_id=access_key,
+            secret_access_key="testing",
+            kms_endpoint_url=moto_endpoint,
+            s3_endpoint_url=moto_endpoint,
+            key_cache=key_cache,
+            create_tables=True,
+        )
+
+    yield make
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -102,7 +170,7 @@ def table_name() -> str:
 
 def put_raw(client: DynamoClient, table: str, item: dict[str, Any]) -> None:
     """Store an item as another writer would, in wire form, bypassing every model."""
-    client.native.put_item(table, item, None, True)
+    client.native.put_item(table, item, None, False, True)
 
 
 def get_raw(client: DynamoClient, table: str, key: dict[str, Any]) -> dict[str, Any] | None:

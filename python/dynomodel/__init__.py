@@ -36,7 +36,9 @@ from ._io.limits import (
     RateLimitsConfig,
     RateSnapshot,
 )
+from ._io.objects import S3Object
 from ._io.observe import Metrics, OperationMetrics
+from ._io.sealing import KeyCache
 from ._io.statements import BatchStatementResults, StatementError, StatementPage
 from ._native import __version__
 from ._ops.batches import (
@@ -60,6 +62,7 @@ from ._ops.transfer import (
     sync_import_table,
 )
 from ._schema.codec import unknown_attributes
+from ._schema.external import Encrypted, InS3
 from ._schema.keys import PartitionKey, SortKey
 from ._schema.markers import TTL, StoredAs, Version, expires_in
 from ._schema.templates import KeyTemplate
@@ -86,9 +89,12 @@ __all__ = [
     "CreateOptions",
     "DynamoClient",
     "DynamoModel",
+    "Encrypted",
     "GlobalIndex",
+    "InS3",
     "Index",
     "Item",
+    "KeyCache",
     "KeyDefinition",
     "KeyInput",
     "KeyTemplate",
@@ -107,6 +113,7 @@ __all__ = [
     "RawCondition",
     "ReadOptions",
     "Results",
+    "S3Object",
     "ScanOptions",
     "SortKey",
     "StatementError",

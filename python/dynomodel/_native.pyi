@@ -373,6 +373,9 @@ class Client:
         read_timeout: float | None = None,
         max_retries: int | None = None,
         table_prefix: str | None = None,
+        kms_endpoint_url: str | None = None,
+        s3_endpoint_url: str | None = None,
+        key_cache: tuple[float, int, int] | None = None,
     ) -> Client: ...
     def serve(self, port: int = 0) -> EngineServer:
         """This `memory://` client's database over HTTP on 127.0.0.1 (ValueError otherwise)."""
@@ -383,6 +386,67 @@ class Client:
     def engine_seconds(self) -> float | None:
         """Seconds the embedded engine of this `memory://` database has spent answering
         requests (every client of it counted); None on any other endpoint."""
+    def set_sealed(
+        self, table: str, keys: list[str], attributes: list[tuple[str, str, str, str]]
+    ) -> None:
+        """Set the encrypted attributes of `table` as `(attribute, model, field, key_id)`,
+        bound to its key attributes `keys`; every call of this client seals and opens them."""
+    @overload
+    def seal_items(self, table: str, items: list[Item], blocking: Literal[True]) -> list[Item]: ...
+    @overload
+    def seal_items(
+        self, table: str, items: list[Item], blocking: Literal[False]
+    ) -> Awaitable[list[Item]]: ...
+    @overload
+    def open_items(self, table: str, items: list[Item], blocking: Literal[True]) -> list[Item]: ...
+    @overload
+    def open_items(
+        self, table: str, items: list[Item], blocking: Literal[False]
+    ) -> Awaitable[list[Item]]: ...
+    @property
+    def kms_calls(self) -> tuple[int, int]:
+        """KMS calls made so far: `(GenerateDataKey, Decrypt)`."""
+    @property
+    def key_cache(self) -> tuple[float, int, int]:
+        """The data key cache's bounds: `(max_age seconds, max_uses, max_keys)`."""
+    @overload
+    def s3_put(
+        self,
+        bucket: str,
+        key: str,
+        data: bytes | None,
+        path: str | None,
+        content_type: str,
+        multipart_threshold: int,
+        part_size: int,
+        concurrency: int,
+        blocking: Literal[True],
+    ) -> tuple[int, str, int]: ...
+    @overload
+    def s3_put(
+        self,
+        bucket: str,
+        key: str,
+        data: bytes | None,
+        path: str | None,
+        content_type: str,
+        multipart_threshold: int,
+        part_size: int,
+        concurrency: int,
+        blocking: Literal[False],
+    ) -> Awaitable[tuple[int, str, int]]: ...
+    @overload
+    def s3_get(
+        self, bucket: str, key: str, range: tuple[int, int] | None, blocking: Literal[True]
+    ) -> bytes: ...
+    @overload
+    def s3_get(
+        self, bucket: str, key: str, range: tuple[int, int] | None, blocking: Literal[False]
+    ) -> Awaitable[bytes]: ...
+    @overload
+    def s3_delete(self, bucket: str, key: str, blocking: Literal[True]) -> None: ...
+    @overload
+    def s3_delete(self, bucket: str, key: str, blocking: Literal[False]) -> Awaitable[None]: ...
     def set_rate_limit(
         self,
         table: str,
@@ -398,11 +462,21 @@ class Client:
         """The `(read, write)` budgets of `table` (its `index`) now; None without any."""
     @overload
     def put_item(
-        self, table: str, item: Item, condition: Expression | None, blocking: Literal[True]
+        self,
+        table: str,
+        item: Item,
+        condition: Expression | None,
+        return_old: bool,
+        blocking: Literal[True],
     ) -> ItemOutput: ...
     @overload
     def put_item(
-        self, table: str, item: Item, condition: Expression | None, blocking: Literal[False]
+        self,
+        table: str,
+        item: Item,
+        condition: Expression | None,
+        return_old: bool,
+        blocking: Literal[False],
     ) -> Awaitable[ItemOutput]: ...
     @overload
     def get_item(
@@ -414,11 +488,21 @@ class Client:
     ) -> Awaitable[ItemOutput]: ...
     @overload
     def delete_item(
-        self, table: str, key: Item, condition: Expression | None, blocking: Literal[True]
+        self,
+        table: str,
+        key: Item,
+        condition: Expression | None,
+        return_old: bool,
+        blocking: Literal[True],
     ) -> ItemOutput: ...
     @overload
     def delete_item(
-        self, table: str, key: Item, condition: Expression | None, blocking: Literal[False]
+        self,
+        table: str,
+        key: Item,
+        condition: Expression | None,
+        return_old: bool,
+        blocking: Literal[False],
     ) -> Awaitable[ItemOutput]: ...
     @overload
     def update_item(

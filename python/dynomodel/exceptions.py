@@ -40,7 +40,16 @@ DynamoError
     ├── BatchIncompleteError        a batch gave up on items; `.unprocessed` lists them
     ├── CredentialsError            no credentials, or credentials DynamoDB rejects
     ├── EndpointError               the endpoint cannot be reached; the message names it
-    └── DynamoServiceError          any other error DynamoDB returned, with its code
+    ├── DynamoServiceError          any other error DynamoDB returned, with its code
+    ├── EncryptionError             an `Encrypted` field's value cannot be sealed (its item lacks
+    │   │                           its key, say), or its field cannot be used so (a condition)
+    │   ├── DecryptionError         a stored value that does not open: moved from another item,
+    │   │                           attribute or table, altered, or not encrypted at all
+    │   └── KmsError                KMS refused a call (no such key, disabled, access denied)
+    └── StorageError                S3 refused a call about a value kept there (`InS3`)
+        ├── NoSuchBucketError       the field's bucket does not exist
+        ├── ObjectNotFoundError     the object an item points at is gone
+        └── ChecksumMismatchError   the object's content is not what was stored (SHA-256)
 ```
 
 A `TransactionCanceledError` holds one `CancellationReason` per action of the transaction.
@@ -67,15 +76,18 @@ from typing import Any
 __all__ = [
     "BatchIncompleteError",
     "CancellationReason",
+    "ChecksumMismatchError",
     "ConditionalCheckFailedError",
     "ConfigurationError",
     "CorruptFileError",
     "CredentialsError",
+    "DecryptionError",
     "DynamoError",
     "DynamoServiceError",
     "DynamoValidationError",
     "EmptyKeyError",
     "EncodeError",
+    "EncryptionError",
     "EndpointError",
     "FileMissingError",
     "InvalidExpressionError",
@@ -89,12 +101,16 @@ __all__ = [
     "ItemTooLargeError",
     "KeyTemplateError",
     "KeyTooLargeError",
+    "KmsError",
     "ModelDefinitionError",
     "NaiveDatetimeError",
+    "NoSuchBucketError",
+    "ObjectNotFoundError",
     "PartialInstanceError",
     "RateLimitError",
     "RequestError",
     "ResultsConsumedError",
+    "StorageError",
     "TableExistsError",
     "TableNotFoundError",
     "ThrottlingError",
@@ -402,6 +418,93 @@ class EndpointError(RequestError):
 
 class DynamoServiceError(RequestError):
     """Any other error DynamoDB returned; the message starts with its code."""
+
+
+class EncryptionError(RequestError):
+    """An `Encrypted` field's value could not be sealed (its item lacks a key attribute the
+    value is bound to, KMS refused a data key), or the field was used where ciphertext cannot
+    serve (a condition, a key, an index, an update path into it). Never holds the value.
+
+    Attributes:
+        model: the model.
+        field: the field.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        model: str | None = None,
+        field: str | None = None,
+        **context: Any,
+    ) -> None:
+        super().__init__(message, **context)
+        self.model = model
+        self.field = field
+
+
+class DecryptionError(EncryptionError):
+    """A stored value of an `Encrypted` field does not open here: it was encrypted for another
+    item, attribute or table (copied there), altered, or is not encrypted at all. No value is
+    returned rather than a wrong one."""
+
+
+class KmsError(EncryptionError):
+    """KMS refused a call: the key does not exist, is disabled, or access is denied.
+
+    Attributes:
+        key_id: the key the call named.
+        code: KMS's error code (`NotFoundException`, ...).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        key_id: str | None = None,
+        code: str | None = None,
+        **context: Any,
+    ) -> None:
+        super().__init__(message, **context)
+        self.key_id = key_id
+        self.code = code
+
+
+class StorageError(RequestError):
+    """S3 refused or failed a call about the object of an `InS3` value.
+
+    Attributes:
+        bucket: the bucket.
+        key: the object's key.
+        code: S3's error code (`NoSuchBucket`, `NoSuchKey`, ...).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        bucket: str | None = None,
+        key: str | None = None,
+        code: str | None = None,
+        **context: Any,
+    ) -> None:
+        super().__init__(message, **context)
+        self.bucket = bucket
+        self.key = key
+        self.code = code
+
+
+class NoSuchBucketError(StorageError):
+    """The bucket an `InS3` field names does not exist."""
+
+
+class ObjectNotFoundError(StorageError):
+    """The object an item points at is gone (deleted behind the library's back)."""
+
+
+class ChecksumMismatchError(StorageError):
+    """An object's content does not have the SHA-256 its item recorded: it was replaced or
+    altered in S3. Raised by `read()`, and by a stream at its end."""
 
 
 class BatchIncompleteError(RequestError):

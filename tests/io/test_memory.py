@@ -29,7 +29,7 @@ def test_it_runs_on_a_machine_that_never_saw_aws(tmp_path: Path) -> None:
 from dynomodel import DynamoClient
 client = DynamoClient(endpoint_url="memory://")
 client.sync_create_table("things", ("id", "S"))
-client.native.put_item("things", {"id": {"S": "a"}}, None, True)
+client.native.put_item("things", {"id": {"S": "a"}}, None, False, True)
 print(client.native.get_item("things", {"id": {"S": "a"}}, True, True).item)
 """
     env = {

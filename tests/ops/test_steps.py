@@ -37,8 +37,8 @@ def test_save_runs_its_hook_then_one_put_item_with_the_version_condition() -> No
     assert isinstance(hook, Hook) and hook.function == order.before_save
     call = steps.send(None)
     assert isinstance(call, Call) and call.method == OFFLINE.native.put_item
-    table, item, condition = call.args
-    assert table == "orders"
+    table, item, condition, return_old = call.args
+    assert table == "orders" and return_old is False, "no stored item wanted back"
     assert item == {
         "pk": {"S": "C#1"},
         "sk": {"S": "O#1"},

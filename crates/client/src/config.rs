@@ -66,15 +66,36 @@ impl ClientConfig {
         if let Some(engine) = engine {
             return Ok(self.connect_engine(engine));
         }
+        let mut loader = self.loader();
+        if let Some(endpoint) = &self.endpoint_url {
+            loader = loader.endpoint_url(endpoint);
+        }
+        let sdk = loader.load().await;
+        check_region(&sdk)?;
+        Ok(aws_sdk_dynamodb::Client::new(&sdk))
+    }
+
+    /// The SDK configuration of the other AWS services a client reaches (S3, for values kept
+    /// there): the same profile, region, credentials, timeouts and retries as DynamoDB's, but
+    /// not its endpoint, which names DynamoDB only. Each service's own endpoint setting
+    /// (`AWS_ENDPOINT_URL_S3`, ...) applies as the SDK reads it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Configuration`] when no region is configured anywhere.
+    pub async fn services(&self) -> Result<aws_config::SdkConfig, Error> {
+        let sdk = self.loader().load().await;
+        check_region(&sdk)?;
+        Ok(sdk)
+    }
+
+    /// What every service's configuration is loaded with.
+    fn loader(&self) -> aws_config::ConfigLoader {
         let mut loader = aws_config::defaults(BehaviorVersion::latest());
         if let Some(profile) = &self.profile {
             loader = loader.profile_name(profile);
         }
         if let Some(region) = &self.region {
             loader = loader.region(Region::new(region.clone()));
-        }
-        if let Some(endpoint) = &self.endpoint_url {
-            loader = loader.endpoint_url(endpoint);
         }
         if let (Some(id), Some(secret)) = (&self.access_key_id, &self.secret_access_key) {
             let credentials =
@@ -88,16 +109,7 @@ impl ClientConfig {
         if let Some(retries) = self.max_retries {
             loader = loader.retry_config(RetryConfig::standard().with_max_attempts(retries + 1));
         }
-        let sdk = loader.load().await;
-        if sdk.region().is_none() {
-            return Err(ErrorKind::Configuration {
-                message: "no AWS region is configured: pass DynamoClient(region=...), or set \
-                          AWS_REGION (or a region in the AWS profile in use)"
-                    .into(),
-            }
-            .into());
-        }
-        Ok(aws_sdk_dynamodb::Client::new(&sdk))
+        loader
     }
 
     /// The embedded engine the endpoint names (`memory://`), if it names one.
@@ -154,6 +166,20 @@ impl ClientConfig {
                 format!("DynamoDB in {region}")
             })
     }
+}
+
+/// Requests are signed for a region, and the SDK would only say it has none when the first
+/// call fails.
+fn check_region(sdk: &aws_config::SdkConfig) -> Result<(), Error> {
+    if sdk.region().is_none() {
+        return Err(ErrorKind::Configuration {
+            message: "no AWS region is configured: pass DynamoClient(region=...), or set \
+                      AWS_REGION (or a region in the AWS profile in use)"
+                .into(),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

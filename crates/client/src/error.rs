@@ -216,6 +216,45 @@ pub enum ErrorKind {
         /// What went wrong.
         message: String,
     },
+    /// An encrypted field's value could not be sealed or opened: bound to another item,
+    /// attribute or table, altered, not encrypted, or its item lacks its key.
+    #[error("{model}.{field}: {message}")]
+    Encryption {
+        /// The model.
+        model: String,
+        /// The field.
+        field: String,
+        /// What went wrong (never the value).
+        message: String,
+        /// Whether it happened reading (opening) rather than writing (sealing).
+        decrypting: bool,
+    },
+    /// KMS refused or failed a call (the key does not exist, is disabled, access denied).
+    #[error("KMS {operation} with key '{key_id}': {code}: {message}")]
+    Kms {
+        /// The KMS operation.
+        operation: &'static str,
+        /// The key id the call named.
+        key_id: String,
+        /// KMS's error code.
+        code: String,
+        /// KMS's message.
+        message: String,
+    },
+    /// S3 refused or failed a call about one object.
+    #[error("S3 {operation} of '{key}' in bucket '{bucket}': {code}: {message}")]
+    Storage {
+        /// The S3 operation.
+        operation: &'static str,
+        /// The bucket.
+        bucket: String,
+        /// The object's key.
+        key: String,
+        /// S3's error code (`NoSuchBucket`, `NoSuchKey`, ...).
+        code: String,
+        /// What went wrong.
+        message: String,
+    },
     /// Any other error DynamoDB returned.
     #[error("{code}: {message}")]
     Service {
@@ -238,7 +277,7 @@ pub(crate) fn is_throttling(code: &str) -> bool {
 /// An error and its causes in one line: each cause's message once (the credential chain's
 /// spans lines), without the SDK's generic wrappers ("dispatch failure", "other") or the debug
 /// dumps its own display appends.
-fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn causes(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(err);
     while let Some(cause) = next {

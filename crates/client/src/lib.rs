@@ -7,11 +7,14 @@
 //! What spans several requests is written once above the trait: batches retried until done
 //! ([`batch`]), the segments of a parallel scan ([`reads`]), table waits ([`tables`]); rate
 //! limits ([`limit`]) wrap a backend, so that every call of a client draws from its budgets.
+//! Encrypted fields are sealed and opened with data keys from KMS ([`crypt`]); values too
+//! large for an item live in S3 ([`s3`]); both reached with the client's configuration.
 
 mod aws;
 mod backend;
 pub mod batch;
 mod config;
+pub mod crypt;
 pub mod engine;
 mod error;
 #[cfg(any(test, feature = "fake"))]
@@ -20,6 +23,7 @@ pub mod limit;
 pub mod reads;
 mod request;
 mod runtime;
+pub mod s3;
 pub mod tables;
 
 pub use aws::AwsBackend;

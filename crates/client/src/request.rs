@@ -29,6 +29,9 @@ pub struct PutItem {
     pub item: Item,
     /// A condition that must hold for the write to happen.
     pub condition: Option<Expression>,
+    /// Return the item the put replaced (ReturnValues ALL_OLD, at no capacity cost): what
+    /// a model with values in S3 needs to delete the objects it no longer points at.
+    pub return_old: bool,
 }
 
 /// GetItem.
@@ -51,6 +54,8 @@ pub struct DeleteItem {
     pub key: Item,
     /// A condition that must hold for the delete to happen.
     pub condition: Option<Expression>,
+    /// Return the item deleted (ReturnValues ALL_OLD, at no capacity cost).
+    pub return_old: bool,
 }
 
 /// UpdateItem, returning the item as it is after the update.
@@ -124,7 +129,8 @@ pub struct Units {
 /// What an item operation returns: the item where there is one, and what it cost.
 #[derive(Debug, Clone, Default)]
 pub struct ItemOutput {
-    /// GetItem: the item; UpdateItem: the item after the update; PutItem/DeleteItem: None.
+    /// GetItem: the item; UpdateItem: the item after the update; PutItem/DeleteItem: the item
+    /// replaced or deleted when asked for (`return_old`), else None.
     pub item: Option<Item>,
     /// Consumed capacity and duration.
     pub capacity: Capacity,

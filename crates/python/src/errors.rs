@@ -16,6 +16,12 @@ use crate::convert::values::item_to_py;
 pyo3::import_exception!(dynomodel.exceptions, ConditionalCheckFailedError);
 pyo3::import_exception!(dynomodel.exceptions, ConfigurationError);
 pyo3::import_exception!(dynomodel.exceptions, CredentialsError);
+pyo3::import_exception!(dynomodel.exceptions, DecryptionError);
+pyo3::import_exception!(dynomodel.exceptions, EncryptionError);
+pyo3::import_exception!(dynomodel.exceptions, KmsError);
+pyo3::import_exception!(dynomodel.exceptions, NoSuchBucketError);
+pyo3::import_exception!(dynomodel.exceptions, ObjectNotFoundError);
+pyo3::import_exception!(dynomodel.exceptions, StorageError);
 pyo3::import_exception!(dynomodel.exceptions, DynamoServiceError);
 pyo3::import_exception!(dynomodel.exceptions, DynamoValidationError);
 pyo3::import_exception!(dynomodel.exceptions, EmptyKeyError);
@@ -161,6 +167,16 @@ pub fn client_error(py: Python<'_>, err: ClientError) -> PyErr {
         ErrorKind::Endpoint { .. } => EndpointError::type_object(py),
         ErrorKind::Configuration { .. } => ConfigurationError::type_object(py),
         ErrorKind::Service { .. } => DynamoServiceError::type_object(py),
+        ErrorKind::Encryption {
+            decrypting: true, ..
+        } => DecryptionError::type_object(py),
+        ErrorKind::Encryption { .. } => EncryptionError::type_object(py),
+        ErrorKind::Kms { .. } => KmsError::type_object(py),
+        ErrorKind::Storage { code, .. } => match code.as_str() {
+            "NoSuchBucket" => NoSuchBucketError::type_object(py),
+            "NoSuchKey" => ObjectNotFoundError::type_object(py),
+            _ => StorageError::type_object(py),
+        },
     };
     raised(&class, message, &attributes)
 }
@@ -181,6 +197,19 @@ fn details<'py>(py: Python<'py>, kind: &ErrorKind) -> PyResult<Vec<Attribute<'py
             }
             vec![("reasons", Some(list.into_any()))]
         }
+        ErrorKind::Encryption { model, field, .. } => {
+            vec![("model", text(py, model)), ("field", text(py, field))]
+        }
+        ErrorKind::Kms { key_id, code, .. } => {
+            vec![("key_id", text(py, key_id)), ("code", text(py, code))]
+        }
+        ErrorKind::Storage {
+            bucket, key, code, ..
+        } => vec![
+            ("bucket", text(py, bucket)),
+            ("key", text(py, key)),
+            ("code", text(py, code)),
+        ],
         _ => vec![],
     })
 }

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from .._schema.wire import AttributeValue
-from ..exceptions import InvalidExpressionError
+from ..exceptions import EncryptionError, InvalidExpressionError
 from .nodes import Condition, RawCondition, UpdateAction, UpdateClause, generated_placeholders
 from .paths import Path, stored
 
@@ -49,7 +49,7 @@ class ExpressionBuilder:
     ```
     """
 
-    __slots__ = ("_name_ids", "_value_count", "names", "values")
+    __slots__ = ("_name_ids", "_use", "_value_count", "names", "values")
 
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
@@ -58,12 +58,19 @@ class ExpressionBuilder:
         """`:v<i>` (and raw conditions' own placeholders) to wire values."""
         self._name_ids: dict[str, str] = {}
         self._value_count = 0
+        self._use: str | None = None
+        """What the paths compiled now serve, where DynamoDB reads values (a condition, an
+        update): an `Encrypted` field is refused there."""
 
     def condition(self, condition: Condition) -> str:
         """The text of a key condition, filter or write condition."""
         if not isinstance(condition, Condition):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise TypeError(f"expected a Condition, not {type(condition).__name__}")
-        return condition.__dynamo_compile__(self)
+        self._use = "a condition"
+        try:
+            return condition.__dynamo_compile__(self)
+        finally:
+            self._use = None
 
     def update(self, actions: Sequence[UpdateAction]) -> str:
         """The text of an update expression: `SET a = :v0, b = :v1 REMOVE c ADD d :v2 ...`.
@@ -76,12 +83,16 @@ class ExpressionBuilder:
         _check_overlaps(actions)
         # Clause by clause, so that placeholders number in reading order.
         clauses: list[str] = []
-        for clause in _CLAUSES:
-            parts = [
-                action.__dynamo_compile__(self) for action in actions if action.clause == clause
-            ]
-            if parts:
-                clauses.append(f"{clause} {', '.join(parts)}")
+        self._use = "an update"
+        try:
+            for clause in _CLAUSES:
+                parts = [
+                    action.__dynamo_compile__(self) for action in actions if action.clause == clause
+                ]
+                if parts:
+                    clauses.append(f"{clause} {', '.join(parts)}")
+        finally:
+            self._use = None
         return " ".join(clauses)
 
     def projection(self, paths: Sequence[Path[Any]]) -> str:
@@ -93,6 +104,8 @@ class ExpressionBuilder:
     def path(self, path: Path[Any]) -> str:
         """The text of a path: each name or dict key a `#n<i>` placeholder (the same stored
         name reuses its placeholder), each list position `[i]`: `#n0.#n1[2]`."""
+        if self._use is not None:
+            _refuse_sealed(path, self._use)
         text: list[str] = []
         for step in stored(path):
             if isinstance(step, int):
@@ -125,6 +138,21 @@ class ExpressionBuilder:
         names, values = generated_placeholders()
         _merge(raw.names, self.names, "#", names)
         _merge(raw.values, self.values, ":", values)
+
+
+def _refuse_sealed(path: Path[Any], use: str) -> None:
+    """Refuse an `Encrypted` field where DynamoDB would compare or change its stored value,
+    which is ciphertext."""
+    info = path.__dynamo__
+    if info.codec is None or not info.steps or info.steps[0] not in info.codec.sealed:
+        return
+    model, field = info.codec.model.__name__, str(info.steps[0])
+    raise EncryptionError(
+        f"{model}.{field} is Encrypted: it cannot be used in {use}, where DynamoDB would read "
+        "its stored value, which is ciphertext (save() the instance to change it)",
+        model=model,
+        field=field,
+    )
 
 
 def _merge(

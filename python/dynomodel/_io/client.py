@@ -11,7 +11,7 @@ import weakref
 from collections.abc import Generator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Any, Literal, NamedTuple, TypeVar, overload
 
 from typing_extensions import TypedDict
@@ -25,6 +25,7 @@ from ..exceptions import ConfigurationError, InvalidExpressionError, TableExists
 from .driver import Call, Steps, awaitable, blocking, run_async, run_sync
 from .limits import RateLimits, RateLimitsConfig
 from .observe import Metrics, forget, register
+from .sealing import KeyCache, SealedTables
 from .statements import (
     BatchStatementResults,
     StatementPage,
@@ -154,6 +155,11 @@ class DynamoClient:
             what DynamoDB reports it consumed. A model's own `rate_limit=` applies to its table
             where this leaves it none. `client.rate_limits["orders"].snapshot()` says how they
             stand.
+        kms_endpoint_url: where KMS is reached for `Encrypted` fields (by default
+            `AWS_ENDPOINT_URL_KMS`, else AWS's own in the client's region); same credentials.
+        s3_endpoint_url: where S3 is reached for `InS3` values (by default
+            `AWS_ENDPOINT_URL_S3`, else AWS's own; path-style addressing when given).
+        key_cache: how long and how much a KMS data key is used (see `KeyCache`).
 
     `endpoint_url="memory://"` is the embedded engine (dynoxide-rs, SQLite in this process): a
     database of this client's own, answering the SDK's requests with no socket and no AWS
@@ -187,6 +193,9 @@ class DynamoClient:
         table_prefix: str | None = None,
         create_tables: bool = False,
         rate_limits: RateLimitsConfig | None = None,
+        kms_endpoint_url: str | None = None,
+        s3_endpoint_url: str | None = None,
+        key_cache: KeyCache | None = None,
     ) -> None:
         if table_prefix is None:
             table_prefix = os.environ.get("DYNOMODEL_TABLE_PREFIX", "")
@@ -213,6 +222,9 @@ class DynamoClient:
             read_timeout=read_timeout,
             max_retries=max_retries,
             table_prefix=table_prefix,
+            kms_endpoint_url=kms_endpoint_url,
+            s3_endpoint_url=s3_endpoint_url,
+            key_cache=None if key_cache is None else astuple(key_cache),
         )
         """The native client: the connection pool and the operations behind every call."""
         self.metrics = Metrics()
@@ -222,6 +234,8 @@ class DynamoClient:
         weakref.finalize(self, forget, id(self.native))
         self.rate_limits = RateLimits(self.native, rate_limits)
         """The budgets every call through this client draws from, by table and index."""
+        self.encryption = SealedTables(self.native)
+        """The encrypted attributes of the tables met through models."""
 
     def __repr__(self) -> str:
         prefix = f", table_prefix={self.table_prefix!r}" if self.table_prefix else ""

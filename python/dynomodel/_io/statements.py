@@ -12,7 +12,7 @@ from .._native import Client as NativeClient
 from .._schema.codec import encode_value
 from .._schema.wire import AttributeValue
 from .._table.requests import WIRE, Decoding
-from ..exceptions import InvalidExpressionError
+from ..exceptions import EncryptionError, InvalidExpressionError
 from .costs import CallCost
 from .driver import Call, Steps
 
@@ -98,6 +98,15 @@ def decoding(model: type[Any] | None) -> Decoding:
         raise InvalidExpressionError(
             f"{model!r} has no codec: a model of items is a DynamoModel or @dynamo_table class"
         ) from None
+    if codec.sealed:
+        field = min(codec.sealed)
+        raise EncryptionError(
+            f"{model.__name__}.{field} is Encrypted: PartiQL statements are sent and answered "
+            "as they are, so their items would hold ciphertext; read the model with get(), "
+            "query() or scan(), which decrypt",
+            model=model.__name__,
+            field=field,
+        )
     return Decoding(codec.native, "models", None)
 
 

@@ -25,8 +25,9 @@ from .._native import BatchGetOutput, BatchWriteOutput
 from .._schema.wire import Item
 from .._table.reads import Projection, projection_paths, read_shape, unread_fields
 from .._table.requests import Decoding, Shape, TableKeys, Write
-from ..exceptions import BatchIncompleteError, InvalidKeyError
+from ..exceptions import BatchIncompleteError, InvalidItemError, InvalidKeyError
 from .bound import BoundTable, mapped, ready, record_units
+from .objects import pending
 
 __all__ = [
     "BatchGetOptions",
@@ -303,6 +304,12 @@ class BatchWrite(Generic[M]):
         instance a projection read only in part (`PartialInstanceError`)."""
         table = self._table_of(instance)
         table.mapping.check_whole(instance, "batch_write().put")
+        for name, _, _ in pending(table, instance):
+            raise InvalidItemError(
+                f"{table.model.__name__}.{name}: batch_write() does not upload S3 content (a "
+                "failed batch could not take it back): save() the instance, or put it in a "
+                "transaction"
+            )
         self._queue(table, True, table.mapping.codec.to_item(instance))
 
     def delete(self, instance: M) -> None:

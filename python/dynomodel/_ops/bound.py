@@ -17,6 +17,7 @@ from .._io.client import (
 from .._io.costs import CallCost, TableStats
 from .._io.driver import Hook, Steps
 from .._io.limits import RateLimit
+from .._io.objects import bind_objects
 from .._native import Client as NativeClient
 from .._native import Cost
 from .._table.mapping import TableMapping
@@ -96,7 +97,10 @@ class BoundTable(Generic[M]):
             yield Hook(getattr(instance, name))
 
     def loaded(self, items: Sequence[M], skip_hooks: bool) -> Steps[Sequence[M]]:
-        """`after_load` on each model read."""
+        """`after_load` on each model read; their `S3Object`s read through this table's
+        client."""
+        if self.mapping.s3_fields:
+            bind_objects(items, self.mapping.s3_fields, self.client)
         if self.runs("after_load", skip_hooks):
             for item in items:
                 yield Hook(item.after_load)  # type: ignore[attr-defined]
@@ -119,11 +123,12 @@ def table_spec(table: BoundTable[Any], options: CreateOptions) -> TableSpec:
 
 
 def ready(tables: Iterable[BoundTable[Any]], client: DynamoClient) -> Steps[None]:
-    """Before a call to `tables` through `client`: each table's `rate_limit` is set on the
-    client (where it gives the table none); on a client made with `create_tables=True`, each
-    table it meets for the first time is created from its mapping (an existing one is left as
-    it is)."""
+    """Before a call to `tables` through `client`: each model's encrypted attributes and
+    each table's `rate_limit` (where the client gives the table none) are set on the client;
+    on a client made with `create_tables=True`, each table it meets for the first time is
+    created from its mapping (an existing one is left as it is)."""
     for table in tables:
+        client.encryption.adopt(table.mapping)
         if table.rate_limit is not None:
             client.rate_limits.adopt(table.name, table.rate_limit, table.model.__name__)
         if client.creates(table.name):

@@ -21,6 +21,7 @@ from ..exceptions import (
     ItemNotFoundError,
 )
 from .bound import BoundTable, ready, table_spec
+from .objects import discard, drop_replaced, upload
 
 __all__ = [
     "GET_OPTIONS",
@@ -52,9 +53,22 @@ def save(
     yield from table.hook("before_save", instance, skip_hooks)
     mapping = table.mapping
     put = mapping.put_request(instance, condition, if_unchanged)
-    key = {attribute: put.item[attribute] for attribute in mapping.key_attributes}
-    args = (table.name, put.item, compiled_condition(put.condition))
-    table.record((yield from _write(table, table.native.put_item, args, key)).cost)
+    in_s3 = bool(mapping.s3_fields)
+    # Content goes up before the item that points at it (checked first: nothing is uploaded
+    # for an item that cannot be stored), and comes down again if the write fails.
+    uploaded = (yield from upload(table, instance)) if in_s3 else []
+    try:
+        if uploaded:
+            put = mapping.put_request(instance, condition, if_unchanged)
+        key = {attribute: put.item[attribute] for attribute in mapping.key_attributes}
+        args = (table.name, put.item, compiled_condition(put.condition), in_s3)
+        output = yield from _write(table, table.native.put_item, args, key)
+    except Exception:
+        yield from discard(table, uploaded)
+        raise
+    table.record(output.cost)
+    if in_s3:
+        yield from drop_replaced(table, output.item, instance)
     mapping.set_version(instance, put.version)
     vars(instance)[LOADED_ITEM] = put.item
     yield from table.hook("after_save", instance, skip_hooks)
@@ -150,9 +164,14 @@ def delete(
 
 
 def delete_by_key(table: BoundTable[M], key: Item, condition: Condition | None) -> Steps[None]:
-    """DeleteItem of `key` (in wire form)."""
-    args = (table.name, key, compiled_condition(condition))
-    table.record((yield from _write(table, table.native.delete_item, args, key)).cost)
+    """DeleteItem of `key` (in wire form); for a model with `InS3` fields, the item deleted
+    comes back (ReturnValues ALL_OLD, at no extra cost) and its objects are deleted after it."""
+    in_s3 = bool(table.mapping.s3_fields)
+    args = (table.name, key, compiled_condition(condition), in_s3)
+    output = yield from _write(table, table.native.delete_item, args, key)
+    table.record(output.cost)
+    if in_s3:
+        yield from drop_replaced(table, output.item, None)
 
 
 def create_table(table: BoundTable[Any], options: CreateOptions) -> Steps[TableDescription]:

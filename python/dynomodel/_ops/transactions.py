@@ -19,6 +19,7 @@ from .._table.requests import Get as GetRequest
 from ..exceptions import InvalidExpressionError, TransactionCanceledError
 from .batches import KeyInput, key_values
 from .bound import BoundTable, mapped, ready
+from .objects import Uploaded, deleted_objects, discard, pending, upload
 
 __all__ = ["MAX_ACTIONS", "Transaction", "sync_transact_get", "transact_get", "transaction"]
 
@@ -264,11 +265,19 @@ class Transaction:
                 # The hook may have changed the instance: what is sent must show it.
                 self._actions[position] = action.rebuild()
         yield from ready({a.table for a in self._actions}, client)
+        uploaded = yield from self._uploaded()
         sent = [Action(a.kind, a.table.name, a.sent, a.update, a.condition) for a in self._actions]
         try:
             yield Call(client.native.transact_write, (sent, self._token))
-        except TransactionCanceledError as error:
-            raise _explained(error, self._actions) from None
+        except Exception as error:
+            for table, objects in uploaded:
+                yield from discard(table, objects)
+            if isinstance(error, TransactionCanceledError):
+                raise _explained(error, self._actions) from None
+            raise
+        for action in self._actions:
+            if action.kind == "delete" and action.instance is not None:
+                yield from deleted_objects(action.table, [action.instance])
         for action in self._actions:
             if action.instance is None:
                 continue
@@ -282,6 +291,24 @@ class Transaction:
                 state.pop(LOADED_ITEM, None)
             hook = f"after_{action.hooks}"
             yield from action.table.hook(hook, action.instance, self._skip_hooks)
+
+    def _uploaded(self) -> Steps[list[tuple[BoundTable[Any], list[Uploaded]]]]:
+        """Upload the pending S3 content of the puts, each put then built again to point at
+        its objects; what was uploaded, to delete again if the transaction fails."""
+        uploaded: list[tuple[BoundTable[Any], list[Uploaded]]] = []
+        for position, action in enumerate(self._actions):
+            if action.kind != "put" or not pending(action.table, action.instance):
+                continue
+            try:
+                objects = yield from upload(action.table, action.instance)
+            except Exception:
+                for table, earlier in uploaded:
+                    yield from discard(table, earlier)
+                raise
+            uploaded.append((action.table, objects))
+            if action.rebuild is not None:
+                self._actions[position] = action.rebuild()
+        return uploaded
 
     def __enter__(self) -> Transaction:
         return self

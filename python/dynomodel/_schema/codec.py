@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from .._native import UNKNOWN_ATTRIBUTES, Codec
 from ..exceptions import EncodeError, ModelDefinitionError
 from .describe import describe
+from .external import encrypted_fields
 from .markers import StoredAs
 from .records import record_class
 from .templates import TemplatePart
@@ -34,7 +35,7 @@ class ModelCodec(Generic[M]):
     each item is validated by pydantic-core as soon as it is decoded, with no Python loop.
     """
 
-    __slots__ = ("_attributes", "_key_types", "model", "native")
+    __slots__ = ("_attributes", "_key_types", "model", "native", "sealed")
 
     def __init__(
         self,
@@ -49,6 +50,8 @@ class ModelCodec(Generic[M]):
         separator: str = "#",
     ) -> None:
         self.model = model
+        self.sealed = frozenset(encrypted_fields(model))
+        """The `Encrypted` fields: DynamoDB sees only their ciphertext."""
         spec, by_name = describe(
             model, keys, epoch, computed, limits, forms, datetime_form, derived, separator
         )

@@ -14,12 +14,14 @@ from .._expr.nodes import Comparison, Condition, UpdateAction, Value
 from .._expr.paths import Attr, Path, located, stored
 from .._native import UNREAD_FIELDS
 from .._schema.codec import ModelCodec
+from .._schema.external import encrypted_fields, s3_fields
 from .._schema.hooks import active_hooks
 from .._schema.markers import TTL, StoredAs, Version, marked_field, stored_forms
 from .._schema.records import copied, fields_of, record_class
 from .._schema.templates import KeyTemplate, TemplatePart
 from .._schema.wire import Item
 from ..exceptions import (
+    EncryptionError,
     InvalidExpressionError,
     InvalidKeyError,
     ModelDefinitionError,
@@ -86,6 +88,8 @@ class TableMapping(Generic[M]):
         "model",
         "name",
         "partition_key",
+        "s3_fields",
+        "sealed",
         "separator",
         "sort_key",
         "templates",
@@ -203,9 +207,42 @@ class TableMapping(Generic[M]):
         for index in indexes:
             self._check_index(index, stored_names)
             self.indexes[index.name] = index
+        self.sealed = self._check_encrypted()
+        """The `Encrypted` fields as `(attribute, field, key_id)`."""
+        self.s3_fields = s3_fields(model)
+        """The `InS3` fields by name, with where their content goes."""
+        for name in set(self.s3_fields) & {field for _, field, _ in self.sealed}:
+            raise ModelDefinitionError(
+                f"{model.__name__}.{name}: a value in S3 is not Encrypted (its item holds a "
+                "pointer); encrypt the objects with the bucket's own encryption"
+            )
 
     def __repr__(self) -> str:
         return f"TableMapping({self.model.__name__}, {self.name!r})"
+
+    def _check_encrypted(self) -> tuple[tuple[str, str, str], ...]:
+        """The `Encrypted` fields, refused where DynamoDB must read the value itself."""
+        keyed = {f for pair in (self.key_fields, *self.index_keys.values()) for f in pair if f}
+        roles = {
+            **{f: "a key" for f in keyed},
+            **{
+                f: f"in the key template of {a!r}"
+                for a, t in self.templates.items()
+                for f in t.fields
+            },
+            **{f: "the Version" for f in (self.version_field,) if f},
+            **{f: "the TTL" for f in (self.ttl_field,) if f},
+        }
+        sealed: list[tuple[str, str, str]] = []
+        for name, marker in encrypted_fields(self.model).items():
+            role = roles.get(name)
+            if role is not None:
+                raise ModelDefinitionError(
+                    f"{self.model.__name__}.{name} is Encrypted and {role}: DynamoDB must read "
+                    "that value, and would see only ciphertext"
+                )
+            sealed.append((self.codec.attribute(name), name, marker.key_id))
+        return tuple(sealed)
 
     def _declare(self, key: KeySpec) -> str:
         """The name a key goes by: a field's, or the attribute its template fills."""
@@ -410,6 +447,13 @@ class TableMapping(Generic[M]):
             InvalidExpressionError: the instance keeps no item it was read with (it came from
                 a query, a scan or a batch, or was never stored).
         """
+        if self.sealed:
+            raise EncryptionError(
+                f"{self.model.__name__}.save(if_unchanged=True): the model has Encrypted fields, "
+                "whose stored ciphertext a condition cannot compare; use a Version field",
+                model=self.model.__name__,
+                field=self.sealed[0][1],
+            )
         loaded: Item | None = vars(instance).get(LOADED_ITEM)
         if loaded is None:
             raise InvalidExpressionError(

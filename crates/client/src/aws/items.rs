@@ -28,6 +28,7 @@ impl AwsBackend {
             .set_condition_expression(condition)
             .set_expression_attribute_names(names)
             .set_expression_attribute_values(values)
+            .set_return_values(request.return_old.then_some(ReturnValue::AllOld))
             .return_values_on_condition_check_failure(ALL_OLD)
             .return_consumed_capacity(CONSUMED)
             .customize()
@@ -40,9 +41,10 @@ impl AwsBackend {
                     _ => None,
                 })
             })?;
+        let capacity = call.cost(out.consumed_capacity(), Use::Write);
         Ok(ItemOutput {
-            item: None,
-            capacity: call.cost(out.consumed_capacity(), Use::Write),
+            item: out.attributes,
+            capacity,
         })
     }
 
@@ -82,6 +84,7 @@ impl AwsBackend {
             .set_condition_expression(condition)
             .set_expression_attribute_names(names)
             .set_expression_attribute_values(values)
+            .set_return_values(request.return_old.then_some(ReturnValue::AllOld))
             .return_values_on_condition_check_failure(ALL_OLD)
             .return_consumed_capacity(CONSUMED)
             .customize()
@@ -94,9 +97,10 @@ impl AwsBackend {
                     _ => None,
                 })
             })?;
+        let capacity = call.cost(out.consumed_capacity(), Use::Write);
         Ok(ItemOutput {
-            item: None,
-            capacity: call.cost(out.consumed_capacity(), Use::Write),
+            item: out.attributes,
+            capacity,
         })
     }
 

@@ -1,7 +1,7 @@
 //! BatchGetItem and BatchWriteItem of any size, retried until done, and transactions.
 
 use dynomodel_client::batch::{get_all, write_all};
-use dynomodel_client::TransactWrite;
+use dynomodel_client::{TableWrite, TransactAction, TransactGetItem, TransactWrite, Write};
 use pyo3::prelude::*;
 
 use super::Client;
@@ -35,11 +35,13 @@ impl Client {
             self.retry(timeout)?,
             self::decodings(decodings),
         );
+        let sealing = self.sealing();
         self.run(py, blocking, async move {
-            Ok(DecodedBatch(
-                get_all(backend, tables, retry).await?,
-                decodings,
-            ))
+            let mut found = get_all(backend, tables, retry).await?;
+            for (table, items) in &mut found.items {
+                sealing.open_all(table, items).await?;
+            }
+            Ok(DecodedBatch(found, decodings))
         })
     }
 
@@ -53,12 +55,17 @@ impl Client {
         timeout: f64,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let writes = writes
+        let mut writes: Vec<TableWrite> = writes
             .into_iter()
             .map(|write| write.into_write(|name| self.table(name)))
             .collect();
-        let (backend, retry) = (self.backend(), self.retry(timeout)?);
+        let (backend, retry, sealing) = (self.backend(), self.retry(timeout)?, self.sealing());
         self.run(py, blocking, async move {
+            for write in &mut writes {
+                if let Write::Put(item) = &mut write.write {
+                    sealing.seal(&write.table, item).await?;
+                }
+            }
             write_all(backend, writes, retry).await
         })
     }
@@ -72,15 +79,20 @@ impl Client {
         token: Option<String>,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let request = TransactWrite {
+        let mut request = TransactWrite {
             actions: actions
                 .into_iter()
                 .map(|action| action.into_action(|name| self.table(name)))
                 .collect::<PyResult<_>>()?,
             token,
         };
-        let backend = self.backend();
+        let (backend, sealing) = (self.backend(), self.sealing());
         self.run(py, blocking, async move {
+            for action in &mut request.actions {
+                if let TransactAction::Put { table, item, .. } = action {
+                    sealing.seal(table, item).await?;
+                }
+            }
             backend.transact_write(request).await
         })
     }
@@ -95,13 +107,19 @@ impl Client {
         decodings: Vec<DecodingArg>,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let gets = gets
+        let gets: Vec<TransactGetItem> = gets
             .into_iter()
             .map(|get| get.into_get(|name| self.table(name)))
             .collect();
-        let (backend, decodings) = (self.backend(), self::decodings(decodings));
+        let tables: Vec<String> = gets.iter().map(|get| get.table.clone()).collect();
+        let (backend, decodings, sealing) =
+            (self.backend(), self::decodings(decodings), self.sealing());
         self.run(py, blocking, async move {
-            Ok(DecodedGets(backend.transact_get(gets).await?, decodings))
+            let mut found = backend.transact_get(gets).await?;
+            for (table, item) in tables.iter().zip(&mut found.items) {
+                sealing.open_all(table, item.as_mut()).await?;
+            }
+            Ok(DecodedGets(found, decodings))
         })
     }
 }

@@ -1,6 +1,7 @@
 //! PutItem, GetItem, DeleteItem and UpdateItem.
 
-use dynomodel_client::{DeleteItem, GetItem, PutItem, UpdateItem};
+use dynomodel_client::crypt::Sealing;
+use dynomodel_client::{DeleteItem, Error, GetItem, ItemOutput, PutItem, UpdateItem};
 use pyo3::prelude::*;
 
 use super::Client;
@@ -8,23 +9,30 @@ use crate::convert::args::{ExpressionArg, ItemArg};
 
 #[pymethods]
 impl Client {
-    /// PutItem: an `ItemOutput` without an item.
-    #[pyo3(signature = (table, item, condition, blocking))]
+    /// PutItem, the item's encrypted attributes sealed first: an `ItemOutput` with the item
+    /// it replaced when `return_old` asks for it (ReturnValues ALL_OLD), else without one.
+    #[pyo3(signature = (table, item, condition, return_old, blocking))]
     fn put_item<'py>(
         &self,
         py: Python<'py>,
         table: String,
         item: ItemArg,
         condition: Option<ExpressionArg>,
+        return_old: bool,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let request = PutItem {
+        let mut request = PutItem {
             table: self.table(table),
             item: item.0,
             condition: condition.map(Into::into),
+            return_old,
         };
-        let backend = self.backend();
-        self.run(py, blocking, async move { backend.put_item(request).await })
+        let (backend, sealing) = (self.backend(), self.sealing());
+        self.run(py, blocking, async move {
+            sealing.seal(&request.table, &mut request.item).await?;
+            let table = request.table.clone();
+            opened(&sealing, &table, backend.put_item(request).await?).await
+        })
     }
 
     /// GetItem: an `ItemOutput` with the item, or None.
@@ -42,31 +50,36 @@ impl Client {
             key: key.0,
             consistent_read,
         };
-        let backend = self.backend();
-        self.run(py, blocking, async move { backend.get_item(request).await })
+        let (backend, sealing) = (self.backend(), self.sealing());
+        self.run(py, blocking, async move {
+            let table = request.table.clone();
+            opened(&sealing, &table, backend.get_item(request).await?).await
+        })
     }
 
-    /// DeleteItem: an `ItemOutput` without an item.
-    #[pyo3(signature = (table, key, condition, blocking))]
+    /// DeleteItem: an `ItemOutput` with the item deleted when `return_old` asks for it
+    /// (ReturnValues ALL_OLD), else without one.
+    #[pyo3(signature = (table, key, condition, return_old, blocking))]
     fn delete_item<'py>(
         &self,
         py: Python<'py>,
         table: String,
         key: ItemArg,
         condition: Option<ExpressionArg>,
+        return_old: bool,
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = DeleteItem {
             table: self.table(table),
             key: key.0,
             condition: condition.map(Into::into),
+            return_old,
         };
-        let backend = self.backend();
-        self.run(
-            py,
-            blocking,
-            async move { backend.delete_item(request).await },
-        )
+        let (backend, sealing) = (self.backend(), self.sealing());
+        self.run(py, blocking, async move {
+            let table = request.table.clone();
+            opened(&sealing, &table, backend.delete_item(request).await?).await
+        })
     }
 
     /// UpdateItem: an `ItemOutput` with the whole item after the update.
@@ -86,11 +99,20 @@ impl Client {
             update: update.into(),
             condition: condition.map(Into::into),
         };
-        let backend = self.backend();
-        self.run(
-            py,
-            blocking,
-            async move { backend.update_item(request).await },
-        )
+        let (backend, sealing) = (self.backend(), self.sealing());
+        self.run(py, blocking, async move {
+            let table = request.table.clone();
+            opened(&sealing, &table, backend.update_item(request).await?).await
+        })
     }
+}
+
+/// `output` with its item's encrypted attributes opened.
+async fn opened(
+    sealing: &Sealing,
+    table: &str,
+    mut output: ItemOutput,
+) -> Result<ItemOutput, Error> {
+    sealing.open_all(table, output.item.as_mut()).await?;
+    Ok(output)
 }

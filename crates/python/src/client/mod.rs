@@ -1,13 +1,15 @@
 //! `Client`: the DynamoDB operations, each one Rust future that Python either awaits (asyncio) or
 //! blocks on with the GIL released (`blocking=True`); see [`crate::bridge`]. The methods are
 //! written by family: [`items`], [`reads`], [`batches`] (and transactions), [`tables`], and the
-//! client's rate limits, [`limits`].
+//! client's rate limits, [`limits`]; the encrypted fields' sealing and the values kept in S3,
+//! [`storage`].
 
 mod batches;
 mod items;
 mod limits;
 mod reads;
 mod statements;
+mod storage;
 mod tables;
 mod transfer;
 
@@ -18,8 +20,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use dynomodel_client::batch::Retry;
+use dynomodel_client::crypt::{KeyCache, KeyRing, Sealing};
 use dynomodel_client::engine::Engine;
 use dynomodel_client::limit::{Limited, Limits};
+use dynomodel_client::s3::S3Store;
 use dynomodel_client::{runtime, AwsBackend, Backend, ClientConfig, Error};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -44,6 +48,11 @@ pub struct Client {
     /// This client's operations under way, so that an application can wait for them on
     /// shutdown (`DynamoClient.drain`).
     in_flight: Arc<AtomicUsize>,
+    /// The encrypted attributes of its tables and the data keys from KMS: every call seals
+    /// the items it sends and opens the items it reads.
+    sealing: Arc<Sealing>,
+    /// S3, for the values kept there.
+    s3: Arc<S3Store>,
 }
 
 /// One operation of a client, counted until it ends, however it ends (an aborted one too).
@@ -74,6 +83,10 @@ impl Client {
 
     fn backend(&self) -> Arc<dyn Backend> {
         Arc::clone(&self.backend)
+    }
+
+    fn sealing(&self) -> Arc<Sealing> {
+        Arc::clone(&self.sealing)
     }
 
     /// Run one of this client's operations (see [`bridge::run`]), counted in flight.
@@ -113,7 +126,8 @@ impl Client {
     #[pyo3(signature = (
         *, region=None, endpoint_url=None, profile=None, access_key_id=None,
         secret_access_key=None, session_token=None, connect_timeout=None, read_timeout=None,
-        max_retries=None, table_prefix=None,
+        max_retries=None, table_prefix=None, kms_endpoint_url=None, s3_endpoint_url=None,
+        key_cache=None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -128,7 +142,18 @@ impl Client {
         read_timeout: Option<f64>,
         max_retries: Option<u32>,
         table_prefix: Option<String>,
+        kms_endpoint_url: Option<String>,
+        s3_endpoint_url: Option<String>,
+        key_cache: Option<(f64, u64, usize)>,
     ) -> PyResult<Self> {
+        let key_cache = match key_cache {
+            Some((max_age, max_uses, max_keys)) => KeyCache {
+                max_age: seconds(max_age, "key cache max_age")?,
+                max_uses,
+                max_keys,
+            },
+            None => KeyCache::default(),
+        };
         let config = ClientConfig {
             region,
             endpoint_url,
@@ -154,6 +179,12 @@ impl Client {
             limits,
             prefix: table_prefix.unwrap_or_default(),
             in_flight: Arc::new(AtomicUsize::new(0)),
+            sealing: Arc::new(Sealing::new(KeyRing::new(
+                &config,
+                kms_endpoint_url,
+                key_cache,
+            ))),
+            s3: Arc::new(S3Store::new(&config, s3_endpoint_url)),
         })
     }
 

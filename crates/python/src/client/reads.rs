@@ -31,9 +31,13 @@ impl Client {
             read: read.into(),
             forward,
         };
-        let (backend, decoding) = (self.backend(), Decoding::from(decoding));
+        let (backend, sealing) = (self.backend(), self.sealing());
+        let decoding = Decoding::from(decoding);
         self.run(py, blocking, async move {
-            Ok(DecodedPage(backend.query(request).await?, decoding))
+            let table = request.table.clone();
+            let mut page = backend.query(request).await?;
+            sealing.open_all(&table, &mut page.items).await?;
+            Ok(DecodedPage(page, decoding))
         })
     }
 
@@ -70,9 +74,12 @@ impl Client {
                 segment: (total > 0).then_some((segment, total)),
             })
             .collect();
-        let backend = self.backend();
+        let (backend, sealing) = (self.backend(), self.sealing());
         self.run(py, blocking, async move {
-            let pages = scan_pages(backend, requests).await?;
+            let mut pages = scan_pages(backend, requests).await?;
+            for page in &mut pages {
+                sealing.open_all(&table, &mut page.items).await?;
+            }
             Ok(pages
                 .into_iter()
                 .zip(decodings)
