@@ -188,12 +188,20 @@ def test_every_page_is_in_the_site() -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
 async def test_docs_page_runs(
-    page: Path, monkeypatch: pytest.MonkeyPatch, pytester: pytest.Pytester
+    page: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    pytester: pytest.Pytester,
+    request: pytest.FixtureRequest,
 ) -> None:
     """The page's blocks in order, in one namespace, on a fresh `memory://` database made the
     default client; the same database is the environment's endpoint, so boto3, PynamoDB and
-    pydynox code on the page reach it too."""
+    pydynox code on the page reach it too. A page about KMS or S3 finds both on the session's
+    moto server, through the environment's endpoints."""
     blocks = page_blocks(page)
+    if any(marker in page.read_text() for marker in ("Encrypted(", "InS3(")):
+        moto = str(request.getfixturevalue("moto_endpoint"))
+        for service in ("KMS", "S3"):
+            monkeypatch.setenv(f"AWS_ENDPOINT_URL_{service}", moto)
     memory = DynamoClient(endpoint_url="memory://")
     server = memory.serve()
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.url)

@@ -366,3 +366,42 @@ def test_no_value_or_key_reaches_a_log_record_or_repr(
     client = vault.table.client
     assert "4111" not in repr(client) and KEY not in repr(client)
     assert repr(Secret) == "Encrypted(key_id='alias/app')"
+
+
+def test_a_collection_opens_each_entitys_encrypted_fields(
+    make_client: MakeClient, key_id: str
+) -> None:
+    client = make_client()
+    table = f"c-{uuid.uuid4().hex[:10]}"
+    partition = KeyTemplate("pk", "CUSTOMER#{customer_id}")
+
+    class Customer(
+        DynamoModel,
+        table=table,
+        client=client,
+        partition_key=partition,
+        sort_key=KeyTemplate("sk", "PROFILE"),
+    ):
+        customer_id: str
+        email: Annotated[str, Secret]
+
+    class Card(
+        DynamoModel,
+        table=table,
+        client=client,
+        partition_key=partition,
+        sort_key=KeyTemplate("sk", "CARD#{last4}"),
+    ):
+        customer_id: str
+        last4: str
+        number: Annotated[str, Secret]
+
+    Customer(customer_id="1", email="a@example.com").sync_save()
+    Card(customer_id="1", last4="1111", number="4111111111111111").sync_save()
+    # A fresh client, on which only the collection's lead model was ever used.
+    reader = make_client()
+    Customer.table.client, Card.table.client = reader, reader
+    found = dynomodel.Collection("customer", Customer, Card).query(customer_id="1")
+    got = found.sync_collect()
+    assert [c.email for c in got.of(Customer)] == ["a@example.com"]
+    assert [c.number for c in got.of(Card)] == ["4111111111111111"]

@@ -16,6 +16,7 @@ from dynomodel import DynamoModel, InS3, PartitionKey, S3Object, attr
 from dynomodel.exceptions import (
     ChecksumMismatchError,
     ConditionalCheckFailedError,
+    InvalidExpressionError,
     InvalidItemError,
     ModelDefinitionError,
     NoSuchBucketError,
@@ -183,3 +184,29 @@ async def test_bad_input_is_refused_clearly(make_client: MakeClient, driver: Dri
         InS3(bucket="b", part_size=1024)
     with pytest.raises(ModelDefinitionError, match="bucket"):
         InS3(bucket="")
+
+
+async def test_updates_of_s3_fields_are_refused(order: Any, driver: Driver) -> None:
+    placed = order(pk="u", invoice=S3Object.from_bytes(b"x"))
+    await driver(placed.save)
+    with pytest.raises(
+        InvalidExpressionError, match=r"Order.invoice is InS3: it changes through save"
+    ):
+        await driver(placed.update, invoice=S3Object.from_bytes(b"y"))
+    await driver(placed.update, status="paid")
+    assert (await driver(order.get, pk="u")).status == "paid"
+
+
+async def test_batch_deletes_of_instances_delete_their_objects(
+    order: Any, s3: Any, bucket: str, driver: Driver
+) -> None:
+    placed = [order(pk=f"p{i}", invoice=S3Object.from_bytes(b"%d" % i)) for i in range(30)]
+    for one in placed:
+        await driver(one.save)
+    assert len(keys(s3, bucket)) == 30
+    async with driver.block(order.batch_write()) as batch:
+        for one in placed[:27]:
+            batch.delete(one)
+        batch.delete(placed[27])
+        batch.put(placed[27])  # deleted, then put back: its object stays
+    assert sorted(keys(s3, bucket)) == sorted(p.invoice.key for p in placed[27:])

@@ -142,11 +142,18 @@ class ExpressionBuilder:
 
 def _refuse_sealed(path: Path[Any], use: str) -> None:
     """Refuse an `Encrypted` field where DynamoDB would compare or change its stored value,
-    which is ciphertext."""
+    which is ciphertext, and an update of an `InS3` field's pointer."""
     info = path.__dynamo__
-    if info.codec is None or not info.steps or info.steps[0] not in info.codec.sealed:
+    if info.codec is None or not info.steps:
         return
     model, field = info.codec.model.__name__, str(info.steps[0])
+    if use == "an update" and field in info.codec.in_s3:
+        raise InvalidExpressionError(
+            f"{model}.{field} is InS3: it changes through save(), which uploads new content "
+            "before the item points at it and deletes the object it replaces"
+        )
+    if field not in info.codec.sealed:
+        return
     raise EncryptionError(
         f"{model}.{field} is Encrypted: it cannot be used in {use}, where DynamoDB would read "
         "its stored value, which is ciphertext (save() the instance to change it)",

@@ -27,7 +27,7 @@ from .._table.reads import Projection, projection_paths, read_shape, unread_fiel
 from .._table.requests import Decoding, Shape, TableKeys, Write
 from ..exceptions import BatchIncompleteError, InvalidItemError, InvalidKeyError
 from .bound import BoundTable, mapped, ready, record_units
-from .objects import pending
+from .objects import deleted_objects, pending
 
 __all__ = [
     "BatchGetOptions",
@@ -295,6 +295,8 @@ class BatchWrite(Generic[M]):
         self._in_flight: dict[_Identity, asyncio.Future[None]] = {}
         self._unprocessed: list[tuple[str, str, dict[str, Any]]] = []
         self._gave_up: str | None = None
+        self._objects: dict[_Identity, tuple[BoundTable[Any], object]] = {}
+        """The instances deleted whose objects in S3 go once their items are gone."""
         self.stats = TableStats()
         """The requests this batch sent: their consumed capacity and time."""
 
@@ -313,9 +315,13 @@ class BatchWrite(Generic[M]):
         self._queue(table, True, table.mapping.codec.to_item(instance))
 
     def delete(self, instance: M) -> None:
-        """Queue a DeleteItem of the instance's key."""
+        """Queue a DeleteItem of the instance's key; the objects its `InS3` fields point at
+        are deleted once the item is (unless the field keeps them)."""
         table = self._table_of(instance)
-        self._queue(table, False, table.mapping.key_of(instance))
+        key = table.mapping.key_of(instance)
+        if table.mapping.s3_fields:
+            self._objects[(table.name, table.mapping.identity(key))] = (table, instance)
+        self._queue(table, False, key)
 
     def delete_by_key(self, target: type[M] | BoundTable[M], key: KeyInput) -> None:
         """Queue a DeleteItem of `key` (a dict, a `(partition, sort)` tuple, or the partition
@@ -333,6 +339,8 @@ class BatchWrite(Generic[M]):
             raise RuntimeError("use the batch as `with` / `async with` block")
         identity = (table.name, table.mapping.identity(item))
         self._queued.pop(identity, None)
+        if put:
+            self._objects.pop(identity, None)
         self._queued[identity] = (table, put, item)
         if len(self._queued) >= WRITE_LIMIT:
             self._send()
@@ -345,7 +353,8 @@ class BatchWrite(Generic[M]):
 
     def _send(self) -> None:
         queued, self._queued = self._queued, {}
-        steps = self._written(list(queued.values()))
+        objects = [self._objects.pop(i) for i in queued if i in self._objects]
+        steps = self._written(list(queued.values()), objects)
         if self._blocking:
             run_sync(steps, "with ...sync_batch_write()", "async with ...batch_write()")
             return
@@ -365,7 +374,9 @@ class BatchWrite(Generic[M]):
             await asyncio.wait(earlier)
         await run_async(steps)
 
-    def _written(self, writes: list[_Write]) -> Steps[None]:
+    def _written(
+        self, writes: list[_Write], objects: list[tuple[BoundTable[Any], object]]
+    ) -> Steps[None]:
         client = self._client_now
         yield from ready({table for table, _, _ in writes}, client)
         sent = [Write(table.name, put, item) for table, put, item in writes]
@@ -378,6 +389,12 @@ class BatchWrite(Generic[M]):
             (table, "put" if put else "delete", item) for table, put, item in output.unprocessed
         ]
         self._gave_up = self._gave_up or output.gave_up
+        # Objects go with their items: those of deletes left unprocessed stay.
+        kept = {(name, item) for name, put, item in output.unprocessed if not put}
+        for table, instance in objects:
+            key = table.mapping.key_of(instance)
+            if not any(key == item for name, item in kept if name.endswith(table.name)):
+                yield from deleted_objects(table, [instance])
 
     def _flush_on_exit(self, failed: bool) -> None:
         if failed and self._discard_on_error:

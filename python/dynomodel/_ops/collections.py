@@ -59,6 +59,10 @@ class CollectionResults(Results[E]):
         self.unknown: list[Item] = []
         """The items of no entity of the collection, in wire form, as read so far."""
 
+    def _readers(self) -> Sequence[BoundTable[Any]]:
+        # Each entity's encrypted attributes must be known before its items are opened.
+        return [self._table, *self._entities]
+
     def starting_at(self, key: Any) -> CollectionResults[E]:
         options: ReadOptions = {**self._options, "last_evaluated_key": key}
         return CollectionResults(self._table, self._plan, options, self._as_dict, self._entities)

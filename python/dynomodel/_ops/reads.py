@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 from .._io.driver import Call, Steps, awaitable, blocking, run_async, run_sync
@@ -126,6 +126,10 @@ class Results(Generic[R]):
             )
         self._iterated = True
 
+    def _readers(self) -> Sequence[BoundTable[Any]]:
+        """The tables (models) whose items the pages hold, made ready before each read."""
+        return [self._table]
+
     def _pages(
         self, pending: list[tuple[int, Item | None]], limit: int | None, count_only: bool
     ) -> Steps[list[tuple[int, PageOutput]]]:
@@ -134,7 +138,7 @@ class Results(Generic[R]):
         plan = self._plan
         table = self._table
         decoding = plan.decoding(count_only)
-        yield from ready([table], table.client)
+        yield from ready(self._readers(), table.client)
         outputs: list[PageOutput]
         if plan.key_condition is not None:
             request = plan.request(limit, pending[0][1], count_only)

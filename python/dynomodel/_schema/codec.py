@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from .._native import UNKNOWN_ATTRIBUTES, Codec
 from ..exceptions import EncodeError, ModelDefinitionError
 from .describe import describe
-from .external import encrypted_fields
+from .external import encrypted_fields, s3_fields
 from .markers import StoredAs
 from .records import record_class
 from .templates import TemplatePart
@@ -35,7 +35,7 @@ class ModelCodec(Generic[M]):
     each item is validated by pydantic-core as soon as it is decoded, with no Python loop.
     """
 
-    __slots__ = ("_attributes", "_key_types", "model", "native", "sealed")
+    __slots__ = ("_attributes", "_key_types", "in_s3", "model", "native", "sealed")
 
     def __init__(
         self,
@@ -52,6 +52,8 @@ class ModelCodec(Generic[M]):
         self.model = model
         self.sealed = frozenset(encrypted_fields(model))
         """The `Encrypted` fields: DynamoDB sees only their ciphertext."""
+        self.in_s3 = frozenset(s3_fields(model))
+        """The `InS3` fields: their items hold pointers to objects in S3."""
         spec, by_name = describe(
             model, keys, epoch, computed, limits, forms, datetime_form, derived, separator
         )

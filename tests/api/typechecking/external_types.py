@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Annotated
-
-from typing_extensions import assert_type
+from typing import Annotated, assert_type
 
 from dynomodel import DynamoClient, DynamoModel, Encrypted, InS3, KeyCache, PartitionKey, S3Object
 

@@ -11,5 +11,5 @@ KeyCache(max_uses="many")  # error
 
 
 async def reads(value: S3Object) -> None:
-    text: str = await value.read()  # error
+    value.read().decode()  # error
     value.sync_stream(chunk_size="big")  # error

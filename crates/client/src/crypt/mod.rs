@@ -135,24 +135,6 @@ impl Sealing {
         Ok(())
     }
 
-    /// Seal every item of `items`, bound for `table`.
-    ///
-    /// # Errors
-    /// As [`Sealing::seal`].
-    pub async fn seal_all<'a>(
-        &self,
-        table: &str,
-        items: impl IntoIterator<Item = &'a mut Item>,
-    ) -> Result<(), Error> {
-        if self.of(table).is_none() {
-            return Ok(());
-        }
-        for item in items {
-            self.seal(table, item).await?;
-        }
-        Ok(())
-    }
-
     /// Open the encrypted attributes of `item`, read from `table`.
     ///
     /// # Errors

@@ -88,7 +88,9 @@ impl Client {
         let mut items: Vec<Item> = items.into_iter().map(|item| item.0).collect();
         let (table, sealing) = (self.table(table), self.sealing());
         self.run(py, blocking, async move {
-            sealing.seal_all(&table, &mut items).await?;
+            for item in &mut items {
+                sealing.seal(&table, item).await?;
+            }
             Ok(Items(items))
         })
     }
