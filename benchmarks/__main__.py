@@ -1,11 +1,12 @@
 """`python -m benchmarks [NAME ...]` (what `make bench` runs): every benchmark, one after the
-other, or the named ones (codec, client, query, batch, engines, transfer, memory, share)."""
+other, or the named ones (codec, client, query, batch, engines, transfer, memory, share,
+external)."""
 
 from __future__ import annotations
 
 import sys
 
-from . import batch, client, codec, engines, memory, query, share, transfer
+from . import batch, client, codec, engines, external, memory, query, share, transfer
 
 BENCHMARKS = {
     "codec": codec.run,
@@ -16,6 +17,7 @@ BENCHMARKS = {
     "transfer": transfer.run,
     "memory": memory.run,
     "share": share.run,
+    "external": external.run,
 }
 
 if __name__ == "__main__":
