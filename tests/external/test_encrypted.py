@@ -28,10 +28,12 @@ from dynomodel import (
     attr,
 )
 from dynomodel.exceptions import (
+    ConditionalCheckFailedError,
     DecryptionError,
     EncryptionError,
     KmsError,
     ModelDefinitionError,
+    TransactionCanceledError,
 )
 
 KEY = "alias/app"
@@ -405,3 +407,33 @@ def test_a_collection_opens_each_entitys_encrypted_fields(
     got = found.sync_collect()
     assert [c.email for c in got.of(Customer)] == ["a@example.com"]
     assert [c.number for c in got.of(Card)] == ["4111111111111111"]
+
+
+async def test_updates_failed_conditions_and_projections_of_encrypted_models(
+    vault: Any, driver: Driver
+) -> None:
+    item = full(vault, 1)
+    await driver(item.save)
+    await driver(item.update, plain="changed")
+    assert item.text == full(vault, 1).text and item.plain == "changed"
+    with pytest.raises(ConditionalCheckFailedError) as failed:
+        await driver(item.save, condition=attr(vault.plain) == "other")
+    assert failed.value.item == item, "the stored item, decrypted"
+    projected = [vault.pk, vault.sk, vault.text]
+    found = await driver.list(vault.query(partition_key="V#1", projection=projected))
+    assert [f.text for f in found] == [item.text]
+    without_key = vault.query(partition_key="V#1", projection=[vault.text], as_dict=True)
+    with pytest.raises(EncryptionError, match=r"no key attribute 'pk'.*must include the key"):
+        await driver.list(without_key)
+
+
+async def test_a_canceled_transaction_reports_the_stored_item_decrypted(
+    vault: Any, driver: Driver
+) -> None:
+    item = full(vault, 1)
+    await driver(item.save)
+    with pytest.raises(TransactionCanceledError) as canceled:
+        async with driver.block(dynomodel.transaction()) as tx:
+            tx.condition_check(vault, ("V#1", 1), condition=attr(vault.plain) == "other")
+    stored = canceled.value.reasons[0].item
+    assert stored is not None and stored["text"] == {"S": item.text}, "the item as stored, opened"

@@ -55,6 +55,11 @@ impl Error {
         &self.0.kind
     }
 
+    /// What went wrong, to change what it carries (a stored item decrypted, say).
+    pub fn kind_mut(&mut self) -> &mut ErrorKind {
+        &mut self.0.kind
+    }
+
     /// What went wrong, by value.
     pub fn into_kind(self) -> ErrorKind {
         self.0.kind

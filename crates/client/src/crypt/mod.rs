@@ -227,6 +227,32 @@ impl Sealing {
     }
 }
 
+impl Sealing {
+    /// `err` with the stored items it carries opened (a failed condition's item, a canceled
+    /// transaction's per action, `tables` naming each action's table), so that they decode
+    /// into models; an item that does not open is left as it is.
+    pub async fn open_error(&self, tables: &[&str], mut err: Error) -> Error {
+        match err.kind_mut() {
+            ErrorKind::ConditionalCheckFailed {
+                item: Some(item), ..
+            } => {
+                if let Some(table) = tables.first() {
+                    let _ = self.open(table, item).await;
+                }
+            }
+            ErrorKind::TransactionCanceled { reasons, .. } => {
+                for (reason, table) in reasons.iter_mut().zip(tables) {
+                    if let Some(item) = reason.item.as_mut() {
+                        let _ = self.open(table, item).await;
+                    }
+                }
+            }
+            _ => {}
+        }
+        err
+    }
+}
+
 /// The item's key attributes, sorted by name: what its values are bound to.
 fn key_of<'a>(
     seal: &'a TableSeal,

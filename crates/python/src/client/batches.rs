@@ -8,6 +8,16 @@ use super::Client;
 use crate::convert::args::{ActionArg, DecodingArg, GetArg, TableKeysArg, WriteArg};
 use crate::convert::outputs::{DecodedBatch, DecodedGets, Decoding};
 
+/// The table an action names.
+fn action_table(action: &TransactAction) -> &str {
+    match action {
+        TransactAction::Put { table, .. }
+        | TransactAction::Update { table, .. }
+        | TransactAction::Delete { table, .. }
+        | TransactAction::ConditionCheck { table, .. } => table,
+    }
+}
+
 fn decodings(arguments: Vec<DecodingArg>) -> Vec<Decoding> {
     arguments.into_iter().map(Decoding::from).collect()
 }
@@ -88,12 +98,20 @@ impl Client {
         };
         let (backend, sealing) = (self.backend(), self.sealing());
         self.run(py, blocking, async move {
+            let mut tables = Vec::with_capacity(request.actions.len());
             for action in &mut request.actions {
                 if let TransactAction::Put { table, item, .. } = action {
                     sealing.seal(table, item).await?;
                 }
+                tables.push(action_table(action).to_owned());
             }
-            backend.transact_write(request).await
+            match backend.transact_write(request).await {
+                Ok(cost) => Ok(cost),
+                Err(err) => {
+                    let tables: Vec<&str> = tables.iter().map(String::as_str).collect();
+                    Err(sealing.open_error(&tables, err).await)
+                }
+            }
         })
     }
 

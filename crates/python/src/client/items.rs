@@ -31,7 +31,7 @@ impl Client {
         self.run(py, blocking, async move {
             sealing.seal(&request.table, &mut request.item).await?;
             let table = request.table.clone();
-            opened(&sealing, &table, backend.put_item(request).await?).await
+            opened(&sealing, &table, backend.put_item(request).await).await
         })
     }
 
@@ -53,7 +53,7 @@ impl Client {
         let (backend, sealing) = (self.backend(), self.sealing());
         self.run(py, blocking, async move {
             let table = request.table.clone();
-            opened(&sealing, &table, backend.get_item(request).await?).await
+            opened(&sealing, &table, backend.get_item(request).await).await
         })
     }
 
@@ -78,7 +78,7 @@ impl Client {
         let (backend, sealing) = (self.backend(), self.sealing());
         self.run(py, blocking, async move {
             let table = request.table.clone();
-            opened(&sealing, &table, backend.delete_item(request).await?).await
+            opened(&sealing, &table, backend.delete_item(request).await).await
         })
     }
 
@@ -102,17 +102,23 @@ impl Client {
         let (backend, sealing) = (self.backend(), self.sealing());
         self.run(py, blocking, async move {
             let table = request.table.clone();
-            opened(&sealing, &table, backend.update_item(request).await?).await
+            opened(&sealing, &table, backend.update_item(request).await).await
         })
     }
 }
 
-/// `output` with its item's encrypted attributes opened.
+/// The output with its item's encrypted attributes opened, or the error with the stored item
+/// it carries opened.
 async fn opened(
     sealing: &Sealing,
     table: &str,
-    mut output: ItemOutput,
+    result: Result<ItemOutput, Error>,
 ) -> Result<ItemOutput, Error> {
-    sealing.open_all(table, output.item.as_mut()).await?;
-    Ok(output)
+    match result {
+        Ok(mut output) => {
+            sealing.open_all(table, output.item.as_mut()).await?;
+            Ok(output)
+        }
+        Err(err) => Err(sealing.open_error(&[table], err).await),
+    }
 }
