@@ -437,3 +437,27 @@ async def test_a_canceled_transaction_reports_the_stored_item_decrypted(
             tx.condition_check(vault, ("V#1", 1), condition=attr(vault.plain) == "other")
     stored = canceled.value.reasons[0].item
     assert stored is not None and stored["text"] == {"S": item.text}, "the item as stored, opened"
+
+
+def test_markers_where_they_would_do_nothing_are_refused(make_client: MakeClient) -> None:
+    class Card(BaseModel):
+        number: Annotated[str, Secret]
+
+    client = make_client()
+    with pytest.raises(ModelDefinitionError, match=r"Wallet.cards.number is Encrypted inside"):
+
+        class Wallet(DynamoModel, table="wallets", client=client):
+            pk: Annotated[str, PartitionKey]
+            cards: list[Card] = []
+
+    with pytest.raises(ModelDefinitionError, match=r"Folder.files holds an S3Object"):
+
+        class Folder(DynamoModel, table="wallets", client=client):
+            pk: Annotated[str, PartitionKey]
+            files: list[dynomodel.S3Object] = []
+
+    with pytest.raises(ModelDefinitionError, match=r"Loose.file is an S3Object without InS3"):
+
+        class Loose(DynamoModel, table="wallets", client=client):
+            pk: Annotated[str, PartitionKey]
+            file: dynomodel.S3Object | None = None

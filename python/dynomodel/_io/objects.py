@@ -8,7 +8,7 @@ import base64
 import hashlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
@@ -33,6 +33,7 @@ class S3Object(BaseModel):
     """
 
     model_config = ConfigDict(extra="ignore")
+    __dynamo_s3_object__: ClassVar[bool] = True
 
     bucket: str = ""
     """The bucket the content is in ("" until uploaded)."""

@@ -3,13 +3,18 @@ key from KMS) and `InS3` (the content kept in S3, the item holding a pointer).""
 
 from __future__ import annotations
 
+import types
+import typing
 from typing import Any
 
 from ..exceptions import ModelDefinitionError
 from .markers import markers
-from .records import fields_of
+from .records import fields_of, is_record_class
 
-__all__ = ["Encrypted", "InS3", "encrypted_fields", "s3_fields"]
+__all__ = ["S3_OBJECT", "Encrypted", "InS3", "check_placement", "encrypted_fields", "s3_fields"]
+
+S3_OBJECT = "__dynamo_s3_object__"
+"""The class attribute that marks `S3Object` (defined where I/O is, above this layer)."""
 
 _MIB = 1024 * 1024
 
@@ -123,3 +128,65 @@ def _marked(model: type[Any], kind: type[Any]) -> dict[str, Any]:
         if marked:
             found[name] = marked[0]
     return found
+
+
+def check_placement(model: type[Any]) -> None:
+    """Refuse what would be stored in the clear or lost without a word: an `Encrypted` marker
+    inside a nested record (only a model's own fields are sealed: mark the whole nested field),
+    and an `S3Object` anywhere but a field of the model's own marked `InS3` (nothing would
+    upload its content).
+
+    Raises:
+        ModelDefinitionError: naming the model, the field and where the marker or type is.
+    """
+    s3 = s3_fields(model)
+    for name, info in fields_of(model).items():
+        where = f"{model.__name__}.{name}"
+        if _is_s3_object(_optional(info.annotation)):
+            if name not in s3:
+                raise ModelDefinitionError(
+                    f"{where} is an S3Object without InS3(bucket=...): mark it, so that "
+                    "saving it uploads its content"
+                )
+            continue
+        problem = _nested(info.annotation, where, set())
+        if problem is not None:
+            raise ModelDefinitionError(
+                f"{problem}: only a model's own fields are Encrypted (mark the whole nested "
+                "field), and an S3Object is a field of the model's own, marked InS3(...)"
+            )
+
+
+def _nested(annotation: Any, where: str, seen: set[type]) -> str | None:
+    """Where `annotation` (its type arguments, the fields of records in it) holds an
+    `S3Object` or a field marked `Encrypted`."""
+    if _is_s3_object(annotation):
+        return f"{where} holds an S3Object"
+    for arg in typing.get_args(annotation):
+        found = _nested(arg, where, seen)
+        if found is not None:
+            return found
+    if not isinstance(annotation, type) or annotation in seen or not is_record_class(annotation):
+        return None
+    seen.add(annotation)
+    for name, info in fields_of(annotation).items():
+        inner = f"{where}.{name}"
+        if any(isinstance(m, Encrypted) for m in markers(info)):
+            return f"{inner} is Encrypted inside the nested {annotation.__name__}"
+        found = _nested(info.annotation, inner, seen)
+        if found is not None:
+            return found
+    return None
+
+
+def _optional(annotation: Any) -> Any:
+    """`T` of `T | None`; anything else as it is."""
+    rest = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType) and len(rest) == 1:
+        return rest[0]
+    return annotation
+
+
+def _is_s3_object(cls: Any) -> bool:
+    return isinstance(cls, type) and getattr(cls, S3_OBJECT, False) is True

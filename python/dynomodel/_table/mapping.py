@@ -14,7 +14,7 @@ from .._expr.nodes import Comparison, Condition, UpdateAction, Value
 from .._expr.paths import Attr, Path, located, stored
 from .._native import UNREAD_FIELDS
 from .._schema.codec import ModelCodec
-from .._schema.external import encrypted_fields, s3_fields
+from .._schema.external import check_placement, encrypted_fields, s3_fields
 from .._schema.hooks import active_hooks
 from .._schema.markers import TTL, StoredAs, Version, marked_field, stored_forms
 from .._schema.records import copied, fields_of, record_class
@@ -207,6 +207,7 @@ class TableMapping(Generic[M]):
         for index in indexes:
             self._check_index(index, stored_names)
             self.indexes[index.name] = index
+        check_placement(model)
         self.sealed = self._check_encrypted()
         """The `Encrypted` fields as `(attribute, field, key_id)`."""
         self.s3_fields = s3_fields(model)
