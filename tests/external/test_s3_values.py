@@ -89,6 +89,7 @@ def test_files_upload_from_disk(order: Any, tmp_path: Any) -> None:
     path = tmp_path / "report.csv"
     path.write_bytes(b"a,b\n1,2\n" * 10_000)
     placed = order(pk="f", invoice=S3Object.from_file(path, content_type="text/csv"))
+    assert b"".join(placed.invoice.sync_stream(chunk_size=7000)) == path.read_bytes()
     placed.sync_save()
     assert order.sync_get(pk="f").invoice.sync_read() == path.read_bytes()
 

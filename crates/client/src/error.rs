@@ -279,10 +279,58 @@ pub(crate) fn is_throttling(code: &str) -> bool {
     )
 }
 
+/// A failed call of another AWS service (KMS, S3) as an [`Error`]: what never reached the
+/// service is [`ErrorKind::Endpoint`] (or [`ErrorKind::Credentials`] when the credential chain
+/// failed), and what the service refused is `refused(code, message)`.
+pub(crate) fn service_error<E, R>(
+    err: SdkError<E, R>,
+    endpoint: &str,
+    refused: impl FnOnce(String, String) -> ErrorKind,
+) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: fmt::Debug + 'static,
+{
+    let kind = match &err {
+        SdkError::ServiceError(service) => {
+            let code = service.err().code().unwrap_or("Unknown").to_owned();
+            let message = service.err().message().unwrap_or_default().to_owned();
+            if matches!(
+                code.as_str(),
+                "InvalidAccessKeyId"
+                    | "SignatureDoesNotMatch"
+                    | "ExpiredToken"
+                    | "UnrecognizedClientException"
+                    | "InvalidSignatureException"
+            ) {
+                ErrorKind::Credentials { message }
+            } else {
+                refused(code, message)
+            }
+        }
+        SdkError::TimeoutError(_) => ErrorKind::Endpoint {
+            endpoint: endpoint.to_owned(),
+            message: "timed out".into(),
+        },
+        other => {
+            let message = causes(other);
+            if message.to_ascii_lowercase().contains("credential") {
+                ErrorKind::Credentials { message }
+            } else {
+                ErrorKind::Endpoint {
+                    endpoint: endpoint.to_owned(),
+                    message,
+                }
+            }
+        }
+    };
+    Error::new(kind)
+}
+
 /// An error and its causes in one line: each cause's message once (the credential chain's
 /// spans lines), without the SDK's generic wrappers ("dispatch failure", "other") or the debug
 /// dumps its own display appends.
-pub(crate) fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(err);
     while let Some(cause) = next {

@@ -16,7 +16,7 @@ use aws_sdk_kms::types::DataKeySpec;
 use tokio::sync::OnceCell;
 use zeroize::Zeroizing;
 
-use crate::error::causes;
+use crate::error::service_error;
 use crate::{ClientConfig, Error, ErrorKind};
 
 /// The name of the one entry of the KMS encryption context, whose value is the table.
@@ -283,25 +283,10 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug + 'static,
 {
-    let kind = match &err {
-        SdkError::ServiceError(service) => ErrorKind::Kms {
-            operation,
-            key_id: key_id.to_owned(),
-            code: service.err().code().unwrap_or("Unknown").to_owned(),
-            message: service.err().message().unwrap_or_default().to_owned(),
-        },
-        SdkError::TimeoutError(_) => ErrorKind::Endpoint {
-            endpoint,
-            message: "timed out".into(),
-        },
-        other => {
-            let message = causes(other);
-            if message.to_ascii_lowercase().contains("credential") {
-                ErrorKind::Credentials { message }
-            } else {
-                ErrorKind::Endpoint { endpoint, message }
-            }
-        }
-    };
-    Error::new(kind)
+    service_error(err, &endpoint, |code, message| ErrorKind::Kms {
+        operation,
+        key_id: key_id.to_owned(),
+        code,
+        message,
+    })
 }

@@ -8,7 +8,8 @@ use base64::Engine as _;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
-use super::S3Error;
+use super::error::upload_failed;
+use crate::Error;
 
 /// The content of one object to upload.
 #[derive(Debug, Clone)]
@@ -21,7 +22,7 @@ pub enum Content {
 
 impl Content {
     /// How many bytes there are (a file's size as it is now).
-    pub(super) async fn size(&self) -> Result<u64, S3Error> {
+    pub(super) async fn size(&self) -> Result<u64, Error> {
         match self {
             Self::Bytes(bytes) => Ok(bytes.len() as u64),
             Self::File(path) => {
@@ -57,7 +58,7 @@ pub(super) struct Parts {
 
 impl Parts {
     /// The next part, or None at the end.
-    pub(super) async fn next(&mut self) -> Result<Option<Bytes>, S3Error> {
+    pub(super) async fn next(&mut self) -> Result<Option<Bytes>, Error> {
         match &self.content {
             Content::Bytes(bytes) => {
                 if self.offset >= bytes.len() && !(self.offset == 0 && bytes.is_empty()) {
@@ -87,7 +88,7 @@ fn read_part(
     path: &std::path::Path,
     file: Option<std::fs::File>,
     size: usize,
-) -> Result<(std::fs::File, Bytes), S3Error> {
+) -> Result<(std::fs::File, Bytes), Error> {
     let file = match file {
         Some(file) => file,
         None => std::fs::File::open(path).map_err(|err| file_error(path, &err))?,
@@ -100,11 +101,8 @@ fn read_part(
     Ok((reader.into_inner(), Bytes::from(part)))
 }
 
-fn file_error(path: &std::path::Path, err: &std::io::Error) -> S3Error {
-    S3Error::File {
-        path: path.display().to_string(),
-        message: err.to_string(),
-    }
+fn file_error(path: &std::path::Path, err: &std::io::Error) -> Error {
+    upload_failed(format!("cannot read '{}': {err}", path.display()))
 }
 
 /// The SHA-256 of `data`, in base64: the form of S3's `x-amz-checksum-sha256`.
@@ -129,14 +127,14 @@ impl Whole {
 
 /// Run CPU or disk work (hashing megabytes, reading a file) off the runtime's worker threads.
 pub(super) async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, S3Error> + Send + 'static,
-) -> Result<T, S3Error> {
+    work: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
     tokio::task::spawn_blocking(work)
         .await
         .unwrap_or_else(|err| {
-            Err(S3Error::Configuration {
-                message: format!("a background task of the upload failed: {err}"),
-            })
+            Err(upload_failed(format!(
+                "a background task of the upload failed: {err}"
+            )))
         })
 }
 

@@ -9,13 +9,12 @@ mod error;
 mod upload;
 
 pub use content::Content;
-pub use error::S3Error;
 
 use aws_sdk_s3::config::{RequestChecksumCalculation, ResponseChecksumValidation};
 use bytes::Bytes;
 use tokio::sync::OnceCell;
 
-use crate::ClientConfig;
+use crate::{ClientConfig, Error, ErrorKind};
 use error::Target;
 
 /// The smallest part S3 takes in a multipart upload (but for the last one).
@@ -75,16 +74,10 @@ impl S3Store {
         }
     }
 
-    async fn client(&self) -> Result<&aws_sdk_s3::Client, S3Error> {
+    async fn client(&self) -> Result<&aws_sdk_s3::Client, Error> {
         self.client
             .get_or_try_init(|| async {
-                let sdk = self
-                    .config
-                    .services()
-                    .await
-                    .map_err(|err| S3Error::Configuration {
-                        message: format!("S3: {err}"),
-                    })?;
+                let sdk = self.config.services().await?;
                 let mut builder = aws_sdk_s3::config::Builder::from(&sdk)
                     // The checksums are ours: SHA-256, computed once, sent as headers.
                     .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
@@ -127,8 +120,9 @@ impl S3Store {
     /// SHA-256 against what it received.
     ///
     /// # Errors
-    /// [`S3Error`]: the bucket does not exist, S3 refused a request, the file cannot be read.
-    pub async fn put(&self, upload: Upload) -> Result<Stored, S3Error> {
+    /// [`ErrorKind::Storage`]: the bucket does not exist or S3 refused a request; the file
+    /// cannot be read ([`ErrorKind::Configuration`]).
+    pub async fn put(&self, upload: Upload) -> Result<Stored, Error> {
         let client = self.client().await?;
         let endpoint = self.endpoint_label();
         upload::put(client, &endpoint, upload).await
@@ -137,13 +131,13 @@ impl S3Store {
     /// GetObject of `bucket`/`key`, whole, or the bytes `start..end` (end excluded) of it.
     ///
     /// # Errors
-    /// [`S3Error::NoSuchKey`] when there is no such object, or another [`S3Error`].
+    /// [`ErrorKind::Storage`] with the code `NoSuchKey` when there is no such object.
     pub async fn get(
         &self,
         bucket: &str,
         key: &str,
         range: Option<(u64, u64)>,
-    ) -> Result<Bytes, S3Error> {
+    ) -> Result<Bytes, Error> {
         let client = self.client().await?;
         let endpoint = self.endpoint_label();
         let target = Target {
@@ -159,26 +153,21 @@ impl S3Store {
             }
             request = request.range(format!("bytes={start}-{}", end - 1));
         }
-        let output = request
-            .send()
-            .await
-            .map_err(|err| S3Error::from_sdk(err, &target))?;
-        let body = output
-            .body
-            .collect()
-            .await
-            .map_err(|err| S3Error::Endpoint {
+        let output = request.send().await.map_err(|err| target.error(err))?;
+        let body = output.body.collect().await.map_err(|err| {
+            Error::new(ErrorKind::Endpoint {
                 endpoint: endpoint.clone(),
                 message: format!("the object's content was cut short: {err}"),
-            })?;
+            })
+        })?;
         Ok(body.into_bytes())
     }
 
     /// DeleteObject of `bucket`/`key` (S3 answers the same whether it was there or not).
     ///
     /// # Errors
-    /// [`S3Error`]: the bucket does not exist, or S3 refused the request.
-    pub async fn delete(&self, bucket: &str, key: &str) -> Result<(), S3Error> {
+    /// [`ErrorKind::Storage`]: the bucket does not exist, or S3 refused the request.
+    pub async fn delete(&self, bucket: &str, key: &str) -> Result<(), Error> {
         let client = self.client().await?;
         let endpoint = self.endpoint_label();
         let target = Target {
@@ -193,7 +182,7 @@ impl S3Store {
             .key(key)
             .send()
             .await
-            .map_err(|err| S3Error::from_sdk(err, &target))?;
+            .map_err(|err| target.error(err))?;
         Ok(())
     }
 }

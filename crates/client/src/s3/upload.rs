@@ -9,23 +9,18 @@ use bytes::Bytes;
 use tokio::task::JoinSet;
 
 use super::content::{blocking, sha256, Whole};
-use super::error::Target;
-use super::{S3Error, Stored, Upload, MAX_PARTS};
+use super::error::{upload_failed, Target};
+use super::{Stored, Upload, MAX_PARTS};
+use crate::Error;
 
-pub(super) async fn put(
-    client: &Client,
-    endpoint: &str,
-    upload: Upload,
-) -> Result<Stored, S3Error> {
+pub(super) async fn put(client: &Client, endpoint: &str, upload: Upload) -> Result<Stored, Error> {
     let size = upload.content.size().await?;
     if size.div_ceil(upload.part_size.max(1)) > MAX_PARTS {
-        return Err(S3Error::Configuration {
-            message: format!(
-                "{size} bytes in parts of {} would be more than the {MAX_PARTS} parts S3 \
-                 takes in one upload: give InS3 a larger part_size",
-                upload.part_size
-            ),
-        });
+        return Err(upload_failed(format!(
+            "{size} bytes in parts of {} would be more than the {MAX_PARTS} parts S3 takes in \
+             one upload: give InS3 a larger part_size",
+            upload.part_size
+        )));
     }
     if size > upload.multipart_threshold {
         return multipart(client, endpoint, upload).await;
@@ -53,7 +48,7 @@ pub(super) async fn put(
         .body(ByteStream::from(data.clone()))
         .send()
         .await
-        .map_err(|err| S3Error::from_sdk(err, &target))?;
+        .map_err(|err| target.error(err))?;
     Ok(Stored {
         size: data.len() as u64,
         sha256: checksum,
@@ -62,7 +57,7 @@ pub(super) async fn put(
 }
 
 /// `data` with its SHA-256, computed off the runtime's threads.
-async fn hashed(data: Bytes) -> Result<(Bytes, String), S3Error> {
+async fn hashed(data: Bytes) -> Result<(Bytes, String), Error> {
     blocking(move || {
         let checksum = sha256(&data);
         Ok((data, checksum))
@@ -70,7 +65,7 @@ async fn hashed(data: Bytes) -> Result<(Bytes, String), S3Error> {
     .await
 }
 
-async fn multipart(client: &Client, endpoint: &str, upload: Upload) -> Result<Stored, S3Error> {
+async fn multipart(client: &Client, endpoint: &str, upload: Upload) -> Result<Stored, Error> {
     let target = Target {
         operation: "CreateMultipartUpload",
         bucket: &upload.bucket,
@@ -85,7 +80,7 @@ async fn multipart(client: &Client, endpoint: &str, upload: Upload) -> Result<St
         .checksum_algorithm(ChecksumAlgorithm::Sha256)
         .send()
         .await
-        .map_err(|err| S3Error::from_sdk(err, &target))?;
+        .map_err(|err| target.error(err))?;
     let mut pending = Pending {
         client: client.clone(),
         bucket: upload.bucket.clone(),
@@ -118,7 +113,7 @@ async fn multipart(client: &Client, endpoint: &str, upload: Upload) -> Result<St
                 }
                 Err(err) => {
                     pending.abort().await;
-                    Err(S3Error::from_sdk(err, &target))
+                    Err(target.error(err))
                 }
             }
         }
@@ -135,7 +130,7 @@ async fn send_parts(
     pending: &Pending,
     endpoint: &str,
     upload: &Upload,
-) -> Result<(Vec<CompletedPart>, Stored), S3Error> {
+) -> Result<(Vec<CompletedPart>, Stored), Error> {
     let part_size = usize::try_from(upload.part_size).unwrap_or(usize::MAX);
     let mut parts = upload.content.clone().parts(part_size);
     let mut whole = Whole::default();
@@ -178,10 +173,7 @@ async fn send_parts(
                 key: &key,
                 endpoint: &endpoint,
             };
-            let sent = request
-                .send()
-                .await
-                .map_err(|err| S3Error::from_sdk(err, &target))?;
+            let sent = request.send().await.map_err(|err| target.error(err))?;
             Ok(CompletedPart::builder()
                 .part_number(number)
                 .set_e_tag(sent.e_tag().map(str::to_owned))
@@ -202,16 +194,12 @@ async fn send_parts(
 }
 
 fn joined(
-    done: Option<Result<Result<CompletedPart, S3Error>, tokio::task::JoinError>>,
-) -> Result<CompletedPart, S3Error> {
+    done: Option<Result<Result<CompletedPart, Error>, tokio::task::JoinError>>,
+) -> Result<CompletedPart, Error> {
     match done {
         Some(Ok(part)) => part,
-        Some(Err(err)) => Err(S3Error::Configuration {
-            message: format!("a part's upload task failed: {err}"),
-        }),
-        None => Err(S3Error::Configuration {
-            message: "a part's upload task was lost".into(),
-        }),
+        Some(Err(err)) => Err(upload_failed(format!("a part's upload task failed: {err}"))),
+        None => Err(upload_failed("a part's upload task was lost".into())),
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use bytes::Bytes;
 use dynomodel_client::crypt::{Field, TableSeal};
 use dynomodel_client::s3::{Content, Stored, Upload};
-use dynomodel_client::{Error, Item};
+use dynomodel_client::Item;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 
@@ -165,9 +165,11 @@ impl Client {
             concurrency,
         };
         let s3 = std::sync::Arc::clone(&self.s3);
-        self.run(py, blocking, async move {
-            Ok::<_, Error>(Uploaded(s3.put(upload).await?))
-        })
+        self.run(
+            py,
+            blocking,
+            async move { s3.put(upload).await.map(Uploaded) },
+        )
     }
 
     /// GetObject of `bucket`/`key`, whole or the bytes `start..end` of it: bytes.
@@ -182,7 +184,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyAny>> {
         let s3 = std::sync::Arc::clone(&self.s3);
         self.run(py, blocking, async move {
-            Ok::<_, Error>(Downloaded(s3.get(&bucket, &key, range).await?))
+            s3.get(&bucket, &key, range).await.map(Downloaded)
         })
     }
 
@@ -196,9 +198,6 @@ impl Client {
         blocking: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let s3 = std::sync::Arc::clone(&self.s3);
-        self.run(py, blocking, async move {
-            s3.delete(&bucket, &key).await?;
-            Ok::<_, Error>(())
-        })
+        self.run(py, blocking, async move { s3.delete(&bucket, &key).await })
     }
 }
