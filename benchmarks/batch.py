@@ -39,25 +39,31 @@ from typing import Any
 from botocore.client import BaseClient
 from pydynox import DynamoDBClient, ModelConfig, SyncBatchWriter
 
+from dynomodel import DynamoClient
 from dynomodel.testing import DynamoDBLocal
 
 from ._orders import N_ITEMS
 from .codec import Order, PydynoxOrder, PynamoOrder, boto3_decode, pynamo_order
+from .engines import served
 from .query import (
     REGION,
     TABLE,
+    InProcess,
     IsoDateTimeAttribute,
+    Timing,
     boto3_session,
     check,
     load,
     measure_all,
     point_dynomodel,
     print_table,
+    print_target,
     source_values,
 )
 
 REPEATS = 3  # each run sends 400 (write) or 100 (get) requests to DynamoDB Local
 GET_CHUNK = 100  # BatchGetItem's limit on keys per request
+PYDYNOX_TARGET = 0.5  # dynomodel's client CPU at most this fraction of pydynox's
 
 
 # -- dynomodel: the rows of the batch API.
@@ -248,37 +254,88 @@ def print_intro() -> None:
     print(
         f"\nBatch: {N_ITEMS:,} orders under one partition key, written with each library's batch\n"
         "writer (25 items a request) and read back with its batch get (100 keys a request) as\n"
-        "models, against DynamoDB Local (loopback, in memory; it shares this machine's 2 cores,\n"
-        "so the figures are noisy). CPU is time.process_time() of this process, all threads;\n"
-        f"wall is elapsed time. Median of {REPEATS} runs after a warm-up; lower is better.\n"
-        "'dynomodel' is the async API (Order.batch_write() / Order.batch_get() under\n"
-        "asyncio.run) and 'vs dynomodel' the library's time / its time; 'dynomodel (sync)' is\n"
-        "the sync_ API."
+        "models. CPU is time.process_time() of this process, all threads; wall is elapsed\n"
+        f"time. Median of {REPEATS} runs after a warm-up; lower is better. 'dynomodel' is the\n"
+        "async API (Order.batch_write() / Order.batch_get() under asyncio.run) and 'vs\n"
+        "dynomodel' the library's time / its time; 'dynomodel (sync)' is the sync_ API.\n"
+        "Two servers, each in its own process and sharing this machine's 2 cores (so the\n"
+        "figures are noisy): DynamoDB Local, and the embedded engine served on loopback\n"
+        "(`python -m dynomodel serve`), where dynomodel is also measured on memory://, the\n"
+        "same engine in process, its own time taken off (the engine times its requests)."
     )
+
+
+def print_targets(timings: dict[str, Timing]) -> None:
+    pydynox = timings["pydynox"].cpu
+    for name in ("dynomodel", "dynomodel (sync)", "dynomodel, memory://"):
+        if name in timings:
+            print_target(f"{name} CPU / pydynox's", timings[name].cpu / pydynox, PYDYNOX_TARGET)
+
+
+def in_process(client: DynamoClient, run: Callable[[], Any]) -> Callable[[], InProcess]:
+    """`run` on `memory://`, with what the engine spent in it (not the client's time)."""
+
+    def timed() -> InProcess:
+        Order.table.client = client
+        try:
+            before = client.native.engine_seconds or 0.0
+            result = run()
+            return InProcess((client.native.engine_seconds or 0.0) - before, result)
+        finally:
+            Order.table.client = None
+
+    return timed
+
+
+def measure_server(
+    title: str, endpoint: str, values: list[dict[str, Any]], memory: DynamoClient | None
+) -> None:
+    """Every library's batch write then batch get against `endpoint`; with `memory`, dynomodel
+    on that in-process engine too."""
+    items = [Order(**v).to_item() for v in values]
+    libs = point(endpoint)
+    Order.sync_create_table()
+    write_runs = writes(libs, values)
+    get_runs = gets(libs, values)
+    notes = {
+        name: check_write(name, write, get_runs[name], libs, values)
+        for name, write in write_runs.items()
+    }
+    memory_write: Callable[[], InProcess] | None = None
+    memory_get: Callable[[], InProcess] | None = None
+    if memory is not None:
+        ours = [Order(**v) for v in values]
+        keys = [{"pk": v["pk"], "sk": v["sk"]} for v in values]
+        Order.table.client = memory
+        Order.sync_create_table()
+        Order.table.client = None
+        memory_write = in_process(memory, lambda: asyncio.run(dynomodel_batch_write(ours)))
+        memory_get = in_process(memory, lambda: asyncio.run(dynomodel_batch_get(keys)))
+        memory_write()
+        notes["dynomodel, memory://"] = check_results("dynomodel", memory_get().result, values)
+        write_runs["dynomodel, memory://"] = memory_write
+    timings = measure_all(write_runs, REPEATS)
+    print_table(f"{title}: batch write (BatchWriteItem, 400 requests)", timings, notes)
+    print_targets(timings)
+
+    # The reads start from dynomodel's items, whatever format the last write left.
+    libs.boto3_client.delete_table(TableName=TABLE)
+    load(endpoint, items)
+    notes = {name: check_results(name, get(), values) for name, get in get_runs.items()}
+    if memory_get is not None:
+        get_runs["dynomodel, memory://"] = memory_get
+        notes["dynomodel, memory://"] = "models equal the source values"
+    timings = measure_all(get_runs, REPEATS)
+    print_table(f"{title}: batch get (BatchGetItem, 100 requests)", timings, notes)
+    print_targets(timings)
 
 
 def run() -> None:
     logging.getLogger("pydynox").setLevel(logging.ERROR)  # it warns on every call over 100 ms
     values = source_values()
-    items = [Order(**v).to_item() for v in values]
     print_intro()
-
     with DynamoDBLocal() as local:
-        libs = point(local.endpoint)
-        Order.sync_create_table()
-        write_runs = writes(libs, values)
-        get_runs = gets(libs, values)
-
-        notes = {
-            name: check_write(name, write, get_runs[name], libs, values)
-            for name, write in write_runs.items()
-        }
-        print_table(
-            "Batch write (BatchWriteItem, 400 requests)", measure_all(write_runs, REPEATS), notes
-        )
-
-        # The reads start from dynomodel's items, whatever format the last write left.
-        libs.boto3_client.delete_table(TableName=TABLE)
-        load(local.endpoint, items)
-        notes = {name: check_results(name, get(), values) for name, get in get_runs.items()}
-        print_table("Batch get (BatchGetItem, 100 requests)", measure_all(get_runs, REPEATS), notes)
+        measure_server("DynamoDB Local", local.endpoint, values, None)
+    with served() as endpoint:
+        memory = DynamoClient(endpoint_url="memory://")
+        measure_server("Embedded engine", endpoint, values, memory)

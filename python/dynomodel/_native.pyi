@@ -40,6 +40,7 @@ __all__ = [
     "ImportOutput",
     "ImportSource",
     "ItemOutput",
+    "NativeItem",
     "PageOutput",
     "RawItem",
     "StatementOutput",
@@ -68,6 +69,13 @@ class Codec:
     ) -> Codec: ...
     def encode(self, instance: Any) -> Item:
         """The item in DynamoDB's wire form; raises if a value breaks a DynamoDB rule."""
+    def encode_many(self, instances: Iterable[Any]) -> list[Item]:
+        """`encode` of each instance, in one call, the cyclic GC paused."""
+    def encode_native(self, instance: Any) -> tuple[NativeItem, Item]:
+        """The item encoded straight into the SDK's values, for a batch to send as it is, and
+        its primary key in wire form; raises like `encode`."""
+    def encode_keys(self, keys: list[dict[str, Any]]) -> list[Item]:
+        """`encode_key` of each entry of `keys`, in one call, the cyclic GC paused."""
     def item_size(self, instance: Any) -> int:
         """The size of the encoded item by DynamoDB's rules, in bytes."""
     def encode_fields(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -100,6 +108,11 @@ class Entities:
     decoded by the codec its `attribute` names, or kept as a `RawItem`."""
 
     def __new__(cls, attribute: str, codecs: dict[str, Codec]) -> Entities: ...
+
+@final
+class NativeItem:
+    """An item encoded into the SDK's values (`Codec.encode_native`): the request that sends
+    it takes it, once."""
 
 @final
 class RawItem:

@@ -29,6 +29,6 @@ def test_every_operation_of_a_table_has_its_shortcut() -> None:
     }
     # The wire-form helpers work on one instance (`order.to_item()`), not by the Table's
     # signature; `index` and `target` belong to the handle.
-    own = {"to_item", "from_item", "from_items", "item_size", "index", "target"}
+    own = {"to_item", "to_items", "from_item", "from_items", "item_size", "index", "target"}
     missing = {name for name in operations - own if not hasattr(DynamoModel, name)}
     assert not missing

@@ -12,6 +12,7 @@ from boto3.dynamodb.types import TypeDeserializer
 from pydantic import AliasChoices, AliasPath, BaseModel, Field
 
 from dynomodel import DynamoModel, PartitionKey, SortKey, unknown_attributes
+from dynomodel.exceptions import EncodeError
 
 
 class Line(BaseModel):
@@ -100,6 +101,23 @@ def test_from_items_validates_a_page() -> None:
     assert [type(o) for o in orders] == [Order] * 3
     assert unknown_attributes(orders[1]) == {"extra": {"S": "x"}}
     assert unknown_attributes(orders[0]) == {}
+
+
+def test_to_items_encodes_like_to_item_and_refuses_like_it() -> None:
+    orders = [make_order() for _ in range(3)]
+    loaded = Order.from_item({**orders[1].to_item(), "extra": {"S": "x"}})
+    assert Order.to_items([orders[0], loaded, orders[2]]) == [
+        orders[0].to_item(),
+        loaded.to_item(),
+        orders[2].to_item(),
+    ]
+    assert loaded.to_item()["extra"] == {"S": "x"}
+    assert Order.to_items([]) == []
+    broken = make_order()
+    broken.pk = ""
+    with pytest.raises(EncodeError, match="pk") as caught:
+        Order.to_items([orders[0], broken])
+    assert caught.value.model == "Order"
 
 
 def test_items_from_other_writers_load() -> None:

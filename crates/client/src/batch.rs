@@ -317,7 +317,13 @@ pub async fn write_all(
     retry: Retry,
 ) -> Result<BatchWriteOutput, Error> {
     let start = Instant::now();
-    let requests = writes.chunks(WRITE_LIMIT).map(<[_]>::to_vec).collect();
+    // Moved into their requests, not copied: a request's items are copied once per attempt
+    // already (the SDK takes them by value, and a failed attempt needs them again).
+    let mut requests = Vec::with_capacity(writes.len().div_ceil(WRITE_LIMIT));
+    let mut writes = writes.into_iter().peekable();
+    while writes.peek().is_some() {
+        requests.push(writes.by_ref().take(WRITE_LIMIT).collect::<Vec<_>>());
+    }
     let outputs = send_all(&backend, requests, &retry).await?;
     let mut output = BatchWriteOutput::default();
     for done in outputs {

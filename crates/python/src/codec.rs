@@ -6,8 +6,9 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
+use crate::convert::values::value_to_py;
 use crate::decode::Decoder;
-use crate::encode::{EncodeError, Encoder};
+use crate::encode::{EncodeError, Encoder, NativeItem, PyOut, SdkOut};
 use crate::errors;
 use crate::py_types::PausedGc;
 use crate::source::{PyWire, SdkWire, Source};
@@ -103,15 +104,71 @@ impl Codec {
 
     /// The item in DynamoDB's wire form; raises before anything is sent if a value breaks a rule.
     fn encode<'py>(&self, instance: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
-        let encoded = Encoder::new(&self.compiled)
+        let encoded = Encoder::<PyOut>::new(instance.py(), &self.compiled)
             .item(instance)
             .map_err(|e| self.encode_error(instance.py(), e))?;
         Ok(encoded.item)
     }
 
+    /// `encode` of each instance of `instances`, in one call, with the cyclic GC paused: the
+    /// young items would otherwise be walked again and again as they pile up.
+    fn encode_many<'py>(&self, instances: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+        let py = instances.py();
+        let _paused = PausedGc::new(py)?;
+        let encoder = Encoder::<PyOut>::new(py, &self.compiled);
+        let items = instances
+            .try_iter()?
+            .map(|instance| {
+                let instance = instance?;
+                let encoded = encoder.item(&instance);
+                encoded
+                    .map(|e| e.item)
+                    .map_err(|e| self.encode_error(py, e))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, items)
+    }
+
+    /// The item encoded straight into the SDK's values, for a batch to send as it is (no wire
+    /// dict is built, nor converted again), and its primary key in wire form; raises like
+    /// `encode`.
+    fn encode_native<'py>(
+        &self,
+        instance: &Bound<'py, PyAny>,
+    ) -> PyResult<(NativeItem, Bound<'py, PyDict>)> {
+        let py = instance.py();
+        let encoded = Encoder::<SdkOut>::new(py, &self.compiled)
+            .item(instance)
+            .map_err(|e| self.encode_error(py, e))?;
+        let key = PyDict::new(py);
+        for &position in self.compiled.plan.keys() {
+            let attr = self.compiled.attrs[0][position].bind(py);
+            if let Some(value) = encoded.item.get(attr.to_str()?) {
+                key.set_item(attr, value_to_py(py, value)?)?;
+            }
+        }
+        Ok((NativeItem::new(encoded.item), key))
+    }
+
+    /// `encode_key` of each entry of `keys`, in one call (a batch's keys), with the cyclic GC
+    /// paused: it would otherwise walk the young keys again and again as they pile up.
+    fn encode_keys<'py>(&self, keys: &Bound<'py, PyList>) -> PyResult<Bound<'py, PyList>> {
+        let py = keys.py();
+        let _paused = PausedGc::new(py)?;
+        let encoder = Encoder::<PyOut>::new(py, &self.compiled);
+        let encoded = keys
+            .iter()
+            .map(|values| {
+                let values = values.cast_into::<PyDict>()?;
+                encoder.key(&values).map_err(|e| self.encode_error(py, e))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, encoded)
+    }
+
     /// Root fields by Python name as wire values (None where an item would leave the value out).
     fn encode_fields<'py>(&self, values: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyDict>> {
-        Encoder::new(&self.compiled)
+        Encoder::<PyOut>::new(values.py(), &self.compiled)
             .fields(values)
             .map_err(|e| self.encode_error(values.py(), e))
     }
@@ -119,14 +176,14 @@ impl Codec {
     /// The primary key of an instance: the stored form of key attributes it was loaded with,
     /// while their fields hold the loaded values; the codec's form otherwise.
     fn instance_key<'py>(&self, instance: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
-        Encoder::new(&self.compiled)
+        Encoder::<PyOut>::new(instance.py(), &self.compiled)
             .instance_key(instance)
             .map_err(|e| self.encode_error(instance.py(), e))
     }
 
     /// The primary key from the key fields' values, checked like an item's keys.
     fn encode_key<'py>(&self, values: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyDict>> {
-        Encoder::new(&self.compiled)
+        Encoder::<PyOut>::new(values.py(), &self.compiled)
             .key(values)
             .map_err(|e| self.encode_error(values.py(), e))
     }
@@ -151,7 +208,7 @@ impl Codec {
                 "no key template fills {attr:?}"
             )));
         };
-        let encoder = Encoder::new(&self.compiled);
+        let encoder = Encoder::<PyOut>::new(values.py(), &self.compiled);
         let encoded = encoder
             .fields(values)
             .map_err(|e| self.encode_error(values.py(), e))?;
@@ -162,7 +219,7 @@ impl Codec {
 
     /// The size of the encoded item by DynamoDB's rules, in bytes.
     fn item_size(&self, instance: &Bound<'_, PyAny>) -> PyResult<usize> {
-        let encoded = Encoder::new(&self.compiled)
+        let encoded = Encoder::<SdkOut>::new(instance.py(), &self.compiled)
             .item(instance)
             .map_err(|e| self.encode_error(instance.py(), e))?;
         Ok(encoded.size)
@@ -205,7 +262,7 @@ impl Codec {
             null.set_item(intern!(py, "NULL"), true)?;
             return Ok(null);
         }
-        let (wire, _) = Encoder::new(&self.compiled)
+        let (wire, _) = Encoder::<PyOut>::new(py, &self.compiled)
             .value(kind, value)
             .map_err(|err| {
                 let err = match err {

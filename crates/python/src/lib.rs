@@ -41,6 +41,9 @@ mod _native {
     use super::codec::Codec;
 
     #[pymodule_export]
+    use super::encode::NativeItem;
+
+    #[pymodule_export]
     use super::entities::{Entities, RawItem};
 
     #[pymodule_export]

@@ -168,6 +168,14 @@ class DynamoModel(TableShortcuts):
         return codec_of(type(self)).to_item(self)
 
     @classmethod
+    def to_items(cls, instances: Iterable[Self]) -> list[Item]:
+        """`to_item()` of many instances with one crossing into Rust, the cyclic GC paused
+        meanwhile (a list of fresh items would otherwise set it off again and again); no
+        request is sent. Raises like `to_item()`, for the first instance that cannot be stored.
+        """
+        return codec_of(cls).to_items(instances)
+
+    @classmethod
     def from_item(cls, item: Mapping[str, AttributeValue]) -> Self:
         """Validate one wire-form item into this model; no request is sent.
 

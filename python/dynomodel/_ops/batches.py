@@ -21,7 +21,7 @@ from .._expr.builder import Expression, ExpressionBuilder
 from .._io.client import BATCH_TIMEOUT, DynamoClient, get_default_client
 from .._io.costs import CallCost, TableStats
 from .._io.driver import Call, Steps, awaitable, blocking, run_async, run_sync
-from .._native import BatchGetOutput, BatchWriteOutput
+from .._native import BatchGetOutput, BatchWriteOutput, NativeItem
 from .._schema.wire import Item
 from .._table.reads import Projection, projection_paths, read_shape, unread_fields
 from .._table.requests import Decoding, Shape, TableKeys, Write
@@ -114,7 +114,7 @@ def _compiled(
     consistent = options.get("consistent_read")
     if consistent is None:
         consistent = table.consistent_read
-    encoded = [mapping.codec.key(key_values(table, key, "batch_get")) for key in keys]
+    encoded = mapping.codec.keys([key_values(table, key, "batch_get") for key in keys])
     unread = unread_fields(mapping, None, paths) if shape == "models" else None
     return _TableRead(table, encoded, consistent, expression, unread), shape
 
@@ -245,7 +245,7 @@ def batch_write(
     return BatchWrite(client, discard_on_error=discard_on_error, timeout=timeout)
 
 
-_Write = tuple[BoundTable[Any], bool, Item]
+_Write = tuple[BoundTable[Any], bool, Item | NativeItem]
 """(table, is_put, item or key): one write."""
 
 _Identity = tuple[str, tuple[tuple[str, Any], ...]]
@@ -312,7 +312,7 @@ class BatchWrite(Generic[M]):
                 "failed batch could not take it back): save() the instance, or put it in a "
                 "transaction"
             )
-        self._queue(table, True, table.mapping.codec.to_item(instance))
+        self._queue(table, True, *table.mapping.codec.to_native(instance))
 
     def delete(self, instance: M) -> None:
         """Queue a DeleteItem of the instance's key; the objects its `InS3` fields point at
@@ -321,23 +321,24 @@ class BatchWrite(Generic[M]):
         key = table.mapping.key_of(instance)
         if table.mapping.s3_fields:
             self._objects[(table.name, table.mapping.identity(key))] = (table, instance)
-        self._queue(table, False, key)
+        self._queue(table, False, key, key)
 
     def delete_by_key(self, target: type[M] | BoundTable[M], key: KeyInput) -> None:
         """Queue a DeleteItem of `key` (a dict, a `(partition, sort)` tuple, or the partition
         key's value) in the table of `target`, a mapped model or a `Table`."""
         table = mapped(target)
-        self._queue(table, False, table.mapping.codec.key(key_values(table, key, "delete_by_key")))
+        encoded = table.mapping.codec.key(key_values(table, key, "delete_by_key"))
+        self._queue(table, False, encoded, encoded)
 
     def _table_of(self, instance: object) -> BoundTable[Any]:
         if self._table is not None and type(instance) is self._table.model:
             return self._table
         return mapped(type(instance))
 
-    def _queue(self, table: BoundTable[Any], put: bool, item: Item) -> None:
+    def _queue(self, table: BoundTable[Any], put: bool, item: Item | NativeItem, key: Item) -> None:
         if self._blocking is None:
             raise RuntimeError("use the batch as `with` / `async with` block")
-        identity = (table.name, table.mapping.identity(item))
+        identity = (table.name, table.mapping.identity(key))
         self._queued.pop(identity, None)
         if put:
             self._objects.pop(identity, None)

@@ -8,7 +8,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel
 
-from .._native import UNKNOWN_ATTRIBUTES, Codec
+from .._native import UNKNOWN_ATTRIBUTES, Codec, NativeItem
 from ..exceptions import EncodeError, ModelDefinitionError
 from .describe import describe
 from .external import encrypted_fields, s3_fields
@@ -75,6 +75,19 @@ class ModelCodec(Generic[M]):
     def to_item(self, instance: M) -> Item:
         """The instance as a DynamoDB item; raises an `EncodeError` if a value cannot be stored."""
         return self.native.encode(instance)
+
+    def to_items(self, instances: Iterable[M]) -> list[Item]:
+        """`to_item` of each instance, in one native call."""
+        return self.native.encode_many(instances)
+
+    def to_native(self, instance: M) -> tuple[NativeItem, Item]:
+        """The instance as an item in the SDK's own values, for a batch to send without a wire
+        dict in between, and its primary key in wire form; raises like `to_item`."""
+        return self.native.encode_native(instance)
+
+    def keys(self, values: Iterable[Mapping[str, Any]]) -> list[Item]:
+        """`key` of each of `values`, in one native call."""
+        return self.native.encode_keys([dict(v) for v in values])
 
     def key(self, values: Mapping[str, Any]) -> Item:
         """The primary key in wire form from the key fields' values (all of them, nothing else)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Literal, NamedTuple, TypeAlias
 
 from .._expr.builder import Expression
-from .._native import Codec, Entities
+from .._native import Codec, Entities, NativeItem
 from .._schema.wire import Item
 
 __all__ = [
@@ -74,11 +74,12 @@ class TableKeys(NamedTuple):
 
 
 class Write(NamedTuple):
-    """One write of a batch: a put of `item`, or a delete of the key `item`."""
+    """One write of a batch: a put of `item` (encoded for the request as it is, or in wire
+    form), or a delete of the key `item`."""
 
     table: str
     put: bool
-    item: Item
+    item: Item | NativeItem
 
 
 class Action(NamedTuple):

@@ -14,16 +14,21 @@ use pyo3::types::{PyDict, PyFrozenSet};
 
 use crate::codec::{Codec, Shape};
 use crate::convert::values::{item_from_py, value_from_py};
+use crate::encode::NativeItem;
 use crate::entities::Entities;
 use crate::errors::invalid_argument;
 
-/// A wire item (`{"pk": {"S": "a"}}`), converted to the SDK's form on extraction.
+/// A wire item (`{"pk": {"S": "a"}}`), converted to the SDK's form on extraction, or a
+/// `NativeItem`, taken as it is.
 pub struct ItemArg(pub Item);
 
 impl<'a, 'py> FromPyObject<'a, 'py> for ItemArg {
     type Error = PyErr;
 
     fn extract(object: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(native) = object.cast::<NativeItem>() {
+            return Ok(Self(native.get().take()?));
+        }
         Ok(Self(item_from_py(&object.cast::<PyDict>()?.to_owned())?))
     }
 }

@@ -16,10 +16,16 @@ use pyo3::types::{
     PyInt, PyList, PySet, PyString, PyTime, PyTimeAccess, PyTuple, PyTzInfo, PyTzInfoAccess,
 };
 
+use std::marker::PhantomData;
+
 use crate::codec::{STORED_KEY, UNKNOWN_ATTRIBUTES};
 use crate::py_types;
 use crate::spec::{Compiled, Handle};
 use crate::wire::{self, Tag};
+
+mod out;
+
+pub use out::{NativeItem, Out, PyOut, SdkOut};
 
 /// Why a value could not be encoded: a DynamoDB rule, or Python raised.
 pub enum EncodeError {
@@ -78,79 +84,72 @@ fn mismatch<T>(expected: &str, value: &Bound<'_, PyAny>) -> Result<T> {
     })
 }
 
-/// One encoded value: its DynamoDB type, its payload in wire form, and its size by DynamoDB's
-/// rules.
-struct Payload<'py> {
+/// One encoded value: its DynamoDB type, its payload in the output's form, and its size by
+/// DynamoDB's rules.
+struct Payload<D> {
     tag: Tag,
-    data: Bound<'py, PyAny>,
+    data: D,
     size: usize,
 }
 
-impl<'py> Payload<'py> {
-    fn new<T>(tag: Tag, data: Bound<'py, T>, size: usize) -> Self {
+impl<D> Payload<D> {
+    fn new(tag: Tag, data: D, size: usize) -> Self {
+        Self { tag, data, size }
+    }
+}
+
+/// A whole encoded item and its size.
+pub struct Encoded<M> {
+    /// The item in the output's form.
+    pub item: M,
+    /// Its size by DynamoDB's rules.
+    pub size: usize,
+}
+
+/// Walks Python values along one compiled plan, writing in the form `O` gives.
+pub struct Encoder<'a, 'py, O> {
+    compiled: &'a Compiled,
+    py: Python<'py>,
+    out: PhantomData<O>,
+}
+
+impl<'a, 'py, O> Encoder<'a, 'py, O> {
+    /// An encoder for `compiled`.
+    pub fn new(py: Python<'py>, compiled: &'a Compiled) -> Self {
         Self {
-            tag,
-            data: data.into_any(),
-            size,
+            compiled,
+            py,
+            out: PhantomData,
         }
     }
+}
 
-    fn text(py: Python<'py>, tag: Tag, text: &str) -> Self {
+impl<'py, O: Out<'py>> Encoder<'_, 'py, O> {
+    fn text(py: Python<'py>, tag: Tag, text: &str) -> Payload<O::Data> {
         let size = if tag == Tag::N {
             size::number(text)
         } else {
             text.len()
         };
-        Self::new(tag, PyString::new(py, text), size)
+        Payload::new(tag, O::text(py, text), size)
     }
 
-    /// `{"S": ...}`
-    fn wrap(self) -> PyResult<(Bound<'py, PyDict>, usize)> {
-        let py = self.data.py();
-        let dict = PyDict::new(py);
-        dict.set_item(self.tag.key(py), self.data)?;
-        Ok((dict, self.size))
-    }
-}
-
-/// A whole encoded item and its size.
-pub struct Encoded<'py> {
-    /// The item in wire form.
-    pub item: Bound<'py, PyDict>,
-    /// Its size by DynamoDB's rules.
-    pub size: usize,
-}
-
-/// Walks Python values along one compiled plan.
-pub struct Encoder<'a> {
-    compiled: &'a Compiled,
-}
-
-impl<'a> Encoder<'a> {
-    /// An encoder for `compiled`.
-    pub fn new(compiled: &'a Compiled) -> Self {
-        Self { compiled }
+    /// `{"S": ...}`, in the output's form, and its size.
+    fn wrap(payload: Payload<O::Data>) -> PyResult<(O::Value, usize)> {
+        Ok((O::wrap(payload.tag, payload.data)?, payload.size))
     }
 
     /// Every key attribute of the table or an index in `item` within DynamoDB's key sizes
     /// (the engines differ in what they enforce: refused here, it is refused everywhere).
-    fn check_limits(&self, item: &Bound<'_, PyDict>) -> Result<()> {
+    fn check_limits(&self, item: &O::Map) -> Result<()> {
         for &(index, limit) in &self.compiled.limits {
-            let attr = self.compiled.attrs[0][index].bind(item.py());
-            let Some(value) = item.get_item(attr)? else {
+            let attr = self.compiled.attrs[0][index].bind(self.py);
+            let Some(peek) = O::peek(item, attr)? else {
                 continue;
             };
-            if value.is_none() {
-                continue;
-            }
-            let (tag, payload) = wire::split(&value)?;
-            let size = match tag {
-                Tag::S => payload.cast::<PyString>()?.to_str()?.len(),
-                Tag::B => payload.len()?,
-                _ => continue,
-            };
-            if size > limit {
+            if matches!(peek.tag, Tag::S | Tag::B) && peek.len > limit {
                 let name = self.compiled.plan.root().fields[index].attr.clone();
+                let size = peek.len;
                 return Err(EncodeError::Codec(
                     CodecError::new(Rule::KeyTooLarge { size, limit }).at(PathSegment::Attr(name)),
                 ));
@@ -161,22 +160,23 @@ impl<'a> Encoder<'a> {
 
     /// Encode a whole item: the root model, its keys checked, the unknown attributes it was loaded
     /// with written back, and the size limit enforced.
-    pub fn item<'py>(&self, instance: &Bound<'py, PyAny>) -> Result<Encoded<'py>> {
-        let py = instance.py();
-        let (item, map_size) = self.record(0, instance)?;
+    pub fn item(&self, instance: &Bound<'py, PyAny>) -> Result<Encoded<O::Map>> {
+        let py = self.py;
+        let (mut item, map_size) = self.record(0, instance)?;
         // An item is measured like a map minus the map's own overheads: names plus values.
-        let mut size = map_size - size::CONTAINER - size::ELEMENT * item.len();
-        size += self.render(&item, |_| true)?;
+        let mut size = map_size - size::CONTAINER - size::ELEMENT * O::len(&item);
+        size += self.render(&mut item, |_| true)?;
         let fields = instance.getattr(intern!(py, "__dict__"))?;
         let fields = fields.cast::<PyDict>()?;
-        size = self.stored_key(fields, &item, size)?;
+        size = self.stored_key(fields, &mut item, size)?;
         self.check_keys(&item)?;
         self.check_limits(&item)?;
         if let Some(unknown) = fields.get_item(UNKNOWN_ATTRIBUTES)? {
             for (name, value) in unknown.cast::<PyDict>()? {
-                if !item.contains(&name)? {
-                    size += name.cast::<PyString>()?.to_str()?.len() + wire::size(&value)?;
-                    item.set_item(name, value)?;
+                let name = name.cast_into::<PyString>().map_err(PyErr::from)?;
+                if !O::contains(&item, &name)? {
+                    size += name.to_str()?.len() + wire::size(&value)?;
+                    O::insert(&mut item, &name, O::wire(&value)?)?;
                 }
             }
         }
@@ -191,8 +191,8 @@ impl<'a> Encoder<'a> {
     /// returns the item's size after the swap.
     fn stored_key(
         &self,
-        fields: &Bound<'_, PyDict>,
-        item: &Bound<'_, PyDict>,
+        fields: &Bound<'py, PyDict>,
+        item: &mut O::Map,
         mut size: usize,
     ) -> Result<usize> {
         let Some(stored) = fields.get_item(STORED_KEY)? else {
@@ -200,82 +200,39 @@ impl<'a> Encoder<'a> {
         };
         let root = self.compiled.plan.root();
         for (attr, pair) in stored.cast::<PyDict>()? {
-            let Some(position) = root.field_index_by_attr(attr.cast::<PyString>()?.to_str()?)
-            else {
+            let attr = attr.cast_into::<PyString>().map_err(PyErr::from)?;
+            let Some(position) = root.field_index_by_attr(attr.to_str()?) else {
                 continue;
             };
             let (wire, loaded): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair.extract()?;
-            let current = fields.get_item(self.compiled.names[0][position].bind(item.py()))?;
+            let current = fields.get_item(self.compiled.names[0][position].bind(self.py))?;
             if current.is_some_and(|value| value.eq(&loaded).unwrap_or(false)) {
-                if let Some(encoded) = item.get_item(&attr)? {
+                if let Some(encoded) = O::peek(item, &attr)? {
                     // A bare key has no size to keep: it saturates at 0.
-                    size = (size + wire::size(&wire)?).saturating_sub(wire::size(&encoded)?);
+                    size = (size + wire::size(&wire)?).saturating_sub(encoded.size);
                 }
-                item.set_item(attr, wire)?;
+                O::insert(item, &attr, O::wire(&wire)?)?;
             }
         }
         Ok(size)
     }
 
-    /// The primary key of a model instance, in the form its item is stored under.
-    pub fn instance_key<'py>(&self, instance: &Bound<'py, PyAny>) -> Result<Bound<'py, PyDict>> {
-        let py = instance.py();
-        let fields = instance.getattr(intern!(py, "__dict__"))?;
-        let fields = fields.cast::<PyDict>()?;
-        let values = PyDict::new(py);
-        for &position in self.compiled.plan.keys() {
-            let sources: Vec<usize> = match self.compiled.template_at(position) {
-                Some(template) => template.fields().collect(),
-                None => vec![position],
-            };
-            for source in sources {
-                let name = self.compiled.names[0][source].bind(py);
-                if let Some(value) = fields.get_item(name)? {
-                    values.set_item(name, value)?;
-                }
-            }
-        }
-        let key = self.key_of(&self.fields(&values)?)?;
-        self.stored_key(fields, &key, 0)?;
-        self.check_keys(&key)?;
-        Ok(key)
-    }
-
-    /// The key attributes of `encoded` (the table's, in a dict of their own).
-    fn key_of<'py>(&self, encoded: &Bound<'py, PyDict>) -> Result<Bound<'py, PyDict>> {
-        let py = encoded.py();
-        let key = PyDict::new(py);
-        for &position in self.compiled.plan.keys() {
-            let attr = self.compiled.attrs[0][position].bind(py);
-            if let Some(value) = encoded.get_item(attr)? {
-                key.set_item(attr, value)?;
-            }
-        }
-        Ok(key)
-    }
-
     /// Fill the derived root fields of `item` whose templates `wanted` names (by the position
     /// they fill) from the encoded values of their fields; a derived field already there (a key
     /// given by its attributes) is kept. Returns the size added.
-    fn render(
-        &self,
-        item: &Bound<'_, PyDict>,
-        wanted: impl Fn(&Template) -> bool,
-    ) -> Result<usize> {
-        let py = item.py();
+    fn render(&self, item: &mut O::Map, wanted: impl Fn(&Template) -> bool) -> Result<usize> {
+        let py = self.py;
         let mut added = 0;
         for template in &self.compiled.templates {
             let attr = self.compiled.attrs[0][template.position].bind(py);
-            if !wanted(template) || item.contains(attr)? {
+            if !wanted(template) || O::contains(item, attr)? {
                 continue;
             }
             let Some(text) = self.template_text(template, item, true)? else {
                 continue;
             };
             added += attr.to_str()?.len() + text.len();
-            let wrapped = PyDict::new(py);
-            wrapped.set_item(Tag::S.key(py), text)?;
-            item.set_item(attr, wrapped)?;
+            O::insert(item, attr, O::wrap(Tag::S, O::text(py, &text))?)?;
         }
         Ok(added)
     }
@@ -285,34 +242,27 @@ impl<'a> Encoder<'a> {
     pub fn template_text(
         &self,
         template: &Template,
-        encoded: &Bound<'_, PyDict>,
+        encoded: &O::Map,
         whole: bool,
     ) -> Result<Option<String>> {
-        let py = encoded.py();
-        let mut texts: Vec<(usize, Bound<'_, PyString>, bool)> = Vec::new();
+        let mut texts: Vec<(usize, String, bool)> = Vec::new();
         for position in template.fields() {
-            let attr = self.compiled.attrs[0][position].bind(py);
-            let Some(value) = encoded.get_item(attr)? else {
+            let attr = self.compiled.attrs[0][position].bind(self.py);
+            let Some(peek) = O::peek(encoded, attr)? else {
                 continue;
             };
-            if value.is_none() {
-                continue;
-            }
-            let (tag, payload) = wire::split(&value)?;
-            if matches!(tag, Tag::S | Tag::N) {
-                let text = payload.cast_into::<PyString>().map_err(PyErr::from)?;
-                texts.push((position, text, tag == Tag::N));
+            if let (Tag::S | Tag::N, Some(text)) = (peek.tag, peek.text) {
+                texts.push((position, text, peek.tag == Tag::N));
             }
         }
-        let strings = texts
-            .iter()
-            .map(|(position, text, number)| Ok((*position, text.to_str()?, *number)))
-            .collect::<PyResult<Vec<_>>>()?;
         let stored = |position: usize| {
-            strings
+            texts
                 .iter()
                 .find(|(p, _, _)| *p == position)
-                .map(|&(_, text, number)| Stored { text, number })
+                .map(|(_, text, number)| Stored {
+                    text,
+                    number: *number,
+                })
         };
         template.render(stored, whole).map_err(|(position, rule)| {
             let attr = self.compiled.plan.root().fields[position].attr.clone();
@@ -320,58 +270,21 @@ impl<'a> Encoder<'a> {
         })
     }
 
-    /// Some root fields by Python name, each as a wire value, or None where the item leaves the
-    /// value out (a None or an empty set that reads back as itself): the values of an update or
-    /// a key.
-    pub fn fields<'py>(&self, values: &Bound<'py, PyDict>) -> Result<Bound<'py, PyDict>> {
-        let py = values.py();
-        let record = self.compiled.plan.root();
-        let out = PyDict::new(py);
-        for (name, value) in values {
-            let text = name.cast::<PyString>()?.to_str()?;
-            let Some(position) = record.fields.iter().position(|f| f.name == text) else {
-                return mismatch(&format!("a field of {}", record.name), &name);
-            };
-            let field = &record.fields[position];
-            let attr = self.compiled.attrs[0][position].bind(py);
-            match self.field_value(field, &value, None) {
-                Ok(Some(payload)) => out.set_item(attr, payload.wrap()?.0)?,
-                Ok(None) => out.set_item(attr, py.None())?,
-                Err(err) => return Err(err.at(PathSegment::Attr(field.attr.clone()))),
-            }
-        }
-        // A constant belongs to every key; the entity name is no key and is left out later.
-        let given = |template: &Template| {
-            template.fields().next().is_none()
-                || template.fields().any(|position| {
-                    let name = self.compiled.names[0][position].bind(py);
-                    values.contains(name).unwrap_or(false)
-                })
-        };
-        self.render(&out, given)?;
-        self.check_limits(&out)?;
-        Ok(out)
-    }
-
     /// A field's value as an item stores it, or None where the item leaves it out: a None or an
     /// empty set is left out only where reading the item gives it back, and written as `NULL` or
     /// an empty list elsewhere, so that what is saved is what is read.
-    fn field_value<'py>(
+    fn field_value(
         &self,
         field: &Field<Handle>,
         value: &Bound<'py, PyAny>,
         owner: Option<&Bound<'py, PyAny>>,
-    ) -> Result<Option<Payload<'py>>> {
-        let py = value.py();
+    ) -> Result<Option<Payload<O::Data>>> {
+        let py = self.py;
         if value.is_none() {
             if field.absent == Absent::Null {
                 return Ok(None);
             }
-            return Ok(Some(Payload::new(
-                Tag::Null,
-                PyBool::new(py, true).to_owned(),
-                size::FLAG,
-            )));
+            return Ok(Some(Payload::new(Tag::Null, O::flag(py, true), size::FLAG)));
         }
         if is_empty_set(value) {
             if field.absent == Absent::EmptySet {
@@ -379,7 +292,7 @@ impl<'a> Encoder<'a> {
             }
             return Ok(Some(Payload::new(
                 Tag::L,
-                PyList::empty(py),
+                O::list(py, Vec::new())?,
                 size::CONTAINER,
             )));
         }
@@ -389,25 +302,16 @@ impl<'a> Encoder<'a> {
         }
     }
 
-    /// The primary key from key field values by Python name; every key field must be there and
-    /// not empty, and nothing else may be.
-    pub fn key<'py>(&self, values: &Bound<'py, PyDict>) -> Result<Bound<'py, PyDict>> {
-        let key = self.key_of(&self.fields(values)?)?;
-        self.check_keys(&key)?;
-        Ok(key)
-    }
-
     /// Every key attribute of `item` is present and not an empty string or bytes.
-    fn check_keys(&self, item: &Bound<'_, PyDict>) -> Result<()> {
+    fn check_keys(&self, item: &O::Map) -> Result<()> {
         let plan = &self.compiled.plan;
         for &index in plan.keys() {
-            let attr = self.compiled.attrs[0][index].bind(item.py());
-            let empty = match item.get_item(attr)? {
-                Some(value) if !value.is_none() => {
-                    let (tag, payload) = wire::split(&value)?;
-                    tag == Tag::Null || (matches!(tag, Tag::S | Tag::B) && payload.len()? == 0)
+            let attr = self.compiled.attrs[0][index].bind(self.py);
+            let empty = match O::peek(item, attr)? {
+                Some(peek) => {
+                    peek.tag == Tag::Null || (matches!(peek.tag, Tag::S | Tag::B) && peek.len == 0)
                 }
-                _ => true,
+                None => true,
             };
             if empty {
                 let name = plan.root().fields[index].attr.clone();
@@ -419,13 +323,9 @@ impl<'a> Encoder<'a> {
         Ok(())
     }
 
-    /// A model or `TypedDict` as a wire map, and its size as a map value.
-    fn record<'py>(
-        &self,
-        id: usize,
-        value: &Bound<'py, PyAny>,
-    ) -> Result<(Bound<'py, PyDict>, usize)> {
-        let py = value.py();
+    /// A model or `TypedDict` as a map, and its size as a map value.
+    fn record(&self, id: usize, value: &Bound<'py, PyAny>) -> Result<(O::Map, usize)> {
+        let py = self.py;
         let record = self.compiled.plan.record(id);
         let source = if record.is_model {
             match value.getattr(intern!(py, "__dict__")) {
@@ -440,7 +340,7 @@ impl<'a> Encoder<'a> {
         };
         let names = &self.compiled.names[id];
         let attrs = &self.compiled.attrs[id];
-        let out = PyDict::new(py);
+        let mut out = O::map(py);
         let mut total = size::CONTAINER;
         for (position, ((field, name), attr)) in
             record.fields.iter().zip(names).zip(attrs).enumerate()
@@ -461,13 +361,13 @@ impl<'a> Encoder<'a> {
                 .field_value(field, &field_value, owner)
                 .map_err(|err| err.at(PathSegment::Attr(field.attr.clone())))?;
             if let Some(payload) = payload {
-                let (wrapped, value_size) = payload.wrap()?;
+                let (wrapped, value_size) = Self::wrap(payload)?;
                 total += size::entry(&field.attr, value_size);
-                out.set_item(attr.bind(py), wrapped)?;
+                O::insert(&mut out, attr.bind(py), wrapped)?;
             }
         }
         if record.extra && record.is_model {
-            total += self.extras(record, value, &out)?;
+            total += self.extras(record, value, &mut out)?;
         }
         Ok((out, total))
     }
@@ -477,55 +377,62 @@ impl<'a> Encoder<'a> {
     fn extras(
         &self,
         record: &dynomodel_codec::Record<Handle>,
-        instance: &Bound<'_, PyAny>,
-        out: &Bound<'_, PyDict>,
+        instance: &Bound<'py, PyAny>,
+        out: &mut O::Map,
     ) -> Result<usize> {
-        let py = instance.py();
-        let extras = instance.getattr(intern!(py, "__pydantic_extra__"))?;
+        let extras = instance.getattr(intern!(self.py, "__pydantic_extra__"))?;
         let Ok(extras) = extras.cast::<PyDict>() else {
             return Ok(0);
         };
         let mut total = 0;
         for (name, value) in extras {
-            let text = string(name.cast::<PyString>()?)?;
+            let name = name.cast_into::<PyString>().map_err(PyErr::from)?;
+            let text = string(&name)?;
             if record.field_index_by_attr(text).is_some() {
                 continue;
             }
             let (wrapped, value_size) = self
                 .dynamic(&value)
-                .and_then(|payload| Ok(payload.wrap()?))
+                .and_then(|payload| Ok(Self::wrap(payload)?))
                 .map_err(|err| err.at(PathSegment::Attr(text.to_owned())))?;
             total += size::entry(text, value_size);
-            out.set_item(&name, wrapped)?;
+            O::insert(out, &name, wrapped)?;
         }
         Ok(total)
     }
 
-    /// One value as a wire value, encoded as `kind` (None as `NULL`): a value in an expression.
-    pub fn value<'py>(
+    /// One value wrapped, encoded as `kind` (None as `NULL`), and its size.
+    pub fn value(
         &self,
         kind: &Kind<Handle>,
         value: &Bound<'py, PyAny>,
-    ) -> Result<(Bound<'py, PyDict>, usize)> {
-        Ok(self.payload(kind, value)?.wrap()?)
+    ) -> Result<(O::Value, usize)> {
+        Ok(Self::wrap(self.payload(kind, value)?)?)
     }
 
-    fn payload<'py>(&self, kind: &Kind<Handle>, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
+    fn payload(&self, kind: &Kind<Handle>, value: &Bound<'py, PyAny>) -> Result<Payload<O::Data>> {
         let py = value.py();
         match kind {
             Kind::Str => match value.cast::<PyString>() {
-                Ok(s) => Ok(Payload::new(Tag::S, s.clone(), string(s)?.len())),
+                Ok(s) => {
+                    let text = string(s)?;
+                    Ok(Payload::new(Tag::S, O::string(s, text), text.len()))
+                }
                 Err(_) => mismatch("str", value),
             },
             Kind::Bool => match value.cast::<PyBool>() {
-                Ok(b) => Ok(Payload::new(Tag::Bool, b.clone(), size::FLAG)),
+                Ok(b) => Ok(Payload::new(
+                    Tag::Bool,
+                    O::flag(py, b.is_true()),
+                    size::FLAG,
+                )),
                 Err(_) => mismatch("bool", value),
             },
             Kind::Int => self.int(value),
             Kind::Float => self.float(value),
             Kind::Decimal => self.decimal(value),
             Kind::Bytes => match value.cast::<PyBytes>() {
-                Ok(b) => Ok(Payload::new(Tag::B, b.clone(), b.as_bytes().len())),
+                Ok(b) => Ok(Payload::new(Tag::B, O::bytes(b), b.as_bytes().len())),
                 Err(_) => mismatch("bytes", value),
             },
             Kind::DateTime => self.datetime(value),
@@ -535,17 +442,17 @@ impl<'a> Encoder<'a> {
                 Ok(d) if !value.is_instance_of::<PyDateTime>() => {
                     let text =
                         temporal::format_date(d.get_year() as u16, d.get_month(), d.get_day());
-                    Ok(Payload::text(py, Tag::S, &text))
+                    Ok(Self::text(py, Tag::S, &text))
                 }
                 _ => mismatch("date", value),
             },
             Kind::Time => match value.cast::<PyTime>() {
-                Ok(t) => string_payload(t.call_method0(intern!(py, "isoformat"))?),
+                Ok(t) => Self::string_payload(t.call_method0(intern!(py, "isoformat"))?),
                 Err(_) => mismatch("time", value),
             },
             Kind::Uuid => {
                 if value.is_instance(py_types::uuid(py)?)? {
-                    string_payload(value.str()?.into_any())
+                    Self::string_payload(value.str()?.into_any())
                 } else {
                     mismatch("UUID", value)
                 }
@@ -594,7 +501,7 @@ impl<'a> Encoder<'a> {
             },
             Kind::Record(id) => {
                 let (map, size) = self.record(*id, value)?;
-                Ok(Payload::new(Tag::M, map, size))
+                Ok(Payload::new(Tag::M, O::nested(map), size))
             }
             Kind::Union(variants) => {
                 for variant in variants {
@@ -606,11 +513,7 @@ impl<'a> Encoder<'a> {
             }
             Kind::Nullable(inner) => {
                 if value.is_none() {
-                    Ok(Payload::new(
-                        Tag::Null,
-                        PyBool::new(py, true).to_owned(),
-                        size::FLAG,
-                    ))
+                    Ok(Payload::new(Tag::Null, O::flag(py, true), size::FLAG))
                 } else {
                     self.payload(inner, value)
                 }
@@ -624,12 +527,12 @@ impl<'a> Encoder<'a> {
     /// field's own serializer, a secret's value, a `Json` field's text. Python mode keeps
     /// numbers, datetimes and bytes typed; what it leaves as a type DynamoDB cannot hold (a URL)
     /// is taken in JSON mode. `owner` is the instance holding the value, for field serializers.
-    fn custom<'py>(
+    fn custom(
         &self,
         form: &Handle,
         value: &Bound<'py, PyAny>,
         owner: Option<&Bound<'py, PyAny>>,
-    ) -> Result<Payload<'py>> {
+    ) -> Result<Payload<O::Data>> {
         let py = value.py();
         let form = form.bind(py);
         let owner = owner.map_or_else(|| py.None().into_bound(py), Clone::clone);
@@ -687,36 +590,32 @@ impl<'a> Encoder<'a> {
         })
     }
 
-    fn int<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
+    fn int(&self, value: &Bound<'py, PyAny>) -> Result<Payload<O::Data>> {
         if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
             return mismatch("int", value);
         }
         if let Ok(small) = value.extract::<i64>() {
-            return Ok(Payload::text(
-                value.py(),
-                Tag::N,
-                &number::format_int(small),
-            ));
+            return Ok(Self::text(value.py(), Tag::N, &number::format_int(small)));
         }
-        checked_number(value.str()?)
+        Self::checked_number(value.str()?)
     }
 
-    fn float<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
+    fn float(&self, value: &Bound<'py, PyAny>) -> Result<Payload<O::Data>> {
         if value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>() {
             return self.int(value);
         }
         match value.cast::<PyFloat>() {
             Ok(f) => match number::format_float(f.value()) {
-                Ok(text) => Ok(Payload::text(value.py(), Tag::N, &text)),
+                Ok(text) => Ok(Self::text(value.py(), Tag::N, &text)),
                 Err(broken) => rule(broken),
             },
             Err(_) => mismatch("float", value),
         }
     }
 
-    fn decimal<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
+    fn decimal(&self, value: &Bound<'py, PyAny>) -> Result<Payload<O::Data>> {
         if value.is_instance(py_types::decimal(value.py())?)? {
-            return checked_number(value.str()?);
+            return Self::checked_number(value.str()?);
         }
         if value.is_instance_of::<PyFloat>() {
             return self.float(value);
@@ -727,32 +626,28 @@ impl<'a> Encoder<'a> {
         mismatch("Decimal", value)
     }
 
-    fn epoch_seconds<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
+    fn epoch_seconds(&self, value: &Bound<'py, PyAny>) -> Result<Payload<O::Data>> {
         let py = value.py();
         let dt = aware(value)?;
         let seconds: f64 = dt.call_method0(intern!(py, "timestamp"))?.extract()?;
         #[allow(clippy::cast_possible_truncation)]
         let whole = seconds.floor() as i64;
-        Ok(Payload::text(py, Tag::N, &whole.to_string()))
+        Ok(Self::text(py, Tag::N, &whole.to_string()))
     }
 
     /// A datetime in a form another library reads (see [`DateTimeForm`]).
-    fn datetime_as<'py>(
+    fn datetime_as(
         &self,
         form: DateTimeForm,
         value: &Bound<'py, PyAny>,
-    ) -> Result<Payload<'py>> {
+    ) -> Result<Payload<O::Data>> {
         let py = value.py();
         let dt = aware(value)?;
         match form {
-            DateTimeForm::Iso => string_payload(dt.call_method0(intern!(py, "isoformat"))?),
+            DateTimeForm::Iso => Self::string_payload(dt.call_method0(intern!(py, "isoformat"))?),
             DateTimeForm::Pynamodb => {
                 let parts = utc_parts(dt)?;
-                Ok(Payload::text(
-                    py,
-                    Tag::S,
-                    &temporal::format_pynamodb(&parts),
-                ))
+                Ok(Self::text(py, Tag::S, &temporal::format_pynamodb(&parts)))
             }
             DateTimeForm::EpochMillis => {
                 // Exact integer arithmetic: a float timestamp would round some instants.
@@ -763,29 +658,29 @@ impl<'a> Encoder<'a> {
                 let millis: i64 = since
                     .call_method1(intern!(py, "__floordiv__"), (millisecond,))?
                     .extract()?;
-                Ok(Payload::text(py, Tag::N, &millis.to_string()))
+                Ok(Self::text(py, Tag::N, &millis.to_string()))
             }
         }
     }
 
-    fn datetime<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
+    fn datetime(&self, value: &Bound<'py, PyAny>) -> Result<Payload<O::Data>> {
         let py = value.py();
         let dt = aware(value)?;
         let text = temporal::format_datetime(&utc_parts(dt)?);
-        Ok(Payload::text(py, Tag::S, &text))
+        Ok(Self::text(py, Tag::S, &text))
     }
 
     /// A set as `SS`, `NS` or `BS`; `element` is `None` when the type follows the values.
-    fn set<'py>(
+    fn set(
         &self,
         element: Option<&Kind<Handle>>,
         value: &Bound<'py, PyAny>,
-    ) -> Result<Payload<'py>> {
+    ) -> Result<Payload<O::Data>> {
         let py = value.py();
         if !(value.is_instance_of::<PySet>() || value.is_instance_of::<PyFrozenSet>()) {
             return mismatch("set", value);
         }
-        let out = PyList::empty(py);
+        let mut out = Vec::new();
         let mut element_tag = None;
         let mut total = 0;
         for (index, item) in value.try_iter()?.enumerate() {
@@ -802,7 +697,7 @@ impl<'a> Encoder<'a> {
             }
             element_tag = Some(encoded.tag);
             total += encoded.size;
-            out.append(encoded.data)?;
+            out.push(encoded.data);
         }
         let tag = match element_tag {
             None => return rule(Rule::EmptySet),
@@ -810,14 +705,14 @@ impl<'a> Encoder<'a> {
             Some(Tag::N) => Tag::Ns,
             Some(_) => Tag::Bs,
         };
-        Ok(Payload::new(tag, out, total))
+        Ok(Payload::new(tag, O::elements(py, out)?, total))
     }
 
-    fn list<'k, 'py>(
+    fn list<'k>(
         &self,
         py: Python<'py>,
         items: impl Iterator<Item = (&'k Kind<Handle>, Bound<'py, PyAny>)>,
-    ) -> Result<Payload<'py>> {
+    ) -> Result<Payload<O::Data>> {
         let mut out = Vec::with_capacity(items.size_hint().0);
         let mut total = size::CONTAINER;
         for (index, (kind, item)) in items.enumerate() {
@@ -827,16 +722,15 @@ impl<'a> Encoder<'a> {
             total += size::ELEMENT + item_size;
             out.push(wrapped);
         }
-        let list = PyList::new(py, out)?;
-        Ok(Payload::new(Tag::L, list, total))
+        Ok(Payload::new(Tag::L, O::list(py, out)?, total))
     }
 
-    fn map<'py>(
+    fn map(
         &self,
         dict: &Bound<'py, PyDict>,
-        mut encode: impl FnMut(&Bound<'py, PyAny>) -> Result<(Bound<'py, PyDict>, usize)>,
-    ) -> Result<Payload<'py>> {
-        let out = PyDict::new(dict.py());
+        mut encode: impl FnMut(&Bound<'py, PyAny>) -> Result<(O::Value, usize)>,
+    ) -> Result<Payload<O::Data>> {
+        let mut out = O::map(self.py);
         let mut total = size::CONTAINER;
         for (key, item) in dict {
             let Ok(name) = key.cast::<PyString>() else {
@@ -846,14 +740,14 @@ impl<'a> Encoder<'a> {
             let (wrapped, item_size) =
                 encode(&item).map_err(|err| err.at(PathSegment::Attr(text.to_owned())))?;
             total += size::entry(text, item_size);
-            out.set_item(&key, wrapped)?;
+            O::insert(&mut out, name, wrapped)?;
         }
-        Ok(Payload::new(Tag::M, out, total))
+        Ok(Payload::new(Tag::M, O::nested(out), total))
     }
 
     /// `Any`: the DynamoDB type follows the Python type, the way boto3's serializer does, plus the
     /// types the plan knows (datetimes, enums, UUIDs, models).
-    fn dynamic<'py>(&self, value: &Bound<'py, PyAny>) -> Result<Payload<'py>> {
+    fn dynamic(&self, value: &Bound<'py, PyAny>) -> Result<Payload<O::Data>> {
         let py = value.py();
         if value.is_none() {
             self.payload(&Kind::Nullable(Box::new(Kind::Any)), value)
@@ -872,7 +766,7 @@ impl<'a> Encoder<'a> {
         } else if let Some(items) = sequence(value) {
             self.list(py, items.into_iter().map(|item| (&Kind::Any, item)))
         } else if let Ok(dict) = value.cast::<PyDict>() {
-            self.map(dict, |v| Ok(self.dynamic(v)?.wrap()?))
+            self.map(dict, |v| Ok(Self::wrap(self.dynamic(v)?)?))
         } else if value.is_instance_of::<PySet>() || value.is_instance_of::<PyFrozenSet>() {
             self.set(None, value)
         } else if value.is_instance_of::<PyDateTime>() {
@@ -891,16 +785,104 @@ impl<'a> Encoder<'a> {
             mismatch("a value DynamoDB can store", value)
         }
     }
+    /// A number given as Python text (`str(Decimal)`, `str(int)`), checked and kept as it is.
+    fn checked_number(text: Bound<'py, PyString>) -> Result<Payload<O::Data>> {
+        let utf8 = text.to_str()?;
+        let shape = match number::check(utf8) {
+            Ok(shape) => shape,
+            Err(broken) => return rule(broken),
+        };
+        let size = shape.significant_digits.div_ceil(2) + 1;
+        Ok(Payload::new(Tag::N, O::string(&text, utf8), size))
+    }
+
+    /// A `str` result of Python code (`isoformat()`, `str(uuid)`) as an `S` payload.
+    fn string_payload(text: Bound<'py, PyAny>) -> Result<Payload<O::Data>> {
+        let text = text.cast_into::<PyString>().map_err(PyErr::from)?;
+        let utf8 = string(&text)?;
+        Ok(Payload::new(Tag::S, O::string(&text, utf8), utf8.len()))
+    }
 }
 
-/// A number given as Python text (`str(Decimal)`, `str(int)`), checked and kept as that `str`.
-fn checked_number(text: Bound<'_, PyString>) -> Result<Payload<'_>> {
-    let shape = match number::check(text.to_str()?) {
-        Ok(shape) => shape,
-        Err(broken) => return rule(broken),
-    };
-    let size = shape.significant_digits.div_ceil(2) + 1;
-    Ok(Payload::new(Tag::N, text, size))
+/// What only Python wire dicts serve: keys and field values by Python name.
+impl<'py> Encoder<'_, 'py, PyOut> {
+    /// The primary key of a model instance, in the form its item is stored under.
+    pub fn instance_key(&self, instance: &Bound<'py, PyAny>) -> Result<Bound<'py, PyDict>> {
+        let py = self.py;
+        let fields = instance.getattr(intern!(py, "__dict__"))?;
+        let fields = fields.cast::<PyDict>()?;
+        let values = PyDict::new(py);
+        for &position in self.compiled.plan.keys() {
+            let sources: Vec<usize> = match self.compiled.template_at(position) {
+                Some(template) => template.fields().collect(),
+                None => vec![position],
+            };
+            for source in sources {
+                let name = self.compiled.names[0][source].bind(py);
+                if let Some(value) = fields.get_item(name)? {
+                    values.set_item(name, value)?;
+                }
+            }
+        }
+        let mut key = self.key_of(&self.fields(&values)?)?;
+        self.stored_key(fields, &mut key, 0)?;
+        self.check_keys(&key)?;
+        Ok(key)
+    }
+
+    /// The key attributes of `encoded` (the table's, in a dict of their own).
+    fn key_of(&self, encoded: &Bound<'py, PyDict>) -> Result<Bound<'py, PyDict>> {
+        let py = self.py;
+        let key = PyDict::new(py);
+        for &position in self.compiled.plan.keys() {
+            let attr = self.compiled.attrs[0][position].bind(py);
+            if let Some(value) = encoded.get_item(attr)? {
+                key.set_item(attr, value)?;
+            }
+        }
+        Ok(key)
+    }
+
+    /// Some root fields by Python name, each as a wire value, or None where the item leaves the
+    /// value out (a None or an empty set that reads back as itself): the values of an update or
+    /// a key.
+    pub fn fields(&self, values: &Bound<'py, PyDict>) -> Result<Bound<'py, PyDict>> {
+        let py = self.py;
+        let record = self.compiled.plan.root();
+        let mut out = PyDict::new(py);
+        for (name, value) in values {
+            let text = name.cast::<PyString>()?.to_str()?;
+            let Some(position) = record.fields.iter().position(|f| f.name == text) else {
+                return mismatch(&format!("a field of {}", record.name), &name);
+            };
+            let field = &record.fields[position];
+            let attr = self.compiled.attrs[0][position].bind(py);
+            match self.field_value(field, &value, None) {
+                Ok(Some(payload)) => out.set_item(attr, Self::wrap(payload)?.0)?,
+                Ok(None) => out.set_item(attr, py.None())?,
+                Err(err) => return Err(err.at(PathSegment::Attr(field.attr.clone()))),
+            }
+        }
+        // A constant belongs to every key; the entity name is no key and is left out later.
+        let given = |template: &Template| {
+            template.fields().next().is_none()
+                || template.fields().any(|position| {
+                    let name = self.compiled.names[0][position].bind(py);
+                    values.contains(name).unwrap_or(false)
+                })
+        };
+        self.render(&mut out, given)?;
+        self.check_limits(&out)?;
+        Ok(out)
+    }
+
+    /// The primary key from key field values by Python name; every key field must be there and
+    /// not empty, and nothing else may be.
+    pub fn key(&self, values: &Bound<'py, PyDict>) -> Result<Bound<'py, PyDict>> {
+        let key = self.key_of(&self.fields(values)?)?;
+        self.check_keys(&key)?;
+        Ok(key)
+    }
 }
 
 /// The calendar fields of an aware datetime, in UTC.
@@ -926,12 +908,6 @@ fn utc_parts(dt: &Bound<'_, PyDateTime>) -> PyResult<temporal::DateTimeParts> {
         second: dt.get_second(),
         microsecond: dt.get_microsecond(),
     })
-}
-
-/// A `str` result of Python code (`isoformat()`, `str(uuid)`) as an `S` payload.
-fn string_payload(text: Bound<'_, PyAny>) -> Result<Payload<'_>> {
-    let size = string(text.cast::<PyString>()?)?.len();
-    Ok(Payload::new(Tag::S, text, size))
 }
 
 /// The UTF-8 text of a `str`; a lone surrogate has none, and breaks a rule rather than raising
