@@ -71,9 +71,11 @@ class Codec:
         """The item in DynamoDB's wire form; raises if a value breaks a DynamoDB rule."""
     def encode_many(self, instances: Iterable[Any]) -> list[Item]:
         """`encode` of each instance, in one call, the cyclic GC paused."""
-    def encode_native(self, instance: Any) -> tuple[NativeItem, Item]:
+    def encode_native(
+        self, instance: Any
+    ) -> tuple[NativeItem, tuple[tuple[str, str | bytes], ...]]:
         """The item encoded straight into the SDK's values, for a batch to send as it is, and
-        its primary key in wire form; raises like `encode`."""
+        its key attributes' `(attribute, value)` pairs; raises like `encode`."""
     def encode_keys(self, keys: list[dict[str, Any]]) -> list[Item]:
         """`encode_key` of each entry of `keys`, in one call, the cyclic GC paused."""
     def item_size(self, instance: Any) -> int:

@@ -4,16 +4,15 @@ use dynomodel_codec::{Kind, PathSegment, Step};
 use pyo3::exceptions::PyLookupError;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
-use crate::convert::values::value_to_py;
 use crate::decode::Decoder;
 use crate::encode::{EncodeError, Encoder, NativeItem, PyOut, SdkOut};
 use crate::errors;
 use crate::py_types::PausedGc;
 use crate::source::{PyWire, SdkWire, Source};
 use crate::spec::{compile, Compiled, Handle};
-use dynomodel_client::Item;
+use dynomodel_client::{AttributeValue, Item};
 
 fn step_to_py<'py>(py: Python<'py>, step: &Step) -> PyResult<Bound<'py, PyAny>> {
     Ok(match step {
@@ -130,24 +129,30 @@ impl Codec {
     }
 
     /// The item encoded straight into the SDK's values, for a batch to send as it is (no wire
-    /// dict is built, nor converted again), and its primary key in wire form; raises like
-    /// `encode`.
+    /// dict is built, nor converted again), and what tells its key apart: `(attribute, value)`
+    /// pairs of its key attributes, as `Mapping.identity` makes them; raises like `encode`.
     fn encode_native<'py>(
         &self,
         instance: &Bound<'py, PyAny>,
-    ) -> PyResult<(NativeItem, Bound<'py, PyDict>)> {
+    ) -> PyResult<(NativeItem, Bound<'py, PyTuple>)> {
         let py = instance.py();
         let encoded = Encoder::<SdkOut>::new(py, &self.compiled)
             .item(instance)
             .map_err(|e| self.encode_error(py, e))?;
-        let key = PyDict::new(py);
+        let mut identity = Vec::with_capacity(self.compiled.plan.keys().len());
         for &position in self.compiled.plan.keys() {
             let attr = self.compiled.attrs[0][position].bind(py);
-            if let Some(value) = encoded.item.get(attr.to_str()?) {
-                key.set_item(attr, value_to_py(py, value)?)?;
-            }
+            let value = match encoded.item.get(attr.to_str()?) {
+                Some(AttributeValue::S(text) | AttributeValue::N(text)) => {
+                    PyString::new(py, text).into_any()
+                }
+                Some(AttributeValue::B(blob)) => PyBytes::new(py, blob.as_ref()).into_any(),
+                // Checked by the encoder: every key attribute is there, and a scalar.
+                _ => py.None().into_bound(py),
+            };
+            identity.push(PyTuple::new(py, [attr.clone().into_any(), value])?);
         }
-        Ok((NativeItem::new(encoded.item), key))
+        Ok((NativeItem::new(encoded.item), PyTuple::new(py, identity)?))
     }
 
     /// `encode_key` of each entry of `keys`, in one call (a batch's keys), with the cyclic GC

@@ -248,7 +248,8 @@ def batch_write(
 _Write = tuple[BoundTable[Any], bool, Item | NativeItem]
 """(table, is_put, item or key): one write."""
 
-_Identity = tuple[str, tuple[tuple[str, Any], ...]]
+_Key = tuple[tuple[str, Any], ...]
+_Identity = tuple[str, _Key]
 """(table, key values): which item a write is to."""
 
 
@@ -305,14 +306,17 @@ class BatchWrite(Generic[M]):
         the item is encoded now, so a value DynamoDB cannot store raises here, and so does an
         instance a projection read only in part (`PartialInstanceError`)."""
         table = self._table_of(instance)
-        table.mapping.check_whole(instance, "batch_write().put")
-        for name, _, _ in pending(table, instance):
-            raise InvalidItemError(
-                f"{table.model.__name__}.{name}: batch_write() does not upload S3 content (a "
-                "failed batch could not take it back): save() the instance, or put it in a "
-                "transaction"
-            )
-        self._queue(table, True, *table.mapping.codec.to_native(instance))
+        mapping = table.mapping
+        mapping.check_whole(instance, "batch_write().put")
+        if mapping.s3_fields:
+            for name, _, _ in pending(table, instance):
+                raise InvalidItemError(
+                    f"{table.model.__name__}.{name}: batch_write() does not upload S3 content "
+                    "(a failed batch could not take it back): save() the instance, or put it "
+                    "in a transaction"
+                )
+        item, identity = mapping.codec.to_native(instance)
+        self._queue(table, True, item, identity)
 
     def delete(self, instance: M) -> None:
         """Queue a DeleteItem of the instance's key; the objects its `InS3` fields point at
@@ -321,24 +325,25 @@ class BatchWrite(Generic[M]):
         key = table.mapping.key_of(instance)
         if table.mapping.s3_fields:
             self._objects[(table.name, table.mapping.identity(key))] = (table, instance)
-        self._queue(table, False, key, key)
+        self._queue(table, False, key, table.mapping.identity(key))
 
     def delete_by_key(self, target: type[M] | BoundTable[M], key: KeyInput) -> None:
         """Queue a DeleteItem of `key` (a dict, a `(partition, sort)` tuple, or the partition
         key's value) in the table of `target`, a mapped model or a `Table`."""
         table = mapped(target)
         encoded = table.mapping.codec.key(key_values(table, key, "delete_by_key"))
-        self._queue(table, False, encoded, encoded)
+        self._queue(table, False, encoded, table.mapping.identity(encoded))
 
     def _table_of(self, instance: object) -> BoundTable[Any]:
         if self._table is not None and type(instance) is self._table.model:
             return self._table
         return mapped(type(instance))
 
-    def _queue(self, table: BoundTable[Any], put: bool, item: Item | NativeItem, key: Item) -> None:
+    def _queue(self, table: BoundTable[Any], put: bool, item: Item | NativeItem, key: _Key) -> None:
+        """Queue one write; `key` tells its item apart (`Mapping.identity`)."""
         if self._blocking is None:
             raise RuntimeError("use the batch as `with` / `async with` block")
-        identity = (table.name, table.mapping.identity(key))
+        identity = (table.name, key)
         self._queued.pop(identity, None)
         if put:
             self._objects.pop(identity, None)

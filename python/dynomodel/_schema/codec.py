@@ -80,9 +80,10 @@ class ModelCodec(Generic[M]):
         """`to_item` of each instance, in one native call."""
         return self.native.encode_many(instances)
 
-    def to_native(self, instance: M) -> tuple[NativeItem, Item]:
+    def to_native(self, instance: M) -> tuple[NativeItem, tuple[tuple[str, str | bytes], ...]]:
         """The instance as an item in the SDK's own values, for a batch to send without a wire
-        dict in between, and its primary key in wire form; raises like `to_item`."""
+        dict in between, and its key attributes' `(attribute, value)` pairs (what tells it
+        apart from other items); raises like `to_item`."""
         return self.native.encode_native(instance)
 
     def keys(self, values: Iterable[Mapping[str, Any]]) -> list[Item]:

@@ -340,7 +340,7 @@ impl<'py, O: Out<'py>> Encoder<'_, 'py, O> {
         };
         let names = &self.compiled.names[id];
         let attrs = &self.compiled.attrs[id];
-        let mut out = O::map(py);
+        let mut out = O::map(py, record.fields.len());
         let mut total = size::CONTAINER;
         for (position, ((field, name), attr)) in
             record.fields.iter().zip(names).zip(attrs).enumerate()
@@ -730,7 +730,7 @@ impl<'py, O: Out<'py>> Encoder<'_, 'py, O> {
         dict: &Bound<'py, PyDict>,
         mut encode: impl FnMut(&Bound<'py, PyAny>) -> Result<(O::Value, usize)>,
     ) -> Result<Payload<O::Data>> {
-        let mut out = O::map(self.py);
+        let mut out = O::map(self.py, dict.len());
         let mut total = size::CONTAINER;
         for (key, item) in dict {
             let Ok(name) = key.cast::<PyString>() else {

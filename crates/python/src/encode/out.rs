@@ -35,7 +35,8 @@ pub trait Out<'py> {
     /// A map or an item being filled.
     type Map;
 
-    fn map(py: Python<'py>) -> Self::Map;
+    /// An empty map with room for `capacity` entries.
+    fn map(py: Python<'py>, capacity: usize) -> Self::Map;
     fn insert(map: &mut Self::Map, attr: &Bound<'py, PyString>, value: Self::Value)
         -> PyResult<()>;
     fn contains(map: &Self::Map, attr: &Bound<'py, PyString>) -> PyResult<bool>;
@@ -81,7 +82,7 @@ impl<'py> Out<'py> for PyOut {
     type Value = Bound<'py, PyDict>;
     type Map = Bound<'py, PyDict>;
 
-    fn map(py: Python<'py>) -> Self::Map {
+    fn map(py: Python<'py>, _: usize) -> Self::Map {
         PyDict::new(py)
     }
 
@@ -168,8 +169,8 @@ impl<'py> Out<'py> for SdkOut {
     type Value = AttributeValue;
     type Map = Item;
 
-    fn map(_: Python<'py>) -> Self::Map {
-        HashMap::new()
+    fn map(_: Python<'py>, capacity: usize) -> Self::Map {
+        HashMap::with_capacity(capacity)
     }
 
     fn insert(
