@@ -86,9 +86,9 @@ class ModelCodec(Generic[M]):
         apart from other items); raises like `to_item`."""
         return self.native.encode_native(instance)
 
-    def keys(self, values: Iterable[Mapping[str, Any]]) -> list[Item]:
-        """`key` of each of `values`, in one native call."""
-        return self.native.encode_keys([dict(v) for v in values])
+    def keys(self, values: list[dict[str, Any]]) -> list[Item]:
+        """`key` of each of `values` (dicts of key field values), in one native call."""
+        return self.native.encode_keys(values)
 
     def key(self, values: Mapping[str, Any]) -> Item:
         """The primary key in wire form from the key fields' values (all of them, nothing else)."""
