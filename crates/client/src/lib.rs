@@ -30,12 +30,13 @@ pub use aws::AwsBackend;
 pub use backend::{Backend, BoxFuture};
 pub use config::{ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
 pub use error::{Context, Error, ErrorKind};
+pub use request::unreadable_page;
 pub use request::{
     AttributeValue, BatchGetOutput, BatchStatementOutput, BatchWriteOutput, CancellationReason,
     Capacity, CreateTable, DeleteItem, ExecuteStatement, Expression, GetItem, IndexKey,
-    IndexProjection, Item, ItemOutput, KeyAttribute, KeyType, Page, PutItem, Query, Read, Scan,
-    SecondaryIndex, Statement, StatementPage, StatementResult, TableDescription, TableKeys,
-    TableWrite, TransactAction, TransactGetItem, TransactGetOutput, TransactWrite, Units,
-    UpdateItem, Write,
+    IndexProjection, Item, ItemOutput, JsonItems, KeyAttribute, KeyType, Page, PageItems, PutItem,
+    Query, Read, Scan, SecondaryIndex, Statement, StatementPage, StatementResult, TableDescription,
+    TableKeys, TableWrite, TransactAction, TransactGetItem, TransactGetOutput, TransactWrite,
+    Units, UpdateItem, Write,
 };
 pub use runtime::runtime;

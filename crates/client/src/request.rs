@@ -2,7 +2,12 @@
 //! build from Python and what they hand back.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::{Error, ErrorKind};
 
 pub use aws_sdk_dynamodb::types::AttributeValue;
 
@@ -259,7 +264,7 @@ pub struct Read {
 #[derive(Debug, Clone, Default)]
 pub struct Page {
     /// The items of the page (none when counting).
-    pub items: Vec<Item>,
+    pub items: PageItems,
     /// Where the next page starts; `None` on the last page.
     pub last_key: Option<Item>,
     /// Items matched (after the filter).
@@ -268,6 +273,90 @@ pub struct Page {
     pub scanned: i32,
     /// Consumed capacity and duration.
     pub capacity: Capacity,
+}
+
+/// The items of a page, in one of two forms.
+#[derive(Debug, Clone)]
+pub enum PageItems {
+    /// As SDK values.
+    Values(Vec<Item>),
+    /// The `Items` array of DynamoDB's answer as it came: read once, by the decoder, with no
+    /// SDK value ever built for them.
+    Json(JsonItems),
+}
+
+impl Default for PageItems {
+    fn default() -> Self {
+        Self::Values(Vec::new())
+    }
+}
+
+impl PageItems {
+    /// The items as SDK values, parsed now if they are still DynamoDB JSON (what opening a
+    /// sealed table's items needs).
+    ///
+    /// # Errors
+    /// When the JSON is not a list of items; the error names where, never a value.
+    pub fn values(&mut self) -> Result<&mut Vec<Item>, Error> {
+        if let Self::Json(json) = self {
+            let items = serde_json::from_slice::<Vec<serde_dynamo::Item>>(json.as_bytes())
+                .map_err(|err| unreadable_page(&err))?;
+            *self = Self::Values(items.into_iter().map(Into::into).collect());
+        }
+        match self {
+            Self::Values(items) => Ok(items),
+            Self::Json(_) => unreachable!("parsed above"),
+        }
+    }
+
+    /// The items as SDK values, as [`PageItems::values`].
+    ///
+    /// # Errors
+    /// As [`PageItems::values`].
+    pub fn into_values(mut self) -> Result<Vec<Item>, Error> {
+        Ok(std::mem::take(self.values()?))
+    }
+}
+
+/// The `Items` array of a Query's or Scan's response body, shared with the body, not copied.
+#[derive(Clone)]
+pub struct JsonItems {
+    body: Bytes,
+    span: Range<usize>,
+}
+
+impl JsonItems {
+    /// The array found at `span` of `body`; `None` when the span is not inside it.
+    pub fn new(body: Bytes, span: Range<usize>) -> Option<Self> {
+        body.get(span.clone())?;
+        Some(Self { body, span })
+    }
+
+    /// The array's JSON text.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.body[self.span.clone()]
+    }
+}
+
+/// Its size only: the items are stored values, which no log or message shows.
+impl std::fmt::Debug for JsonItems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "JsonItems({} bytes)", self.span.len())
+    }
+}
+
+/// A page whose items do not parse: where, and what kind of fault (serde's own message can
+/// quote the value it choked on).
+pub fn unreadable_page(err: &serde_json::Error) -> Error {
+    Error::new(ErrorKind::Service {
+        code: "UnreadableResponse".to_owned(),
+        message: format!(
+            "the items of the page do not parse as DynamoDB JSON ({:?} fault at line {}, column {})",
+            err.classify(),
+            err.line(),
+            err.column()
+        ),
+    })
 }
 
 /// What DescribeTable reports.

@@ -10,9 +10,9 @@ use crate::decode::Decoder;
 use crate::encode::{EncodeError, Encoder, NativeItem, PyOut, SdkOut};
 use crate::errors;
 use crate::py_types::PausedGc;
-use crate::source::{PyWire, SdkWire, Source};
+use crate::source::{PyWire, Source};
 use crate::spec::{compile, Compiled, Handle};
-use dynomodel_client::{AttributeValue, Item};
+use dynomodel_client::AttributeValue;
 
 fn step_to_py<'py>(py: Python<'py>, step: &Step) -> PyResult<Bound<'py, PyAny>> {
     Ok(match step {
@@ -322,12 +322,12 @@ impl Codec {
             .map_err(|err| PyLookupError::new_err(err.to_string()))
     }
 
-    /// A page the client fetched, decoded straight from the SDK's values in the given shape;
+    /// A page the client fetched, decoded straight from its stored values in the given shape;
     /// `unread` (the fields a projection left out) is recorded on each model.
-    pub fn load_page<'py>(
+    pub fn load_page<'py, S: Source<'py>>(
         &self,
         py: Python<'py>,
-        items: &[Item],
+        items: impl IntoIterator<Item = S>,
         shape: Shape,
         unread: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
@@ -335,20 +335,20 @@ impl Codec {
         let decoder = Decoder::new(&self.compiled);
         let out = PyList::empty(py);
         for item in items {
-            out.append(self.shaped(py, &decoder, &SdkWire::Item(item), shape, unread)?)?;
+            out.append(self.shaped(py, &decoder, &item, shape, unread)?)?;
         }
         Ok(out)
     }
 
     /// One item the client fetched, decoded into `shape` (a collection's entity).
-    pub fn load_item<'py>(
+    pub fn load_item<'py, S: Source<'py>>(
         &self,
         py: Python<'py>,
-        item: &Item,
+        item: &S,
         shape: Shape,
     ) -> PyResult<Bound<'py, PyAny>> {
         let decoder = Decoder::new(&self.compiled);
-        self.shaped(py, &decoder, &SdkWire::Item(item), shape, None)
+        self.shaped(py, &decoder, item, shape, None)
     }
 
     fn shaped<'py, S: Source<'py>>(

@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use dynomodel_client::{AttributeValue, Item};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use crate::codec::{Codec, Shape};
-use crate::convert::values::item_to_py;
 use crate::py_types::PausedGc;
+use crate::source::Source;
+use crate::wire::Tag;
 
 /// The models of one table by entity name, and the attribute that names an item's entity.
 #[pyclass(frozen, module = "dynomodel._native")]
@@ -35,29 +35,37 @@ impl Entities {
 
 impl Entities {
     /// A page's items, each decoded by its entity's codec into `shape`, or as a `RawItem`.
-    pub fn load_page<'py>(
+    pub fn load_page<'py, S: Source<'py>>(
         &self,
         py: Python<'py>,
-        items: &[Item],
+        items: impl IntoIterator<Item = S>,
         shape: Shape,
     ) -> PyResult<Bound<'py, PyList>> {
         let _paused = PausedGc::new(py)?;
         let out = PyList::empty(py);
         for item in items {
-            let codec = match item.get(&self.attribute) {
-                Some(AttributeValue::S(name)) => self.codecs.get(name),
-                _ => None,
-            };
-            match codec {
-                Some(codec) => out.append(codec.get().load_item(py, item, shape)?)?,
+            match self.codec_of(&item)? {
+                Some(codec) => out.append(codec.get().load_item(py, &item, shape)?)?,
                 None => {
                     let raw = RawItem {
-                        item: item_to_py(py, item)?.unbind(),
+                        item: item.to_wire(py)?.cast_into::<PyDict>()?.unbind(),
                     };
                     out.append(Bound::new(py, raw)?)?;
                 }
             }
         }
         Ok(out)
+    }
+
+    /// The codec of the entity `item` names, if it is one of the collection's.
+    fn codec_of<'py, S: Source<'py>>(&self, item: &S) -> PyResult<Option<&Py<Codec>>> {
+        let mut codec = None;
+        item.for_each_entry(|name, value| {
+            if name.is(&self.attribute) && value.tag() == Tag::S {
+                codec = self.codecs.get(value.text()?);
+            }
+            Ok(())
+        })?;
+        Ok(codec)
     }
 }

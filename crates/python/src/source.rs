@@ -1,6 +1,7 @@
-//! The two places stored values come from, behind one trait the decoder reads: Python wire dicts
-//! (`from_item`, what boto3 users hold) and the SDK's `AttributeValue`s (every page the client
-//! fetches, decoded without building the wire dicts first).
+//! The places stored values come from, behind one trait the decoder reads: Python wire dicts
+//! (`from_item`, what boto3 users hold), the SDK's `AttributeValue`s (items of single-item
+//! calls, batches and statements), and the DynamoDB JSON of a page's body ([`json`]), each
+//! decoded without building the wire dicts first.
 
 use std::collections::HashMap;
 
@@ -8,10 +9,12 @@ use dynomodel_client::AttributeValue;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyString};
 
-use crate::convert::values::value_to_py;
+use crate::convert::values::{item_to_py, value_to_py};
 use crate::errors;
 use crate::spec::Compiled;
 use crate::wire::{split, Tag};
+
+pub mod json;
 
 /// An attribute name of a stored map.
 pub enum Name<'a, 'py> {
@@ -67,7 +70,8 @@ pub trait Source<'py>: Sized {
     fn for_each_element(&self, f: impl FnMut(Self) -> PyResult<()>) -> PyResult<()>;
     /// Each entry of an `M` (or of a whole item).
     fn for_each_entry(&self, f: impl FnMut(Name<'_, 'py>, Self) -> PyResult<()>) -> PyResult<()>;
-    /// The value in Python wire form, as it was stored (attributes the model does not declare).
+    /// The value in Python wire form, as it was stored (attributes the model does not declare);
+    /// a whole item as the dict of its values.
     fn to_wire(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
 }
 
@@ -257,6 +261,7 @@ impl<'py> Source<'py> for SdkWire<'_> {
     fn to_wire(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match self {
             Self::Value(value) => Ok(value_to_py(py, value)?.into_any()),
+            Self::Item(item) => Ok(item_to_py(py, item)?.into_any()),
             _ => Err(errors::invalid_item("not an attribute value".into())),
         }
     }

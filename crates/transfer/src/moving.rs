@@ -267,7 +267,7 @@ pub async fn export_pages(
     for page in pages {
         exported.capacity.add(page.capacity);
         exported.last_keys.push(page.last_key);
-        items.extend(page.items);
+        items.extend(page.items.into_values()?);
     }
     exported.items = items.len();
     exporting.written().await?;

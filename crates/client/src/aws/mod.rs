@@ -12,6 +12,7 @@ mod items;
 mod reads;
 mod statements;
 mod tables;
+mod tap;
 mod transactions;
 
 use self::call::Call;

@@ -1,17 +1,19 @@
-//! Query and Scan: one page each.
+//! Query and Scan: one page each, its items as DynamoDB sent them (see [`super::tap`]).
 
 use aws_sdk_dynamodb::types::Select;
 
 use super::call::{Call, Use, CONSUMED};
 use super::convert::{placeholders, Placeholders};
+use super::tap::ItemsTap;
 use super::AwsBackend;
-use crate::{Error, Page, Query, Scan};
+use crate::{Error, Page, PageItems, Query, Scan};
 
 /// Query and Scan take the same read parameters and answer with the same page fields, through SDK
 /// builders and outputs that share no trait: this sets and reads them once for both.
 macro_rules! read_page {
     ($backend:ident, $builder:expr, $call:ident, $read:ident,
      [$filter:ident, $projection:ident, $names:ident, $values:ident]) => {{
+        let tap = ItemsTap::default();
         let out = $builder
             .set_filter_expression($filter)
             .set_projection_expression($projection)
@@ -24,11 +26,15 @@ macro_rules! read_page {
             .return_consumed_capacity(CONSUMED)
             .customize()
             .interceptor($call.counter())
+            .interceptor(tap.clone())
             .send()
             .await
             .map_err(|err| $backend.fail(&$call, err))?;
         Ok(Page {
-            items: out.items.unwrap_or_default(),
+            items: match tap.take() {
+                Some(json) => PageItems::Json(json),
+                None => PageItems::Values(out.items.unwrap_or_default()),
+            },
             // DynamoDB sends an empty map on some last pages.
             last_key: out.last_evaluated_key.filter(|key| !key.is_empty()),
             count: out.count,

@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 
 use dynomodel_client::{
-    BatchGetOutput as Found, BatchStatementOutput as Statements, BatchWriteOutput as Written,
-    Capacity, Item, ItemOutput as Done, KeyType, Page as Read, StatementPage,
-    TableDescription as Described, TableWrite, TransactGetOutput as Got, Write,
+    unreadable_page, BatchGetOutput as Found, BatchStatementOutput as Statements,
+    BatchWriteOutput as Written, Capacity, Item, ItemOutput as Done, KeyType, Page as Read,
+    PageItems, StatementPage, TableDescription as Described, TableWrite, TransactGetOutput as Got,
+    Write,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFrozenSet, PyList};
@@ -16,6 +17,9 @@ use crate::bridge::ToPython;
 use crate::codec::Shape;
 use crate::convert::args::{DecoderArg, DecodingArg};
 use crate::convert::values::item_to_py;
+use crate::errors::client_error;
+use crate::source::json::{self, JsonWire};
+use crate::source::{SdkWire, Source};
 
 /// What a call consumed: capacity units, seconds, the attempts the SDK sent and those throttled,
 /// and the time it waited for its rate limits.
@@ -187,6 +191,26 @@ impl From<DecodingArg> for Decoding {
 impl Decoding {
     /// The items of one page or one table.
     pub fn items<'py>(&self, py: Python<'py>, items: &[Item]) -> PyResult<Bound<'py, PyList>> {
+        self.decode(py, items.iter().map(SdkWire::Item))
+    }
+
+    /// The items of a page, read from DynamoDB's JSON where they came as it.
+    pub fn page<'py>(&self, py: Python<'py>, items: &PageItems) -> PyResult<Bound<'py, PyList>> {
+        match items {
+            PageItems::Values(items) => self.items(py, items),
+            PageItems::Json(json) => {
+                let items = json::items(json.as_bytes())
+                    .map_err(|err| client_error(py, unreadable_page(&err)))?;
+                self.decode(py, items.iter().map(JsonWire::Item))
+            }
+        }
+    }
+
+    fn decode<'py, S: Source<'py>>(
+        &self,
+        py: Python<'py>,
+        items: impl ExactSizeIterator<Item = S>,
+    ) -> PyResult<Bound<'py, PyList>> {
         match &self.codec {
             Some(DecoderArg::Model(codec)) => {
                 let unread = self.unread.as_ref().map(|u| u.bind(py).as_any().clone());
@@ -198,8 +222,7 @@ impl Decoding {
             None => PyList::new(
                 py,
                 items
-                    .iter()
-                    .map(|item| item_to_py(py, item))
+                    .map(|item| item.to_wire(py))
                     .collect::<PyResult<Vec<_>>>()?,
             ),
         }
@@ -269,7 +292,7 @@ impl ToPython for DecodedPage {
             .map(|key| Ok::<_, PyErr>(item_to_py(py, key)?.unbind()))
             .transpose()?;
         let output = PageOutput {
-            items: decoding.items(py, &page.items)?.unbind(),
+            items: decoding.page(py, &page.items)?.unbind(),
             last_key,
             count: page.count,
             scanned: page.scanned,
