@@ -9,7 +9,7 @@ use crate::engine::{Engine, EngineHttp};
 use crate::{Error, ErrorKind};
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
-use aws_sdk_dynamodb::config::Credentials;
+use aws_sdk_dynamodb::config::{Credentials, StalledStreamProtectionConfig};
 
 /// How to reach DynamoDB. Every field left `None` follows the AWS conventions (`AWS_REGION`,
 /// `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_PROFILE`, the default credential chain).
@@ -143,11 +143,11 @@ impl ClientConfig {
             .endpoint_url("http://memory.invalid")
             .http_client(EngineHttp::new(engine))
             .retry_config(retries)
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
-                    .build(),
-            )
+            // The engine answers within the call, on the calling thread: no timer could ever
+            // fire, and arming one per attempt (and a throughput monitor per body) is most of
+            // what the SDK would spend besides building the request.
+            .timeout_config(TimeoutConfig::disabled())
+            .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
             .build();
         aws_sdk_dynamodb::Client::from_conf(config)
     }

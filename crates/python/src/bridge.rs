@@ -17,6 +17,7 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use dynomodel_client::runtime;
@@ -102,6 +103,11 @@ fn wait<T: Send, E: Send>(
     py.detach(|| {
         runtime().block_on(async {
             tokio::pin!(operation);
+            // A call the embedded engine answers is done on its first poll: it needs no timer.
+            let first = std::future::poll_fn(|cx| Poll::Ready(operation.as_mut().poll(cx)));
+            if let Poll::Ready(done) = first.await {
+                return Ok(done);
+            }
             loop {
                 tokio::select! {
                     biased;
@@ -131,10 +137,10 @@ fn awaitable<'py, T: ToPython, E: Raise>(
     let mut operation = Box::pin(operation);
     let first = py.detach(|| {
         runtime().block_on(std::future::poll_fn(|cx| {
-            std::task::Poll::Ready(operation.as_mut().poll(cx))
+            Poll::Ready(operation.as_mut().poll(cx))
         }))
     });
-    if let std::task::Poll::Ready(result) = first {
+    if let Poll::Ready(result) = first {
         match result
             .map_err(|err| err.raise(py))
             .and_then(|v| v.to_python(py))

@@ -140,7 +140,8 @@ class DynamoClient:
         secret_access_key: the static access key's secret.
         session_token: the session token of temporary static credentials.
         connect_timeout: seconds allowed to open a connection.
-        read_timeout: seconds allowed for the first byte of a response.
+        read_timeout: seconds allowed for the first byte of a response (not on `memory://`,
+            whose engine answers within the call).
         max_retries: retries after the first attempt, with the SDK's standard backoff.
         table_prefix: put before every table name this client sends (`"dev-"`: the model's
             `orders` table is `dev-orders`), in every call, batches and transactions included;

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from bisect import bisect_left
@@ -236,10 +237,20 @@ class _Tracing:
         self._status = status
         self._tracer = trace.get_tracer("dynomodel")
         self._untraced = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
+        self._by_global = (
+            hasattr(trace, "_TRACER_PROVIDER") and "OTEL_PYTHON_TRACER_PROVIDER" not in os.environ
+        )
 
     def on(self) -> bool:
         """Whether an application installed a tracer provider: until one does, the API's own
         records nothing, and a call skips building what it would not keep."""
+        # The API keeps the installed provider in a module global, None until one is set;
+        # `get_tracer_provider()` reads the environment on every call, a twentieth of a get's
+        # own cost on `memory://`. Where the global is gone (another API version) or the
+        # environment named a provider to build when this module loaded, the public call
+        # decides.
+        if self._by_global and self._trace._TRACER_PROVIDER is None:
+            return False
         return not isinstance(self._trace.get_tracer_provider(), self._untraced)
 
     def start(self, seen: Observation) -> Any:
