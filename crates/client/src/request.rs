@@ -298,14 +298,14 @@ impl PageItems {
     /// # Errors
     /// When the JSON is not a list of items; the error names where, never a value.
     pub fn values(&mut self) -> Result<&mut Vec<Item>, Error> {
-        if let Self::Json(json) = self {
-            let items = serde_json::from_slice::<Vec<serde_dynamo::Item>>(json.as_bytes())
-                .map_err(|err| unreadable_page(&err))?;
-            *self = Self::Values(items.into_iter().map(Into::into).collect());
-        }
         match self {
             Self::Values(items) => Ok(items),
-            Self::Json(_) => unreachable!("parsed above"),
+            Self::Json(json) => {
+                let items = serde_json::from_slice::<Vec<serde_dynamo::Item>>(json.as_bytes())
+                    .map_err(|err| unreadable_page(&err))?;
+                *self = Self::Values(items.into_iter().map(Into::into).collect());
+                self.values()
+            }
         }
     }
 
@@ -587,4 +587,40 @@ pub struct BatchStatementOutput {
     pub results: Vec<StatementResult>,
     /// Consumed capacity and duration.
     pub capacity: Capacity,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(json: &'static [u8]) -> PageItems {
+        let body = Bytes::from_static(json);
+        let span = 0..body.len();
+        PageItems::Json(JsonItems::new(body, span).expect("in the body"))
+    }
+
+    #[test]
+    fn json_items_parse_into_values_once() -> Result<(), Error> {
+        let mut items = page(br#"[{"pk":{"S":"a"},"n":{"N":"1"}}]"#);
+        assert_eq!(items.values()?.len(), 1);
+        assert!(matches!(items, PageItems::Values(_)));
+        let first = &items.values()?[0];
+        assert_eq!(first.get("n"), Some(&AttributeValue::N("1".into())));
+        Ok(())
+    }
+
+    #[test]
+    fn items_that_do_not_parse_say_where_never_what() {
+        let err = page(br#"[{"pk":{"BOOL":"secret-value"}}]"#)
+            .into_values()
+            .expect_err("a BOOL holding text is not DynamoDB JSON");
+        let message = err.to_string();
+        assert!(
+            message.contains("do not parse as DynamoDB JSON"),
+            "{message}"
+        );
+        assert!(message.contains("column"), "{message}");
+        assert!(!message.contains("secret-value"), "{message}");
+        assert!(!format!("{:?}", page(b"[\"secret-value\"]")).contains("secret"));
+    }
 }

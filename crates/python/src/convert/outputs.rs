@@ -209,7 +209,7 @@ impl Decoding {
     fn decode<'py, S: Source<'py>>(
         &self,
         py: Python<'py>,
-        items: impl ExactSizeIterator<Item = S>,
+        items: impl Iterator<Item = S>,
     ) -> PyResult<Bound<'py, PyList>> {
         match &self.codec {
             Some(DecoderArg::Model(codec)) => {
