@@ -109,36 +109,35 @@ stored_json = st.recursive(
     max_leaves=8,
 )
 
-# Every field of `Fields` at once, as DynamoDB can store it.
-every_field = st.fixed_dictionaries(
-    {
-        "text": st.text(),
-        "flag": st.booleans(),
-        "tally": dynamo_ints,
-        "amount": dynamo_decimals,
-        "ratio": dynamo_floats,
-        "blob": st.binary(),
-        "maybe": st.none() | st.text(),
-        "names": st.sets(st.text(), max_size=4),
-        "numbers": st.frozensets(dynamo_decimals, max_size=4),
-        "ints": st.sets(dynamo_ints, max_size=4),
-        "blobs": st.sets(st.binary(), max_size=4),
-        "mixed_numbers": st.sets(dynamo_ints | dynamo_decimals, max_size=4),
-        "items": st.lists(dynamo_ints, max_size=5),
-        "pair": st.tuples(st.text(), dynamo_ints),
-        "scores": st.dictionaries(st.text(min_size=1), dynamo_decimals, max_size=4),
-        "address": st.none() | addresses,
-        "addresses": st.lists(addresses, max_size=3),
-        "dims": st.none()
-        | st.fixed_dictionaries({"width": dynamo_decimals, "height": dynamo_ints}),
-        "kind": st.sampled_from(["a", "b"]),
-        "color": st.sampled_from(Color),
-        "level": st.sampled_from(Level),
-        "ident": st.none() | st.uuids(),
-        "day": st.none() | st.dates(),
-        "clock": st.none() | st.times(),
-        "when": st.none() | aware_datetimes,
-        "either": dynamo_ints | st.text(),
-        "anything": stored_json,
-    }
-)
+# A value of each field of `Fields`, as DynamoDB can store it.
+field_values: dict[str, st.SearchStrategy[Any]] = {
+    "text": st.text(),
+    "flag": st.booleans(),
+    "tally": dynamo_ints,
+    "amount": dynamo_decimals,
+    "ratio": dynamo_floats,
+    "blob": st.binary(),
+    "maybe": st.none() | st.text(),
+    "names": st.sets(st.text(), max_size=4),
+    "numbers": st.frozensets(dynamo_decimals, max_size=4),
+    "ints": st.sets(dynamo_ints, max_size=4),
+    "blobs": st.sets(st.binary(), max_size=4),
+    "mixed_numbers": st.sets(dynamo_ints | dynamo_decimals, max_size=4),
+    "items": st.lists(dynamo_ints, max_size=5),
+    "pair": st.tuples(st.text(), dynamo_ints),
+    "scores": st.dictionaries(st.text(min_size=1), dynamo_decimals, max_size=4),
+    "address": st.none() | addresses,
+    "addresses": st.lists(addresses, max_size=3),
+    "dims": st.none() | st.fixed_dictionaries({"width": dynamo_decimals, "height": dynamo_ints}),
+    "kind": st.sampled_from(["a", "b"]),
+    "color": st.sampled_from(Color),
+    "level": st.sampled_from(Level),
+    "ident": st.none() | st.uuids(),
+    "day": st.none() | st.dates(),
+    "clock": st.none() | st.times(),
+    "when": st.none() | aware_datetimes,
+    "either": dynamo_ints | st.text(),
+    "anything": stored_json,
+}
+# Every field of `Fields` at once.
+every_field = st.fixed_dictionaries(field_values)

@@ -5,7 +5,7 @@ its output once the call is done (the GIL released meanwhile); otherwise an awai
 for the running asyncio loop.
 """
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal, final, overload
 
@@ -65,8 +65,16 @@ class Codec:
     """One model's compiled storage plan."""
 
     def __new__(
-        cls, spec: Any, validate: Callable[[dict[str, Any]], Any], dump: Callable[[Any], Any]
+        cls,
+        spec: Any,
+        validate: Callable[[dict[str, Any]], Any],
+        dump: Callable[[Any], Any],
+        plain: Sequence[Sequence[tuple[()] | tuple[object]] | None] | None = None,
     ) -> Codec: ...
+    @property
+    def plain(self) -> bool:
+        """Whether dicts of this model are built without pydantic: its dump is its decoded
+        data, in field order with its defaults filled in."""
     def encode(self, instance: Any) -> Item:
         """The item in DynamoDB's wire form; raises if a value breaks a DynamoDB rule."""
     def encode_many(self, instances: Iterable[Any]) -> list[Item]:

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use crate::decode::Decoder;
+use crate::dump::{Dumper, Plain};
 use crate::encode::{EncodeError, Encoder, NativeItem, PyOut, SdkOut};
 use crate::errors;
 use crate::py_types::PausedGc;
@@ -51,6 +52,9 @@ pub struct Codec {
     validate: Py<PyAny>,
     /// Dumps a model instance to a dict of its Python values (pydantic-core's serializer).
     dump: Py<PyAny>,
+    /// For a model whose dump is its decoded data, what its dumps fill missing fields with:
+    /// its dicts are then built without pydantic.
+    plain: Option<Plain>,
 }
 
 /// What a page of items becomes in Python.
@@ -58,7 +62,8 @@ pub struct Codec {
 pub enum Shape {
     /// Model instances.
     Models,
-    /// Validated, then dumped to dicts of the model's Python types.
+    /// Dicts of the model's Python types, as its dump: validated and dumped, or, for a model
+    /// whose dump is its decoded data, decoded in field order with its defaults filled in.
     Dicts,
     /// Decoded but not validated (a projection the model cannot hold): the stored attributes
     /// that the model declares, by data key, with the plan's Python types.
@@ -93,12 +98,27 @@ impl Codec {
 #[pymethods]
 impl Codec {
     #[new]
-    fn new(spec: &Bound<'_, PyAny>, validate: Py<PyAny>, dump: Py<PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (spec, validate, dump, plain=None))]
+    fn new(
+        spec: &Bound<'_, PyAny>,
+        validate: Py<PyAny>,
+        dump: Py<PyAny>,
+        plain: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let compiled = compile(spec)?;
+        let plain = plain.map(|p| Plain::from_py(p, &compiled)).transpose()?;
         Ok(Self {
-            compiled: compile(spec)?,
+            compiled,
             validate,
             dump,
+            plain,
         })
+    }
+
+    /// Whether dicts of this model are built without pydantic (its dump is its decoded data).
+    #[getter]
+    fn plain(&self) -> bool {
+        self.plain.is_some()
     }
 
     /// The item in DynamoDB's wire form; raises before anything is sent if a value breaks a rule.
@@ -362,6 +382,13 @@ impl Codec {
         match shape {
             Shape::Models => self.load_one(py, decoder, item, unread),
             Shape::Dicts => {
+                if let Some(plain) = &self.plain {
+                    if let Some(dump) =
+                        Dumper::new(&self.compiled, plain, decoder).item(py, item)?
+                    {
+                        return Ok(dump.into_any());
+                    }
+                }
                 let instance = self.load_one(py, decoder, item, None)?;
                 self.dump.bind(py).call1((instance,))
             }

@@ -156,7 +156,8 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
-    fn value<'py, S: Source<'py>>(
+    /// One stored value decoded along `kind`.
+    pub(crate) fn value<'py, S: Source<'py>>(
         &self,
         py: Python<'py>,
         kind: &Kind<Handle>,
@@ -310,7 +311,7 @@ fn canonical_uuid(text: &str) -> bool {
 
 /// A number as the plan's Python type; `Any` and unions get `int` when the text is integral and
 /// `Decimal` otherwise, never a float they did not ask for.
-fn number<'py, S: Source<'py>>(
+pub(crate) fn number<'py, S: Source<'py>>(
     py: Python<'py>,
     kind: &Kind<Handle>,
     value: &S,
@@ -351,7 +352,10 @@ fn number<'py, S: Source<'py>>(
     }
 }
 
-fn datetime<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn datetime<'py, S: Source<'py>>(
+    py: Python<'py>,
+    value: &S,
+) -> PyResult<Bound<'py, PyAny>> {
     let Some(p) = temporal::parse_datetime(value.text()?) else {
         return value.scalar(py);
     };
@@ -374,7 +378,10 @@ fn datetime<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bound<'
     }
 }
 
-fn epoch_seconds<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn epoch_seconds<'py, S: Source<'py>>(
+    py: Python<'py>,
+    value: &S,
+) -> PyResult<Bound<'py, PyAny>> {
     match value.text()?.parse::<i64>() {
         #[allow(clippy::cast_precision_loss)]
         Ok(seconds) => {
@@ -387,7 +394,10 @@ fn epoch_seconds<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bo
 }
 
 /// Whole milliseconds since the epoch, exactly (no float on the way).
-fn epoch_millis<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn epoch_millis<'py, S: Source<'py>>(
+    py: Python<'py>,
+    value: &S,
+) -> PyResult<Bound<'py, PyAny>> {
     let Ok(millis) = value.text()?.parse::<i64>() else {
         return value.scalar(py);
     };
@@ -403,7 +413,7 @@ fn epoch_millis<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bou
     epoch.call_method1(intern!(py, "__add__"), (since,))
 }
 
-fn date<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn date<'py, S: Source<'py>>(py: Python<'py>, value: &S) -> PyResult<Bound<'py, PyAny>> {
     if let Some((y, m, d)) = temporal::parse_date(value.text()?) {
         if let Ok(date) = PyDate::new(py, i32::from(y), m, d) {
             return Ok(date.into_any());

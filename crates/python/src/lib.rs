@@ -11,6 +11,7 @@ mod client;
 mod codec;
 mod convert;
 mod decode;
+mod dump;
 mod encode;
 mod engine;
 mod entities;

@@ -74,8 +74,9 @@ class Reader(Generic[M]):
 
         Each request costs 0.5 RCU per 4 KB read (1 RCU consistent), summed over the page, not
         per item; items a `filter_condition` drops are paid for too. `as_dict=True` gives dicts
-        of the model's Python values. The model's `after_load` runs on each model unless
-        `skip_hooks`. See `QueryOptions` for the rest.
+        of the model's Python values (its dumps; built without pydantic for a plain model). The
+        model's `after_load` runs on each model unless `skip_hooks`. See `QueryOptions` for the
+        rest.
         """
         return queried(self, partition_key, options)
 

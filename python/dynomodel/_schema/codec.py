@@ -13,6 +13,7 @@ from ..exceptions import EncodeError, ModelDefinitionError
 from .describe import describe
 from .external import encrypted_fields, s3_fields
 from .markers import StoredAs
+from .plain import plain_defaults
 from .records import record_class
 from .templates import TemplatePart
 from .wire import AttributeValue, Item
@@ -61,7 +62,8 @@ class ModelCodec(Generic[M]):
         record = record_class(model)
         validate = partial(record.validator.validate_python, **options)
         dump = record.serializer.to_python
-        self.native = Codec(spec, validate, dump)
+        plain = plain_defaults(record.core_schema, spec[0])
+        self.native = Codec(spec, validate, dump, plain)
         """The compiled plan, which native calls decode pages with."""
         root_fields = spec[0][0][4]
         self._attributes: dict[str, str] = {name: attr for name, attr, *_ in root_fields}
