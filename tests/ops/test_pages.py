@@ -1,7 +1,7 @@
-"""A page of a query or scan is read from DynamoDB's response body by the decoder itself; single
-items and batch gets still come through the SDK's values. Both must give back exactly what was
-saved: every kind of field, every stored type of an attribute the model does not declare, text
-that JSON has to escape, and the dict and projected shapes."""
+"""A page of a query or scan, and the items of a batch get, are read from DynamoDB's response
+body by the decoder itself; single items still come through the SDK's values. Both must give
+back exactly what was saved: every kind of field, every stored type of an attribute the model
+does not declare, text that JSON has to escape, and the dict and projected shapes."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def stored(client: DynamoClient, table_name: str) -> Any:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(rows=st.lists(every_field, min_size=1, max_size=4))
-def test_pages_read_from_the_body_equal_the_sdks_values_and_the_saved_models(
+def test_pages_and_batches_read_from_the_body_equal_the_sdks_values_and_the_saved_models(
     stored: Any, rows: list[dict[str, Any]]
 ) -> None:
     partition = uuid.uuid4().hex
@@ -46,11 +46,12 @@ def test_pages_read_from_the_body_equal_the_sdks_values_and_the_saved_models(
         for model in saved.values():
             batch.put(model)
     keys = list(saved)
-    by_sdk = stored.sync_batch_get(keys, consistent_read=True)
+    by_sdk = [stored.sync_get(pk=pk, consistent_read=True) for pk in keys]
+    by_batch = stored.sync_batch_get(keys, consistent_read=True)
     by_body = {
         m.pk: m for m in stored.sync_scan(consistent_read=True) if m.pk.startswith(partition)
     }
-    assert by_sdk == list(saved.values())
+    assert by_sdk == by_batch == list(saved.values())
     assert by_body == saved
     for pk, model in saved.items():
         for name in Fields.model_fields:
@@ -85,8 +86,10 @@ def test_attributes_the_model_does_not_declare_come_back_as_stored(
     put_raw(client, table_name, item)
     by_sdk = stored.sync_get(pk="foreign", consistent_read=True)
     (by_body,) = stored.sync_scan(consistent_read=True)
+    (by_batch,) = stored.sync_batch_get(["foreign"], consistent_read=True)
     # A set comes back in whatever order the engine keeps it, not always the same for two calls.
     assert unordered(unknown_attributes(by_body)) == unordered(unknown_attributes(by_sdk))
+    assert unordered(unknown_attributes(by_batch)) == unordered(FOREIGN)
     assert unordered(unknown_attributes(by_body)) == unordered(FOREIGN)
     # The model saved again keeps every one of them.
     assert unordered(by_body.to_item()) == unordered({**stored(pk="foreign").to_item(), **FOREIGN})

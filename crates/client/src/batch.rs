@@ -12,8 +12,8 @@ use tokio::task::JoinSet;
 
 use crate::backend::BoxFuture;
 use crate::{
-    AttributeValue, Backend, BatchGetOutput, BatchWriteOutput, Error, ErrorKind, Item, TableKeys,
-    TableWrite,
+    AttributeValue, Backend, BatchGetOutput, BatchWriteOutput, Error, ErrorKind, Item, JsonItem,
+    JsonItems, PageItems, TableKeys, TableWrite,
 };
 
 /// Keys in one BatchGetItem, at most.
@@ -60,6 +60,54 @@ fn fingerprint<'a>(item: &Item, names: impl Iterator<Item = &'a String>) -> Fing
         .collect();
     print.sort_by(|a, b| a.0.cmp(&b.0));
     print
+}
+
+/// An item a batch get found: as SDK values, or as DynamoDB sent it.
+enum Found {
+    Value(Item),
+    Json(JsonItem),
+}
+
+impl Found {
+    /// Each item of `items` with the fingerprint of its key attributes `names`.
+    fn keyed(items: PageItems, names: &[String]) -> Result<Vec<(Fingerprint, Self)>, Error> {
+        match items {
+            PageItems::Values(items) => Ok(items
+                .into_iter()
+                .map(|item| (fingerprint(&item, names.iter()), Self::Value(item)))
+                .collect()),
+            PageItems::Json(json) => json
+                .items()?
+                .into_iter()
+                .map(|item| {
+                    let key = item.attributes(names.iter())?;
+                    Ok((fingerprint(&key, names.iter()), Self::Json(item)))
+                })
+                .collect(),
+        }
+    }
+
+    /// One table's items, in order: still DynamoDB's JSON where every one of them is.
+    fn gathered(found: Vec<Self>) -> Result<PageItems, Error> {
+        let json: Vec<&JsonItem> = found
+            .iter()
+            .filter_map(|item| match item {
+                Self::Json(item) => Some(item),
+                Self::Value(_) => None,
+            })
+            .collect();
+        if !json.is_empty() && json.len() == found.len() {
+            return Ok(PageItems::Json(JsonItems::join(json)));
+        }
+        found
+            .into_iter()
+            .map(|item| match item {
+                Self::Value(item) => Ok(item),
+                Self::Json(item) => item.value(),
+            })
+            .collect::<Result<_, _>>()
+            .map(PageItems::Values)
+    }
 }
 
 /// Full jitter over an exponential ceiling: concurrent retriers spread out instead of colliding.
@@ -270,9 +318,11 @@ pub async fn get_all(
         .map(|(i, t)| (t.table.clone(), i))
         .collect();
     let outputs = send_all(&backend, chunks(&unique, GET_LIMIT), &retry).await?;
-    let mut slots: Vec<Vec<Option<Item>>> =
-        unique.iter().map(|t| vec![None; t.keys.len()]).collect();
-    let mut unplaced: Vec<Vec<Item>> = vec![Vec::new(); unique.len()];
+    let mut slots: Vec<Vec<Option<Found>>> = unique
+        .iter()
+        .map(|t| std::iter::repeat_with(|| None).take(t.keys.len()).collect())
+        .collect();
+    let mut unplaced: Vec<Vec<Found>> = unique.iter().map(|_| Vec::new()).collect();
     let mut output = BatchGetOutput::default();
     for got in outputs {
         for (table, items) in got.items {
@@ -280,10 +330,10 @@ pub async fn get_all(
                 continue;
             };
             let (names, positions) = &places[i];
-            for item in items {
+            for (print, item) in Found::keyed(items, names)? {
                 // A projection that leaves key attributes out leaves nothing to place the item
                 // by: it goes after the placed ones, never away.
-                match positions.get(&fingerprint(&item, names.iter())) {
+                match positions.get(&print) {
                     Some(&at) => slots[i][at] = Some(item),
                     None => unplaced[i].push(item),
                 }
@@ -298,12 +348,10 @@ pub async fn get_all(
         .into_iter()
         .zip(slots.into_iter().zip(unplaced))
         .map(|(table, (placed, rest))| {
-            (
-                table.table,
-                placed.into_iter().flatten().chain(rest).collect(),
-            )
+            let found = placed.into_iter().flatten().chain(rest).collect();
+            Ok((table.table, Found::gathered(found)?))
         })
-        .collect();
+        .collect::<Result<_, Error>>()?;
     output.unprocessed.retain(|t| !t.keys.is_empty());
     output.capacity.duration = start.elapsed();
     Ok(output)
@@ -562,23 +610,30 @@ mod tests {
             keys,
             ..TableKeys::default()
         }];
-        let fake = Arc::new(FakeBackend::new([Answer::Leave(1)]));
-        let backend: Arc<dyn Backend> = fake.clone();
-        let output = runtime()
-            .block_on(get_all(backend, tables, retry(Duration::from_secs(5))))
-            .expect("read");
-        let found: Vec<Item> = output
-            .items
-            .into_iter()
-            .flat_map(|(_, items)| items)
-            .collect();
         let expected: Vec<Item> = [3, 1, 2].iter().map(|i| key("a", &i.to_string())).collect();
-        assert_eq!(found, expected);
-        assert_eq!(
-            fake.requests().len(),
-            2,
-            "the key left unprocessed was asked again"
-        );
+        // The fake answers its first request in DynamoDB's JSON and its second in SDK values:
+        // a table's items stay JSON when every one came as it.
+        for (script, json) in [(vec![], true), (vec![Answer::Leave(1)], false)] {
+            let fake = Arc::new(FakeBackend::new(script));
+            let backend: Arc<dyn Backend> = fake.clone();
+            let output = runtime()
+                .block_on(get_all(
+                    backend,
+                    tables.clone(),
+                    retry(Duration::from_secs(5)),
+                ))
+                .expect("read");
+            let [(table, items)] = <[_; 1]>::try_from(output.items).expect("one table");
+            assert_eq!(table, "t");
+            assert_eq!(matches!(items, PageItems::Json(_)), json, "{items:?}");
+            assert_eq!(items.into_values().expect("items"), expected);
+            let asked = if json { 1 } else { 2 };
+            assert_eq!(
+                fake.requests().len(),
+                asked,
+                "what was left was asked again"
+            );
+        }
     }
 
     #[test]

@@ -9,9 +9,9 @@ use std::sync::Mutex;
 use crate::backend::BoxFuture;
 use crate::{
     Backend, BatchGetOutput, BatchStatementOutput, BatchWriteOutput, Capacity, CreateTable,
-    DeleteItem, Error, ErrorKind, ExecuteStatement, GetItem, ItemOutput, Page, PutItem, Query,
-    Scan, Statement, StatementPage, TableDescription, TableKeys, TableWrite, TransactGetItem,
-    TransactGetOutput, TransactWrite, Units, UpdateItem,
+    DeleteItem, Error, ErrorKind, ExecuteStatement, GetItem, Item, ItemOutput, JsonItems, Page,
+    PageItems, PutItem, Query, Scan, Statement, StatementPage, TableDescription, TableKeys,
+    TableWrite, TransactGetItem, TransactGetOutput, TransactWrite, Units, UpdateItem,
 };
 
 /// How the fake answers one batch request.
@@ -102,6 +102,14 @@ fn cost<'a>(done: impl Iterator<Item = (&'a str, usize)>, each: Units, throttles
     capacity
 }
 
+/// `items` as DynamoDB's JSON array of them.
+fn as_json(items: &[Item]) -> PageItems {
+    let items: Vec<serde_dynamo::Item> = items.iter().cloned().map(Into::into).collect();
+    let body = bytes::Bytes::from(serde_json::to_vec(&items).unwrap_or_default());
+    let span = 0..body.len();
+    JsonItems::new(body, span).map_or_else(PageItems::default, PageItems::Json)
+}
+
 fn not_scripted<T>(operation: &str) -> BoxFuture<'_, T> {
     let message = format!("the fake backend answers batches only, not {operation}");
     Box::pin(async move {
@@ -125,8 +133,14 @@ impl Backend for FakeBackend {
                 let rest = table.keys.split_off(kept.min(table.keys.len()));
                 kept -= table.keys.len();
                 read.push((table.table.clone(), table.keys.len()));
-                // An item is its key: enough to check where each one lands.
-                output.items.push((table.table.clone(), table.keys));
+                // An item is its key: enough to check where each one lands. Every other answer
+                // holds them as DynamoDB's JSON, as the SDK's tap keeps them, the first one too.
+                let found = if self.requests().len() % 2 == 1 {
+                    as_json(&table.keys)
+                } else {
+                    PageItems::Values(table.keys)
+                };
+                output.items.push((table.table.clone(), found));
                 if !rest.is_empty() {
                     output.unprocessed.push(TableKeys {
                         keys: rest,

@@ -34,9 +34,9 @@ pub use request::unreadable_page;
 pub use request::{
     AttributeValue, BatchGetOutput, BatchStatementOutput, BatchWriteOutput, CancellationReason,
     Capacity, CreateTable, DeleteItem, ExecuteStatement, Expression, GetItem, IndexKey,
-    IndexProjection, Item, ItemOutput, JsonItems, KeyAttribute, KeyType, Page, PageItems, PutItem,
-    Query, Read, Scan, SecondaryIndex, Statement, StatementPage, StatementResult, TableDescription,
-    TableKeys, TableWrite, TransactAction, TransactGetItem, TransactGetOutput, TransactWrite,
-    Units, UpdateItem, Write,
+    IndexProjection, Item, ItemOutput, JsonItem, JsonItems, KeyAttribute, KeyType, Page, PageItems,
+    PutItem, Query, Read, Scan, SecondaryIndex, Statement, StatementPage, StatementResult,
+    TableDescription, TableKeys, TableWrite, TransactAction, TransactGetItem, TransactGetOutput,
+    TransactWrite, Units, UpdateItem, Write,
 };
 pub use runtime::runtime;

@@ -1,11 +1,13 @@
 //! The requests and outputs of every operation, in the crate's own types: what the bindings
 //! build from Python and what they hand back.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
+use serde_json::value::RawValue;
 
 use crate::{Error, ErrorKind};
 
@@ -338,6 +340,99 @@ impl JsonItems {
     }
 }
 
+impl JsonItems {
+    /// Each item of the array, sharing the body.
+    ///
+    /// # Errors
+    /// When the JSON is not an array of objects; the error names where, never a value.
+    pub fn items(&self) -> Result<Vec<JsonItem>, Error> {
+        let raw = serde_json::from_slice::<Vec<&RawValue>>(self.as_bytes())
+            .map_err(|err| unreadable_page(&err))?;
+        Ok(raw
+            .into_iter()
+            .map(|item| {
+                // Each raw item borrows from the body: its offset there is where it starts.
+                let start = item.get().as_ptr() as usize - self.body.as_ptr() as usize;
+                JsonItem {
+                    body: self.body.clone(),
+                    span: start..start + item.get().len(),
+                }
+            })
+            .collect())
+    }
+
+    /// One array of `items`, in their order (their text copied once, never parsed).
+    pub fn join<'a>(items: impl IntoIterator<Item = &'a JsonItem>) -> Self {
+        let items: Vec<&JsonItem> = items.into_iter().collect();
+        let size = items.iter().map(|item| item.span.len() + 1).sum::<usize>() + 1;
+        let mut body = BytesMut::with_capacity(size);
+        body.extend_from_slice(b"[");
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                body.extend_from_slice(b",");
+            }
+            body.extend_from_slice(item.as_bytes());
+        }
+        body.extend_from_slice(b"]");
+        let span = 0..body.len();
+        Self {
+            body: body.freeze(),
+            span,
+        }
+    }
+}
+
+/// One item of a [`JsonItems`] array, as DynamoDB sent it.
+#[derive(Clone)]
+pub struct JsonItem {
+    body: Bytes,
+    span: Range<usize>,
+}
+
+impl JsonItem {
+    /// The item's JSON text.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.body[self.span.clone()]
+    }
+
+    /// The attributes `names` of the item (its key), as SDK values; the rest is only skipped.
+    ///
+    /// # Errors
+    /// When the item is not DynamoDB JSON; the error names where, never a value.
+    pub fn attributes<'n>(&self, names: impl Iterator<Item = &'n String>) -> Result<Item, Error> {
+        #[derive(serde::Deserialize)]
+        struct Entries<'a>(#[serde(borrow)] HashMap<Cow<'a, str>, &'a RawValue>);
+        let Entries(entries) =
+            serde_json::from_slice(self.as_bytes()).map_err(|err| unreadable_page(&err))?;
+        let mut found = HashMap::new();
+        for name in names {
+            if let Some(raw) = entries.get(name.as_str()) {
+                let value: serde_dynamo::AttributeValue =
+                    serde_json::from_str(raw.get()).map_err(|err| unreadable_page(&err))?;
+                found.insert(name.clone(), value);
+            }
+        }
+        Ok(serde_dynamo::Item::from(found).into())
+    }
+
+    /// The whole item as SDK values.
+    ///
+    /// # Errors
+    /// When the item is not DynamoDB JSON; the error names where, never a value.
+    pub fn value(&self) -> Result<Item, Error> {
+        serde_json::from_slice::<serde_dynamo::Item>(self.as_bytes())
+            .map(Into::into)
+            .map_err(|err| unreadable_page(&err))
+    }
+}
+
+/// Its size only, as [`JsonItems`].
+impl std::fmt::Debug for JsonItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "JsonItem({} bytes)", self.span.len())
+    }
+}
+
 /// Its size only: the items are stored values, which no log or message shows.
 impl std::fmt::Debug for JsonItems {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -404,7 +499,7 @@ pub struct TableKeys {
 #[derive(Debug, Clone, Default)]
 pub struct BatchGetOutput {
     /// The items found, per table in the order the tables were asked.
-    pub items: Vec<(String, Vec<Item>)>,
+    pub items: Vec<(String, PageItems)>,
     /// Keys DynamoDB left unprocessed (and, after retries, still unread).
     pub unprocessed: Vec<TableKeys>,
     /// Consumed capacity and duration, summed over requests.

@@ -8,8 +8,9 @@ use aws_sdk_dynamodb::types::{
 
 use super::call::{Call, Use, CONSUMED};
 use super::convert::{invalid, placeholders, Placeholders};
+use super::tap::{Responses, Tap};
 use super::AwsBackend;
-use crate::{BatchGetOutput, BatchWriteOutput, Error, TableKeys, TableWrite, Write};
+use crate::{BatchGetOutput, BatchWriteOutput, Error, PageItems, TableKeys, TableWrite, Write};
 
 /// The capacity units each table of a batch consumed.
 fn by_table(consumed: Option<&[ConsumedCapacity]>) -> HashMap<String, f64> {
@@ -95,6 +96,7 @@ impl AwsBackend {
         let _permit = self.batch_permit().await?;
         let order: Vec<String> = request.iter().map(|t| t.table.clone()).collect();
         let call = Call::new("BatchGetItem", order.first().map_or("", String::as_str));
+        let tap = Tap::<Responses>::default();
         let items = request
             .into_iter()
             .map(keys_and_attributes)
@@ -106,17 +108,22 @@ impl AwsBackend {
             .return_consumed_capacity(CONSUMED)
             .customize()
             .interceptor(call.counter())
+            .interceptor(tap.clone())
             .send()
             .await
             .map_err(|err| self.fail(&call, err))?;
         let capacity = call.cost(out.consumed_capacity(), Use::Read);
         let units_by_table = by_table(out.consumed_capacity.as_deref());
         let mut responses = out.responses.unwrap_or_default();
+        let Responses(mut json) = tap.take().unwrap_or_default();
         Ok(BatchGetOutput {
             items: order
                 .into_iter()
                 .map(|table| {
-                    let found = responses.remove(&table).unwrap_or_default();
+                    let found = match json.remove(&table) {
+                        Some(items) => PageItems::Json(items),
+                        None => PageItems::Values(responses.remove(&table).unwrap_or_default()),
+                    };
                     (table, found)
                 })
                 .collect(),

@@ -4,16 +4,16 @@ use aws_sdk_dynamodb::types::Select;
 
 use super::call::{Call, Use, CONSUMED};
 use super::convert::{placeholders, Placeholders};
-use super::tap::ItemsTap;
+use super::tap::Tap;
 use super::AwsBackend;
-use crate::{Error, Page, PageItems, Query, Scan};
+use crate::{Error, JsonItems, Page, PageItems, Query, Scan};
 
 /// Query and Scan take the same read parameters and answer with the same page fields, through SDK
 /// builders and outputs that share no trait: this sets and reads them once for both.
 macro_rules! read_page {
     ($backend:ident, $builder:expr, $call:ident, $read:ident,
      [$filter:ident, $projection:ident, $names:ident, $values:ident]) => {{
-        let tap = ItemsTap::default();
+        let tap = Tap::<JsonItems>::default();
         let out = $builder
             .set_filter_expression($filter)
             .set_projection_expression($projection)

@@ -1,12 +1,16 @@
-//! A Query's or Scan's items kept as DynamoDB sent them, for the decoder to read once.
+//! Items kept as DynamoDB sent them, for the decoder to read once: a Query's or Scan's page,
+//! and the items a BatchGetItem found in each table.
 //!
 //! The SDK's deserializer would build an `AttributeValue` map for every item, which the decoder
 //! then walks again into Python objects. The tap wraps a successful answer's body: once the
-//! body is in, it finds the `Items` array without parsing it, keeps the body and the array's
-//! span, and hands the SDK the same answer with `"Items":[]`. The SDK still does everything
-//! else (retries, signing, errors, the count, the last key, the consumed capacity); an answer
-//! the tap cannot read goes to the SDK as it came, and its items are then the SDK's values.
+//! body is in, it finds the items without parsing them, keeps the body and the items' spans,
+//! and hands the SDK the same answer without them (`"Items":[]`, `"Responses":{}`). The SDK
+//! still does everything else (retries, signing, errors, the count, the last key, unprocessed
+//! keys, the consumed capacity); an answer the tap cannot read goes to the SDK as it came, and
+//! its items are then the SDK's values.
 
+use std::collections::HashMap;
+use std::ops::Range;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{ready, Context, Poll};
@@ -23,18 +27,95 @@ use serde_json::value::RawValue;
 
 use crate::JsonItems;
 
-/// Where the tap of one call leaves the items of its successful answer.
-#[derive(Debug, Clone, Default)]
-pub(super) struct ItemsTap(Arc<Mutex<Option<JsonItems>>>);
+/// What a tap cuts out of an answer's body.
+pub(super) trait Cut: Sized + Send + 'static {
+    /// What is kept of `body`, and the body the SDK reads instead; `None` when the body does
+    /// not hold it (or is not JSON), and goes to the SDK as it came.
+    fn cut(body: &Bytes) -> Option<(Self, Bytes)>;
+}
 
-impl ItemsTap {
-    /// The items of the answer, if the tap read it.
-    pub(super) fn take(&self) -> Option<JsonItems> {
+/// A Query's or Scan's `Items` array.
+impl Cut for JsonItems {
+    fn cut(body: &Bytes) -> Option<(Self, Bytes)> {
+        #[derive(serde::Deserialize)]
+        struct Answer<'a> {
+            #[serde(rename = "Items", borrow)]
+            items: Option<&'a RawValue>,
+        }
+        let items = serde_json::from_slice::<Answer<'_>>(body).ok()?.items?;
+        let span = span_of(body, items)?;
+        Some((
+            JsonItems::new(body.clone(), span.clone())?,
+            without(body, span, b"[]"),
+        ))
+    }
+}
+
+/// A BatchGetItem's `Responses`: each table's array of the items found.
+#[derive(Debug, Default)]
+pub(super) struct Responses(pub(super) HashMap<String, JsonItems>);
+
+impl Cut for Responses {
+    fn cut(body: &Bytes) -> Option<(Self, Bytes)> {
+        #[derive(serde::Deserialize)]
+        struct Answer<'a> {
+            #[serde(rename = "Responses", borrow)]
+            responses: Option<&'a RawValue>,
+        }
+        let responses = serde_json::from_slice::<Answer<'_>>(body).ok()?.responses?;
+        let tables: HashMap<String, &RawValue> = serde_json::from_str(responses.get()).ok()?;
+        let tables = tables
+            .into_iter()
+            .map(|(table, items)| {
+                Some((table, JsonItems::new(body.clone(), span_of(body, items)?)?))
+            })
+            .collect::<Option<HashMap<_, _>>>()?;
+        let span = span_of(body, responses)?;
+        Some((Self(tables), without(body, span, b"{}")))
+    }
+}
+
+/// Where `raw`, parsed from `body` and borrowing from it, sits in `body`.
+fn span_of(body: &Bytes, raw: &RawValue) -> Option<Range<usize>> {
+    let start = (raw.get().as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+    let span = start..start + raw.get().len();
+    body.get(span.clone())?;
+    Some(span)
+}
+
+/// `body` with `span` replaced by `empty`.
+fn without(body: &Bytes, span: Range<usize>, empty: &[u8]) -> Bytes {
+    let mut rest = BytesMut::with_capacity(body.len() - span.len() + empty.len());
+    rest.extend_from_slice(&body[..span.start]);
+    rest.extend_from_slice(empty);
+    rest.extend_from_slice(&body[span.end..]);
+    rest.freeze()
+}
+
+/// Where the tap of one call leaves what it cut out of its successful answer.
+#[derive(Debug)]
+pub(super) struct Tap<T>(Arc<Mutex<Option<T>>>);
+
+impl<T> Default for Tap<T> {
+    fn default() -> Self {
+        Self(Arc::default())
+    }
+}
+
+impl<T> Clone for Tap<T> {
+    fn clone(&self) -> Self {
+        Self(Arc::clone(&self.0))
+    }
+}
+
+impl<T> Tap<T> {
+    /// What the tap cut out of the answer, if it read it.
+    pub(super) fn take(&self) -> Option<T> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
     }
 }
 
-impl Intercept for ItemsTap {
+impl<T: Cut + std::fmt::Debug> Intercept for Tap<T> {
     fn name(&self) -> &'static str {
         "dynomodel.items_tap"
     }
@@ -60,15 +141,15 @@ impl Intercept for ItemsTap {
     }
 }
 
-/// An answer's body, read to its end, then given on without its items.
-struct Tapped {
+/// An answer's body, read to its end, then given on without what the tap keeps.
+struct Tapped<T> {
     body: SdkBody,
     chunks: Vec<Bytes>,
-    slot: ItemsTap,
+    slot: Tap<T>,
     done: bool,
 }
 
-impl Body for Tapped {
+impl<T: Cut> Body for Tapped<T> {
     type Data = Bytes;
     type Error = BoxError;
 
@@ -86,9 +167,9 @@ impl Body for Tapped {
         }
         self.done = true;
         let body = join(std::mem::take(&mut self.chunks));
-        let rest = match split(&body) {
-            Some((items, rest)) => {
-                *self.slot.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(items);
+        let rest = match T::cut(&body) {
+            Some((kept, rest)) => {
+                *self.slot.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(kept);
                 rest
             }
             None => body,
@@ -108,28 +189,6 @@ fn join(mut chunks: Vec<Bytes>) -> Bytes {
     body.freeze()
 }
 
-/// The `Items` array of `body`, and the body without it; `None` when there is no such array
-/// (a count) or the body is not a JSON object.
-fn split(body: &Bytes) -> Option<(JsonItems, Bytes)> {
-    #[derive(serde::Deserialize)]
-    struct Answer<'a> {
-        #[serde(rename = "Items", borrow)]
-        items: Option<&'a RawValue>,
-    }
-    let items = serde_json::from_slice::<Answer<'_>>(body)
-        .ok()?
-        .items?
-        .get();
-    // The raw value borrows from `body`: its offset there is where the array starts.
-    let start = (items.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
-    let span = start..start + items.len();
-    let mut rest = BytesMut::with_capacity(body.len() - items.len() + 2);
-    rest.extend_from_slice(&body[..span.start]);
-    rest.extend_from_slice(b"[]");
-    rest.extend_from_slice(&body[span.end..]);
-    Some((JsonItems::new(body.clone(), span)?, rest.freeze()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,19 +198,31 @@ mod tests {
         let body = Bytes::from_static(
             br#"{"Count":2,"Items":[{"a":{"S":"x]"}},{"b":{"N":"1"}}],"ScannedCount":3}"#,
         );
-        let (items, rest) = split(&body).expect("an answer with items");
+        let (items, rest) = JsonItems::cut(&body).expect("an answer with items");
         assert_eq!(items.as_bytes(), br#"[{"a":{"S":"x]"}},{"b":{"N":"1"}}]"#);
         assert_eq!(&rest[..], br#"{"Count":2,"Items":[],"ScannedCount":3}"#);
     }
 
     #[test]
-    fn answers_without_items_or_not_json_are_left_alone() {
-        assert!(split(&Bytes::from_static(br#"{"Count":4,"ScannedCount":4}"#)).is_none());
-        assert!(split(&Bytes::from_static(b"<html>")).is_none());
+    fn each_tables_items_are_cut_out_of_a_batch_get() {
+        let body = Bytes::from_static(
+            br#"{"Responses":{"a":[{"k":{"S":"1"}}],"b":[]},"UnprocessedKeys":{}}"#,
+        );
+        let (Responses(tables), rest) = Responses::cut(&body).expect("responses");
+        assert_eq!(tables["a"].as_bytes(), br#"[{"k":{"S":"1"}}]"#);
+        assert_eq!(tables["b"].as_bytes(), b"[]");
+        assert_eq!(&rest[..], br#"{"Responses":{},"UnprocessedKeys":{}}"#);
+        assert!(Responses::cut(&Bytes::from_static(br#"{"UnprocessedKeys":{}}"#)).is_none());
     }
 
-    /// Through the SDK and the embedded engine: the page's items arrive as JSON, and parsed
-    /// they are the items stored; a count has no items to keep.
+    #[test]
+    fn answers_without_items_or_not_json_are_left_alone() {
+        assert!(JsonItems::cut(&Bytes::from_static(br#"{"Count":4,"ScannedCount":4}"#)).is_none());
+        assert!(JsonItems::cut(&Bytes::from_static(b"<html>")).is_none());
+    }
+
+    /// Through the SDK and the embedded engine: a page's items and a batch get's arrive as
+    /// JSON, and parsed they are the items stored; a count has no items to keep.
     #[tokio::test]
     async fn a_scan_keeps_its_items_as_the_engine_sent_them() -> Result<(), crate::Error> {
         use crate::{
@@ -210,6 +281,26 @@ mod tests {
         assert!(matches!(page.items, PageItems::Json(_)), "{:?}", page.items);
         assert_eq!(page.count, 2);
         let mut found = page.items.values()?.clone();
+        found.sort_by_key(|item| format!("{:?}", item.get("pk")));
+        assert_eq!(found, vec![item("a"), item("b")]);
+        let keys = vec![item("b"), item("a"), item("none")]
+            .into_iter()
+            .map(|mut key| {
+                key.remove("note");
+                key
+            })
+            .collect();
+        let mut got = backend
+            .batch_get(vec![crate::TableKeys {
+                table: "tapped".into(),
+                keys,
+                ..crate::TableKeys::default()
+            }])
+            .await?;
+        let (table, items) = &mut got.items[0];
+        assert_eq!(table, "tapped");
+        assert!(matches!(items, PageItems::Json(_)), "{items:?}");
+        let mut found = items.values()?.clone();
         found.sort_by_key(|item| format!("{:?}", item.get("pk")));
         assert_eq!(found, vec![item("a"), item("b")]);
         let counted = backend.scan(scan(true)).await?;

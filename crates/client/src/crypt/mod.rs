@@ -22,7 +22,7 @@ use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
 use aws_smithy_types::Blob;
 use zeroize::Zeroizing;
 
-use crate::{AttributeValue, Error, ErrorKind, Item, Page};
+use crate::{AttributeValue, Error, ErrorKind, Item, PageItems};
 use format::Envelope;
 
 /// An encrypted attribute: the model field it holds and the KMS key that protects it.
@@ -226,16 +226,16 @@ impl Sealing {
         Ok(())
     }
 
-    /// Open the items of a page read from `table`: a sealed table's items are parsed into
-    /// values for it, any other's are left as they came.
+    /// Open items read from `table` (a page's, or a batch get's of that table): a sealed
+    /// table's items are parsed into values for it, any other's are left as they came.
     ///
     /// # Errors
-    /// As [`Sealing::open`], or when the page's items do not parse.
-    pub async fn open_page(&self, table: &str, page: &mut Page) -> Result<(), Error> {
+    /// As [`Sealing::open`], and when items that came as JSON do not parse.
+    pub async fn open_items(&self, table: &str, items: &mut PageItems) -> Result<(), Error> {
         if self.of(table).is_none() {
             return Ok(());
         }
-        self.open_all(table, page.items.values()?).await
+        self.open_all(table, items.values()?).await
     }
 }
 

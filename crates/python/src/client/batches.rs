@@ -49,7 +49,7 @@ impl Client {
         self.run(py, blocking, async move {
             let mut found = get_all(backend, tables, retry).await?;
             for (table, items) in &mut found.items {
-                sealing.open_all(table, items).await?;
+                sealing.open_items(table, items).await?;
             }
             Ok(DecodedBatch(found, decodings))
         })

@@ -36,7 +36,7 @@ impl Client {
         self.run(py, blocking, async move {
             let table = request.table.clone();
             let mut page = backend.query(request).await?;
-            sealing.open_page(&table, &mut page).await?;
+            sealing.open_items(&table, &mut page.items).await?;
             Ok(DecodedPage(page, decoding))
         })
     }
@@ -78,7 +78,7 @@ impl Client {
         self.run(py, blocking, async move {
             let mut pages = scan_pages(backend, requests).await?;
             for page in &mut pages {
-                sealing.open_page(&table, page).await?;
+                sealing.open_items(&table, &mut page.items).await?;
             }
             Ok(pages
                 .into_iter()

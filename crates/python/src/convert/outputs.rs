@@ -356,7 +356,7 @@ impl ToPython for DecodedBatch {
         let Self(found, decodings) = self;
         let items = PyList::empty(py);
         for ((_, table_items), decoding) in found.items.iter().zip(&decodings) {
-            items.append(decoding.items(py, table_items)?)?;
+            items.append(decoding.page(py, table_items)?)?;
         }
         let unprocessed = PyList::empty(py);
         for table in &found.unprocessed {
