@@ -80,7 +80,7 @@ impl Found {
                 .items()?
                 .into_iter()
                 .map(|item| {
-                    let key = item.attributes(names.iter())?;
+                    let key = item.attributes(names)?;
                     Ok((fingerprint(&key, names.iter()), Self::Json(item)))
                 })
                 .collect(),

@@ -7,6 +7,7 @@ use std::ops::Range;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::{Error, ErrorKind};
@@ -399,19 +400,11 @@ impl JsonItem {
     ///
     /// # Errors
     /// When the item is not DynamoDB JSON; the error names where, never a value.
-    pub fn attributes<'n>(&self, names: impl Iterator<Item = &'n String>) -> Result<Item, Error> {
-        #[derive(serde::Deserialize)]
-        struct Entries<'a>(#[serde(borrow)] HashMap<Cow<'a, str>, &'a RawValue>);
-        let Entries(entries) =
-            serde_json::from_slice(self.as_bytes()).map_err(|err| unreadable_page(&err))?;
-        let mut found = HashMap::new();
-        for name in names {
-            if let Some(raw) = entries.get(name.as_str()) {
-                let value: serde_dynamo::AttributeValue =
-                    serde_json::from_str(raw.get()).map_err(|err| unreadable_page(&err))?;
-                found.insert(name.clone(), value);
-            }
-        }
+    pub fn attributes(&self, names: &[String]) -> Result<Item, Error> {
+        let mut json = serde_json::Deserializer::from_slice(self.as_bytes());
+        let found = Named(names)
+            .deserialize(&mut json)
+            .map_err(|err| unreadable_page(&err))?;
         Ok(serde_dynamo::Item::from(found).into())
     }
 
@@ -423,6 +416,44 @@ impl JsonItem {
         serde_json::from_slice::<serde_dynamo::Item>(self.as_bytes())
             .map(Into::into)
             .map_err(|err| unreadable_page(&err))
+    }
+}
+
+/// Reads the attributes it names out of an item, and only skips the others.
+struct Named<'n>(&'n [String]);
+
+/// An attribute name, borrowed from the JSON unless it holds escapes.
+#[derive(serde::Deserialize)]
+struct Name<'a>(#[serde(borrow)] Cow<'a, str>);
+
+impl<'de> DeserializeSeed<'de> for Named<'_> {
+    type Value = HashMap<String, serde_dynamo::AttributeValue>;
+
+    fn deserialize<D: Deserializer<'de>>(self, json: D) -> Result<Self::Value, D::Error> {
+        json.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Named<'_> {
+    type Value = HashMap<String, serde_dynamo::AttributeValue>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an item")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
+        let mut found = HashMap::with_capacity(self.0.len());
+        while let Some(Name(name)) = entries.next_key()? {
+            match self.0.iter().find(|wanted| **wanted == name) {
+                Some(wanted) => {
+                    found.insert(wanted.clone(), entries.next_value()?);
+                }
+                None => {
+                    entries.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(found)
     }
 }
 

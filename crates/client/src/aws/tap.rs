@@ -4,10 +4,10 @@
 //! The SDK's deserializer would build an `AttributeValue` map for every item, which the decoder
 //! then walks again into Python objects. The tap wraps a successful answer's body: once the
 //! body is in, it finds the items without parsing them, keeps the body and the items' spans,
-//! and hands the SDK the same answer without them (`"Items":[]`, `"Responses":{}`). The SDK
-//! still does everything else (retries, signing, errors, the count, the last key, unprocessed
-//! keys, the consumed capacity); an answer the tap cannot read goes to the SDK as it came, and
-//! its items are then the SDK's values.
+//! and hands the SDK the same answer with their arrays empty. The SDK still does everything
+//! else (retries, signing, errors, the count, the last key, unprocessed keys, the consumed
+//! capacity); an answer the tap cannot read goes to the SDK as it came, and its items are then
+//! the SDK's values.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -46,7 +46,7 @@ impl Cut for JsonItems {
         let span = span_of(body, items)?;
         Some((
             JsonItems::new(body.clone(), span.clone())?,
-            without(body, span, b"[]"),
+            without(body, &[span], b"[]"),
         ))
     }
 }
@@ -60,18 +60,19 @@ impl Cut for Responses {
         #[derive(serde::Deserialize)]
         struct Answer<'a> {
             #[serde(rename = "Responses", borrow)]
-            responses: Option<&'a RawValue>,
+            responses: Option<HashMap<String, &'a RawValue>>,
         }
         let responses = serde_json::from_slice::<Answer<'_>>(body).ok()?.responses?;
-        let tables: HashMap<String, &RawValue> = serde_json::from_str(responses.get()).ok()?;
-        let tables = tables
-            .into_iter()
-            .map(|(table, items)| {
-                Some((table, JsonItems::new(body.clone(), span_of(body, items)?)?))
-            })
-            .collect::<Option<HashMap<_, _>>>()?;
-        let span = span_of(body, responses)?;
-        Some((Self(tables), without(body, span, b"{}")))
+        let mut spans = Vec::with_capacity(responses.len());
+        let mut tables = HashMap::with_capacity(responses.len());
+        for (table, items) in responses {
+            let span = span_of(body, items)?;
+            tables.insert(table, JsonItems::new(body.clone(), span.clone())?);
+            spans.push(span);
+        }
+        // Each table keeps its name and an empty list: the SDK reads no item.
+        spans.sort_by_key(|span| span.start);
+        Some((Self(tables), without(body, &spans, b"[]")))
     }
 }
 
@@ -83,12 +84,17 @@ fn span_of(body: &Bytes, raw: &RawValue) -> Option<Range<usize>> {
     Some(span)
 }
 
-/// `body` with `span` replaced by `empty`.
-fn without(body: &Bytes, span: Range<usize>, empty: &[u8]) -> Bytes {
-    let mut rest = BytesMut::with_capacity(body.len() - span.len() + empty.len());
-    rest.extend_from_slice(&body[..span.start]);
-    rest.extend_from_slice(empty);
-    rest.extend_from_slice(&body[span.end..]);
+/// `body` with each of `spans` (in order, apart) replaced by `empty`.
+fn without(body: &Bytes, spans: &[Range<usize>], empty: &[u8]) -> Bytes {
+    let cut: usize = spans.iter().map(|span| span.len() - empty.len()).sum();
+    let mut rest = BytesMut::with_capacity(body.len() - cut);
+    let mut from = 0;
+    for span in spans {
+        rest.extend_from_slice(&body[from..span.start]);
+        rest.extend_from_slice(empty);
+        from = span.end;
+    }
+    rest.extend_from_slice(&body[from..]);
     rest.freeze()
 }
 
@@ -211,7 +217,10 @@ mod tests {
         let (Responses(tables), rest) = Responses::cut(&body).expect("responses");
         assert_eq!(tables["a"].as_bytes(), br#"[{"k":{"S":"1"}}]"#);
         assert_eq!(tables["b"].as_bytes(), b"[]");
-        assert_eq!(&rest[..], br#"{"Responses":{},"UnprocessedKeys":{}}"#);
+        assert_eq!(
+            &rest[..],
+            br#"{"Responses":{"a":[],"b":[]},"UnprocessedKeys":{}}"#
+        );
         assert!(Responses::cut(&Bytes::from_static(br#"{"UnprocessedKeys":{}}"#)).is_none());
     }
 
