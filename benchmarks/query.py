@@ -304,7 +304,12 @@ def print_table(title: str, timings: dict[str, Timing], notes: dict[str, str]) -
 
 
 def print_target(what: str, ratio: float, target: float) -> None:
-    """One target line: `ratio` is a cost ratio, met at or under `target`."""
+    """One target line: `ratio` is a cost ratio, met at or under `target`. A negative ratio
+    comes from subtracting a time larger than what it was taken from (the engine's wall time
+    out of the process's CPU, when concurrent requests wait for the engine): no figure."""
+    if ratio < 0:
+        print(f"  {what}: not measured (the engine's time exceeded the CPU it is taken from)")
+        return
     verdict = "met" if ratio <= target else "NOT met"
     print(f"  {what} = {ratio:.2f}x (target <= {target}x: {verdict})")
 
