@@ -19,6 +19,7 @@ pub mod engine;
 mod error;
 #[cfg(any(test, feature = "fake"))]
 pub mod fake;
+mod json;
 pub mod limit;
 pub mod reads;
 mod request;
@@ -30,13 +31,13 @@ pub use aws::AwsBackend;
 pub use backend::{Backend, BoxFuture};
 pub use config::{ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
 pub use error::{Context, Error, ErrorKind};
-pub use request::unreadable_page;
+pub use json::{unreadable_page, JsonItem, JsonItems, PageItems};
 pub use request::{
     AttributeValue, BatchGetOutput, BatchStatementOutput, BatchWriteOutput, CancellationReason,
     Capacity, CreateTable, DeleteItem, ExecuteStatement, Expression, GetItem, IndexKey,
-    IndexProjection, Item, ItemOutput, JsonItem, JsonItems, KeyAttribute, KeyType, Page, PageItems,
-    PutItem, Query, Read, Scan, SecondaryIndex, Statement, StatementPage, StatementResult,
-    TableDescription, TableKeys, TableWrite, TransactAction, TransactGetItem, TransactGetOutput,
-    TransactWrite, Units, UpdateItem, Write,
+    IndexProjection, Item, ItemOutput, KeyAttribute, KeyType, Page, PutItem, Query, Read, Scan,
+    SecondaryIndex, Statement, StatementPage, StatementResult, TableDescription, TableKeys,
+    TableWrite, TransactAction, TransactGetItem, TransactGetOutput, TransactWrite, Units,
+    UpdateItem, Write,
 };
 pub use runtime::runtime;

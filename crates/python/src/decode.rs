@@ -85,17 +85,12 @@ impl<'a> Decoder<'a> {
             self.fill_from_templates(py, map, &out)?;
         }
         if required_seen < self.compiled.required[id] {
-            // What encoding left out comes back as what was left out: None, or an empty set.
             for (field, key) in record.fields.iter().zip(keys) {
                 if !field.required || out.contains(key.bind(py))? {
                     continue;
                 }
-                match &field.kind {
-                    Kind::Nullable(_) => out.set_item(key.bind(py), py.None())?,
-                    Kind::Set(_) | Kind::SetAsList(_) => {
-                        out.set_item(key.bind(py), PySet::empty(py)?)?;
-                    }
-                    _ => {}
+                if let Some(value) = left_out(py, &field.kind)? {
+                    out.set_item(key.bind(py), value)?;
                 }
             }
         }
@@ -273,6 +268,19 @@ impl<'a> Decoder<'a> {
         }
         Ok(None)
     }
+}
+
+/// What a required field whose attribute an item lacks reads back as: what encoding left out,
+/// None or an empty set; `None` for any other kind (validation reports it missing).
+pub(crate) fn left_out<'py>(
+    py: Python<'py>,
+    kind: &Kind<Handle>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    Ok(match kind {
+        Kind::Nullable(_) => Some(py.None().into_bound(py)),
+        Kind::Set(_) | Kind::SetAsList(_) => Some(PySet::empty(py)?.into_any()),
+        _ => None,
+    })
 }
 
 /// What a decoded item keeps outside its validated fields, in wire form as it was stored.

@@ -125,13 +125,10 @@ impl<'a> Dumper<'a> {
             let value = match (slot, &defaults[position]) {
                 (Some(value), _) => value,
                 (None, Some(default)) => fresh(py, default.bind(py))?,
-                // What encoding left out of a required field reads back as what it was.
-                (None, None) if field.required => match &field.kind {
-                    Kind::Nullable(_) => py.None().into_bound(py),
-                    Kind::Set(_) => PySet::empty(py)?.into_any(),
+                (None, None) => match decode::left_out(py, &field.kind)? {
+                    Some(value) if field.required => value,
                     _ => return Ok(None),
                 },
-                (None, None) => return Ok(None),
             };
             out.set_item(self.compiled.names[id][position].bind(py), value)?;
         }

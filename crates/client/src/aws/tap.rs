@@ -25,6 +25,7 @@ use bytes::{Bytes, BytesMut};
 use http_body::{Body, Frame};
 use serde_json::value::RawValue;
 
+use crate::json::span_of;
 use crate::JsonItems;
 
 /// What a tap cuts out of an answer's body.
@@ -74,14 +75,6 @@ impl Cut for Responses {
         spans.sort_by_key(|span| span.start);
         Some((Self(tables), without(body, &spans, b"[]")))
     }
-}
-
-/// Where `raw`, parsed from `body` and borrowing from it, sits in `body`.
-fn span_of(body: &Bytes, raw: &RawValue) -> Option<Range<usize>> {
-    let start = (raw.get().as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
-    let span = start..start + raw.get().len();
-    body.get(span.clone())?;
-    Some(span)
 }
 
 /// `body` with each of `spans` (in order, apart) replaced by `empty`.

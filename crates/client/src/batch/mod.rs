@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 
 use crate::backend::BoxFuture;
-use crate::{
-    AttributeValue, Backend, BatchGetOutput, BatchWriteOutput, Error, ErrorKind, Item, JsonItem,
-    JsonItems, PageItems, TableKeys, TableWrite,
-};
+use crate::{Backend, BatchGetOutput, BatchWriteOutput, Error, ErrorKind, TableKeys, TableWrite};
+
+mod placing;
+
+use placing::{fingerprint, Fingerprint, Found};
 
 /// Keys in one BatchGetItem, at most.
 pub const GET_LIMIT: usize = 100;
@@ -32,82 +33,6 @@ const LONGEST_PAUSE: Duration = Duration::from_secs(2);
 pub struct Retry {
     /// Total time allowed from the first request, time spent waiting for rate limits aside.
     pub timeout: Duration,
-}
-
-/// A key attribute's value, comparable: what makes two keys the same.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum KeyValue {
-    S(String),
-    N(String),
-    B(Vec<u8>),
-    Other(String),
-}
-
-/// A key's identity within a table: its attributes' names and values, in name order.
-type Fingerprint = Vec<(String, KeyValue)>;
-
-fn fingerprint<'a>(item: &Item, names: impl Iterator<Item = &'a String>) -> Fingerprint {
-    let mut print: Fingerprint = names
-        .map(|name| {
-            let value = match item.get(name) {
-                Some(AttributeValue::S(s)) => KeyValue::S(s.clone()),
-                Some(AttributeValue::N(n)) => KeyValue::N(n.clone()),
-                Some(AttributeValue::B(b)) => KeyValue::B(b.as_ref().to_vec()),
-                other => KeyValue::Other(format!("{other:?}")),
-            };
-            (name.clone(), value)
-        })
-        .collect();
-    print.sort_by(|a, b| a.0.cmp(&b.0));
-    print
-}
-
-/// An item a batch get found: as SDK values, or as DynamoDB sent it.
-enum Found {
-    Value(Item),
-    Json(JsonItem),
-}
-
-impl Found {
-    /// Each item of `items` with the fingerprint of its key attributes `names`.
-    fn keyed(items: PageItems, names: &[String]) -> Result<Vec<(Fingerprint, Self)>, Error> {
-        match items {
-            PageItems::Values(items) => Ok(items
-                .into_iter()
-                .map(|item| (fingerprint(&item, names.iter()), Self::Value(item)))
-                .collect()),
-            PageItems::Json(json) => json
-                .items()?
-                .into_iter()
-                .map(|item| {
-                    let key = item.attributes(names)?;
-                    Ok((fingerprint(&key, names.iter()), Self::Json(item)))
-                })
-                .collect(),
-        }
-    }
-
-    /// One table's items, in order: still DynamoDB's JSON where every one of them is.
-    fn gathered(found: Vec<Self>) -> Result<PageItems, Error> {
-        let json: Vec<&JsonItem> = found
-            .iter()
-            .filter_map(|item| match item {
-                Self::Json(item) => Some(item),
-                Self::Value(_) => None,
-            })
-            .collect();
-        if !json.is_empty() && json.len() == found.len() {
-            return Ok(PageItems::Json(JsonItems::join(json)));
-        }
-        found
-            .into_iter()
-            .map(|item| match item {
-                Self::Value(item) => Ok(item),
-                Self::Json(item) => item.value(),
-            })
-            .collect::<Result<_, _>>()
-            .map(PageItems::Values)
-    }
 }
 
 /// Full jitter over an exponential ceiling: concurrent retriers spread out instead of colliding.
@@ -442,6 +367,7 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+    use crate::{AttributeValue, Item, PageItems};
 
     fn key(pk: &str, sk: &str) -> Item {
         HashMap::from([
