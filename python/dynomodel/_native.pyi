@@ -407,8 +407,12 @@ class Client:
         """How many of this client's operations are under way."""
     @property
     def engine_seconds(self) -> float | None:
-        """Seconds the embedded engine of this `memory://` database has spent answering
+        """CPU seconds the embedded engine of this `memory://` database has spent answering
         requests (every client of it counted); None on any other endpoint."""
+    @property
+    def sdk_seconds(self) -> float | None:
+        """CPU seconds this client's calls have spent in the SDK's request path on
+        `memory://`, the engine's answers included; None on any other endpoint."""
     def set_sealed(
         self, table: str, keys: list[str], attributes: list[tuple[str, str, str, str]]
     ) -> None:

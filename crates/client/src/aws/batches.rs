@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::{
     ConsumedCapacity, DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest,
 };
 
-use super::call::{Call, Use, CONSUMED};
+use super::call::{Call, Counted, Use, CONSUMED};
 use super::convert::{invalid, placeholders, Placeholders};
 use super::tap::{Responses, Tap};
 use super::AwsBackend;
@@ -107,9 +107,9 @@ impl AwsBackend {
             .set_request_items(Some(items))
             .return_consumed_capacity(CONSUMED)
             .customize()
-            .interceptor(call.counter())
             .interceptor(tap.clone())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| self.fail(&call, err))?;
         let capacity = call.cost(out.consumed_capacity(), Use::Read);
@@ -158,9 +158,8 @@ impl AwsBackend {
             .batch_write_item()
             .set_request_items(Some(items))
             .return_consumed_capacity(CONSUMED)
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| self.fail(&call, err))?;
         let capacity = call.cost(out.consumed_capacity(), Use::Write);

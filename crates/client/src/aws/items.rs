@@ -5,7 +5,7 @@ use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
 
-use super::call::{Call, Use, CONSUMED};
+use super::call::{Call, Counted, Use, CONSUMED};
 use super::convert::{placeholders, Placeholders};
 use super::AwsBackend;
 use crate::{DeleteItem, Error, GetItem, ItemOutput, PutItem, UpdateItem};
@@ -31,9 +31,8 @@ impl AwsBackend {
             .set_return_values(request.return_old.then_some(ReturnValue::AllOld))
             .return_values_on_condition_check_failure(ALL_OLD)
             .return_consumed_capacity(CONSUMED)
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| {
                 self.fail_with(&call, err, |e| match e {
@@ -57,9 +56,8 @@ impl AwsBackend {
             .set_key(Some(request.key))
             .consistent_read(request.consistent_read)
             .return_consumed_capacity(CONSUMED)
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| self.fail(&call, err))?;
         let capacity = call.cost(out.consumed_capacity(), Use::Read);
@@ -87,9 +85,8 @@ impl AwsBackend {
             .set_return_values(request.return_old.then_some(ReturnValue::AllOld))
             .return_values_on_condition_check_failure(ALL_OLD)
             .return_consumed_capacity(CONSUMED)
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| {
                 self.fail_with(&call, err, |e| match e {
@@ -123,9 +120,8 @@ impl AwsBackend {
             .return_values(ReturnValue::AllNew)
             .return_values_on_condition_check_failure(ALL_OLD)
             .return_consumed_capacity(CONSUMED)
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| {
                 self.fail_with(&call, err, |e| match e {

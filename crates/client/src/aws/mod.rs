@@ -15,9 +15,9 @@ mod tables;
 mod tap;
 mod transactions;
 
-use self::call::Call;
+use self::call::{with_attempts, Call};
 use crate::backend::BoxFuture;
-use crate::engine::Engine;
+use crate::engine::{Clock, Engine};
 use crate::{
     Backend, BatchGetOutput, BatchStatementOutput, BatchWriteOutput, Capacity, ClientConfig,
     CreateTable, DeleteItem, Error, ExecuteStatement, GetItem, Item, ItemOutput, Page, PutItem,
@@ -34,6 +34,9 @@ pub struct AwsBackend {
     client: aws_sdk_dynamodb::Client,
     endpoint: String,
     engine: Option<Engine>,
+    /// With an engine: the CPU time of this backend's calls in the SDK's request path, the
+    /// engine's answers included.
+    sdk_time: Option<Clock>,
     /// Batch requests in flight at once, over every batch of this backend, so that many small
     /// batches cannot flood the endpoint together. Taken when a request is sent, not while it
     /// waits for a rate limit: a batch paced by its table's budget does not hold up another
@@ -49,8 +52,9 @@ impl AwsBackend {
     pub async fn connect(config: &ClientConfig) -> Result<Self, Error> {
         let engine = config.engine()?;
         Ok(Self {
-            client: config.connect_to(engine.clone()).await?,
+            client: with_attempts(&config.connect_to(engine.clone()).await?),
             endpoint: config.endpoint_label(),
+            sdk_time: engine.as_ref().map(|_| Clock::default()),
             engine,
             batch_permits: Arc::new(Semaphore::new(BATCH_REQUESTS_IN_FLIGHT)),
         })
@@ -70,6 +74,12 @@ impl AwsBackend {
     /// The embedded engine that answers this backend's requests (`memory://`), if one does.
     pub fn engine(&self) -> Option<&Engine> {
         self.engine.as_ref()
+    }
+
+    /// The CPU time this backend's calls spent in the SDK's request path on `memory://`, the
+    /// engine's answers included (what the engine adds is [`Engine::busy`]); None elsewhere.
+    pub fn clock(&self) -> Option<&Clock> {
+        self.sdk_time.as_ref()
     }
 
     /// An SDK error of `call`, with the call's context.

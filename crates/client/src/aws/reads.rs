@@ -2,7 +2,7 @@
 
 use aws_sdk_dynamodb::types::Select;
 
-use super::call::{Call, Use, CONSUMED};
+use super::call::{Call, Counted, Use, CONSUMED};
 use super::convert::{placeholders, Placeholders};
 use super::tap::Tap;
 use super::AwsBackend;
@@ -25,9 +25,9 @@ macro_rules! read_page {
             .set_select($read.count_only.then_some(Select::Count))
             .return_consumed_capacity(CONSUMED)
             .customize()
-            .interceptor($call.counter())
             .interceptor(tap.clone())
             .send()
+            .counted(&$call, $backend.clock())
             .await
             .map_err(|err| $backend.fail(&$call, err))?;
         Ok(Page {

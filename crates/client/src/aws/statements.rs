@@ -4,7 +4,7 @@
 use aws_sdk_dynamodb::operation::execute_transaction::ExecuteTransactionError;
 use aws_sdk_dynamodb::types::{BatchStatementRequest, ParameterizedStatement};
 
-use super::call::{Call, Use, CONSUMED};
+use super::call::{Call, Counted, Use, CONSUMED};
 use super::convert::invalid;
 use super::transactions::{canceled_with, reasons_of};
 use super::AwsBackend;
@@ -54,9 +54,8 @@ impl AwsBackend {
             .set_next_token(request.next_token)
             .set_limit(request.limit)
             .return_consumed_capacity(CONSUMED)
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| self.fail(&call, err))?;
         Ok(StatementPage {
@@ -89,9 +88,8 @@ impl AwsBackend {
             .batch_execute_statement()
             .set_statements(Some(statements))
             .return_consumed_capacity(CONSUMED)
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| self.fail(&call, err))?;
         let capacity = call.cost(out.consumed_capacity(), use_);
@@ -137,9 +135,8 @@ impl AwsBackend {
             .set_transact_statements(Some(statements))
             .set_client_request_token(token)
             .return_consumed_capacity(CONSUMED)
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| {
                 let found = err.as_service_error().and_then(canceled);

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::{
     TimeToLiveSpecification, TimeToLiveStatus,
 };
 
-use super::call::Call;
+use super::call::{Call, Counted};
 use super::convert::{describe, invalid, key_schema, projection, sdk_key_type, throughput};
 use super::AwsBackend;
 use crate::{CreateTable, Error, ErrorKind, TableDescription};
@@ -70,9 +70,8 @@ impl AwsBackend {
                 .provisioned_throughput(throughput(units)?),
         };
         let out = builder
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| self.fail(&call, err))?;
         out.table_description()
@@ -89,9 +88,8 @@ impl AwsBackend {
             .client
             .describe_table()
             .table_name(&table)
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| self.fail(&call, err))?;
         out.table().map(describe).ok_or_else(|| {
@@ -108,9 +106,8 @@ impl AwsBackend {
         self.client
             .delete_table()
             .table_name(&table)
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| self.fail(&call, err))?;
         Ok(())
@@ -131,9 +128,8 @@ impl AwsBackend {
             .update_time_to_live()
             .table_name(&table)
             .time_to_live_specification(specification)
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| self.fail(&call, err))?;
         Ok(())
@@ -148,9 +144,8 @@ impl AwsBackend {
             .client
             .describe_time_to_live()
             .table_name(&table)
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| self.fail(&call, err))?;
         let description = out.time_to_live_description();

@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::{
     ReturnValuesOnConditionCheckFailure, TransactGetItem as SdkGetItem, TransactWriteItem, Update,
 };
 
-use super::call::{Call, Use, CONSUMED};
+use super::call::{Call, Counted, Use, CONSUMED};
 use super::convert::{invalid, placeholders, Placeholders};
 use super::AwsBackend;
 use crate::{
@@ -160,9 +160,8 @@ impl AwsBackend {
             .set_transact_items(Some(items))
             .set_client_request_token(request.token)
             .return_consumed_capacity(CONSUMED)
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| {
                 let found = err.as_service_error().and_then(reasons);
@@ -196,9 +195,8 @@ impl AwsBackend {
             .transact_get_items()
             .set_transact_items(Some(items))
             .return_consumed_capacity(CONSUMED)
-            .customize()
-            .interceptor(call.counter())
             .send()
+            .counted(&call, self.clock())
             .await
             .map_err(|err| self.fail(&call, err))?;
         let capacity = call.cost(out.consumed_capacity(), Use::Read);

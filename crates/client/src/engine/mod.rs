@@ -14,7 +14,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use cpu_time::ThreadTime;
 
 use dynoxide::Database;
 
@@ -31,9 +33,32 @@ pub const SCHEME: &str = "memory://";
 pub struct Engine {
     database: Database,
     label: String,
-    /// Nanoseconds spent answering requests: the engine's own share of a call, which the
+    /// The time spent answering requests: the engine's own share of a call, which the
     /// benchmarks subtract from a round trip to find the client's.
-    busy: Arc<AtomicU64>,
+    busy: Clock,
+}
+
+/// CPU time spent in some work, summed over threads; clones add to the same total.
+///
+/// Thread CPU time, not wall time: concurrent requests queue for the database, and their
+/// wall time would count one request's work again for each one waiting.
+#[derive(Debug, Clone, Default)]
+pub struct Clock(Arc<AtomicU64>);
+
+impl Clock {
+    /// Run `work`, adding the CPU time the calling thread spent in it.
+    pub fn time<T>(&self, work: impl FnOnce() -> T) -> T {
+        let start = ThreadTime::now();
+        let done = work();
+        let spent = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.0.fetch_add(spent, Ordering::Relaxed);
+        done
+    }
+
+    /// The total so far.
+    pub fn spent(&self) -> Duration {
+        Duration::from_nanos(self.0.load(Ordering::Relaxed))
+    }
 }
 
 impl fmt::Debug for Engine {
@@ -96,7 +121,7 @@ impl Engine {
         Self {
             database,
             label,
-            busy: Arc::default(),
+            busy: Clock::default(),
         }
     }
 
@@ -116,18 +141,15 @@ impl Engine {
 
     /// Answer one request, timed into [`Engine::busy`].
     fn answer(&self, operation: &str, body: &[u8]) -> dispatch::Answer {
-        let start = Instant::now();
-        let answered = dispatch::answer(&self.database, operation, body);
-        let spent = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        self.busy.fetch_add(spent, Ordering::Relaxed);
-        answered
+        self.busy
+            .time(|| dispatch::answer(&self.database, operation, body))
     }
 
-    /// The time the engine has spent answering the SDK's requests, across every client of
+    /// The CPU time the engine has spent answering the SDK's requests, across every client of
     /// this database: DynamoDB's share of their calls, decoding the request and encoding the
     /// answer included.
     pub fn busy(&self) -> Duration {
-        Duration::from_nanos(self.busy.load(Ordering::Relaxed))
+        self.busy.spent()
     }
 
     /// What the engine is, for messages: its endpoint or file.

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use dynomodel_client::batch::Retry;
 use dynomodel_client::crypt::{KeyCache, KeyRing, Sealing};
-use dynomodel_client::engine::Engine;
+use dynomodel_client::engine::{Clock, Engine};
 use dynomodel_client::limit::{Limited, Limits};
 use dynomodel_client::s3::S3Store;
 use dynomodel_client::{runtime, AwsBackend, Backend, ClientConfig, Error};
@@ -45,6 +45,8 @@ pub struct Client {
     prefix: String,
     /// The embedded engine behind a `memory://` endpoint, to serve over HTTP on request.
     engine: Option<Engine>,
+    /// On `memory://`: the CPU time of this client's calls in the SDK's request path.
+    sdk_time: Option<Clock>,
     /// This client's operations under way, so that an application can wait for them on
     /// shutdown (`DynamoClient.drain`).
     in_flight: Arc<AtomicUsize>,
@@ -175,6 +177,7 @@ impl Client {
         let limits = Arc::new(Limits::default());
         Ok(Self {
             engine: backend.engine().cloned(),
+            sdk_time: backend.clock().cloned(),
             backend: Arc::new(Limited::new(Arc::new(backend), Arc::clone(&limits))),
             limits,
             prefix: table_prefix.unwrap_or_default(),
@@ -194,12 +197,21 @@ impl Client {
         self.in_flight.load(Ordering::SeqCst)
     }
 
-    /// Seconds the embedded engine of this client's `memory://` database has spent answering
+    /// CPU seconds the embedded engine of this client's `memory://` database has spent answering
     /// requests (every client of that database counted), or None on any other endpoint: the
     /// engine's share of a call, which benchmarks subtract to find the client's own.
     #[getter]
     fn engine_seconds(&self) -> Option<f64> {
         self.engine.as_ref().map(|e| e.busy().as_secs_f64())
+    }
+
+    /// CPU seconds this client's calls have spent in the SDK's request path on `memory://`
+    /// (building and signing each request, the interceptors, parsing the answer), the engine's
+    /// answers included, or None on any other endpoint: less `engine_seconds`, the SDK's own
+    /// share of a call.
+    #[getter]
+    fn sdk_seconds(&self) -> Option<f64> {
+        self.sdk_time.as_ref().map(|c| c.spent().as_secs_f64())
     }
 
     /// This client's `memory://` database, served over HTTP on 127.0.0.1:`port` (0: a free
