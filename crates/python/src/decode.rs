@@ -48,8 +48,15 @@ impl<'a> Decoder<'a> {
         let keys = &self.compiled.data_keys[id];
         let out = PyDict::new(py);
         let mut required_seen = 0;
+        // Items the codec encoded hold the fields in the plan's order.
+        let (attrs, mut next) = (&self.compiled.attrs[id], 0);
         map.for_each_entry(|name, value| {
-            match name.field_index(self.compiled, id)? {
+            let position = match attrs.get(next) {
+                Some(attr) if name.is_object(attr) => Some(next),
+                _ => name.field_index(self.compiled, id)?,
+            };
+            next = position.map_or(next, |position| position + 1);
+            match position {
                 // Computed from the other fields again on validation: never data.
                 Some(position) if record.fields[position].computed => {}
                 Some(position) => {

@@ -37,6 +37,12 @@ impl<'py> Name<'_, 'py> {
         }
     }
 
+    /// Whether this is the very `str` object `attr` (the codec's own items are keyed by the
+    /// plan's attribute names): a match found without hashing.
+    pub fn is_object(&self, attr: &Py<PyString>) -> bool {
+        matches!(self, Self::Py(name) if name.as_ptr() == attr.as_ptr())
+    }
+
     /// Whether this is the name `attr`.
     pub fn is(&self, attr: &str) -> bool {
         match self {

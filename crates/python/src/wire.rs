@@ -34,6 +34,20 @@ pub enum Tag {
 }
 
 impl Tag {
+    /// Every tag, the most common first.
+    const ALL: [Self; 10] = [
+        Self::S,
+        Self::N,
+        Self::M,
+        Self::L,
+        Self::Ss,
+        Self::B,
+        Self::Bool,
+        Self::Null,
+        Self::Ns,
+        Self::Bs,
+    ];
+
     /// The interned descriptor string, the key of a wire value's dict.
     pub fn key(self, py: Python<'_>) -> &Bound<'_, PyString> {
         match self {
@@ -61,6 +75,14 @@ pub fn split<'py>(value: &Bound<'py, PyAny>) -> PyResult<(Tag, Bound<'py, PyAny>
     let Some((tag, payload)) = dict.iter().next() else {
         return Err(invalid());
     };
+    // The codec's own wire dicts, and the client's, are keyed by the interned descriptors:
+    // telling them apart by identity spares reading each one's text.
+    if let Some(known) = Tag::ALL
+        .into_iter()
+        .find(|known| tag.is(known.key(tag.py())))
+    {
+        return Ok((known, payload));
+    }
     let tag = match tag.cast::<PyString>().map_err(|_| invalid())?.to_str()? {
         "S" => Tag::S,
         "N" => Tag::N,
