@@ -109,7 +109,7 @@ impl AwsBackend {
             .customize()
             .interceptor(tap.clone())
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| self.fail(&call, err))?;
         let capacity = call.cost(out.consumed_capacity(), Use::Read);
@@ -159,7 +159,7 @@ impl AwsBackend {
             .set_request_items(Some(items))
             .return_consumed_capacity(CONSUMED)
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| self.fail(&call, err))?;
         let capacity = call.cost(out.consumed_capacity(), Use::Write);

@@ -5,8 +5,8 @@
 //! The interceptor is the client's, registered once ([`with_attempts`]); it finds the call it
 //! counts for in a task-local that [`Counted::counted`] sets while the call's future is polled.
 //! An interceptor given to each call through the SDK's `customize()` would cost every call a
-//! new set of runtime components, merged into the client's: a twentieth of a GetItem on
-//! `memory://`.
+//! new set of runtime components, merged into the client's: 4-16 us of a GetItem's 105-170 us
+//! on `memory://` (3-10%) when it was measured.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -178,7 +178,7 @@ pub(super) trait Counted: Future + Sized {
         clock: Option<&Clock>,
     ) -> Timed<TaskLocalFuture<Arc<Counts>, Self>> {
         Timed {
-            future: Box::pin(COUNTS.scope(Arc::clone(&call.counts), self)),
+            future: COUNTS.scope(Arc::clone(&call.counts), self),
             clock: clock.cloned(),
         }
     }
@@ -186,22 +186,25 @@ pub(super) trait Counted: Future + Sized {
 
 impl<F: Future> Counted for F {}
 
-/// A future whose polls are timed into a [`Clock`], when it has one. On `memory://` the
-/// engine answers within the poll that sends a request: the clock then holds the CPU time of
-/// the SDK's whole request path, the engine's answer included.
-pub(super) struct Timed<F> {
-    future: Pin<Box<F>>,
-    clock: Option<Clock>,
+pin_project_lite::pin_project! {
+    /// A future whose polls are timed into a [`Clock`], when it has one. On `memory://` the
+    /// engine answers within the poll that sends a request: the clock then holds the CPU time
+    /// of the SDK's whole request path, the engine's answer included.
+    pub(super) struct Timed<F> {
+        #[pin]
+        future: F,
+        clock: Option<Clock>,
+    }
 }
 
 impl<F: Future> Future for Timed<F> {
     type Output = F::Output;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<F::Output> {
-        let this = &mut *self;
-        match &this.clock {
-            Some(clock) => clock.time(|| this.future.as_mut().poll(cx)),
-            None => this.future.as_mut().poll(cx),
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        match this.clock {
+            Some(clock) => clock.time(|| this.future.poll(cx)),
+            None => this.future.poll(cx),
         }
     }
 }

@@ -32,7 +32,7 @@ impl AwsBackend {
             .return_values_on_condition_check_failure(ALL_OLD)
             .return_consumed_capacity(CONSUMED)
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| {
                 self.fail_with(&call, err, |e| match e {
@@ -57,7 +57,7 @@ impl AwsBackend {
             .consistent_read(request.consistent_read)
             .return_consumed_capacity(CONSUMED)
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| self.fail(&call, err))?;
         let capacity = call.cost(out.consumed_capacity(), Use::Read);
@@ -86,7 +86,7 @@ impl AwsBackend {
             .return_values_on_condition_check_failure(ALL_OLD)
             .return_consumed_capacity(CONSUMED)
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| {
                 self.fail_with(&call, err, |e| match e {
@@ -121,7 +121,7 @@ impl AwsBackend {
             .return_values_on_condition_check_failure(ALL_OLD)
             .return_consumed_capacity(CONSUMED)
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| {
                 self.fail_with(&call, err, |e| match e {

@@ -78,7 +78,7 @@ impl AwsBackend {
 
     /// The CPU time this backend's calls spent in the SDK's request path on `memory://`, the
     /// engine's answers included (what the engine adds is [`Engine::busy`]); None elsewhere.
-    pub fn clock(&self) -> Option<&Clock> {
+    pub fn sdk_time(&self) -> Option<&Clock> {
         self.sdk_time.as_ref()
     }
 

@@ -27,7 +27,7 @@ macro_rules! read_page {
             .customize()
             .interceptor(tap.clone())
             .send()
-            .counted(&$call, $backend.clock())
+            .counted(&$call, $backend.sdk_time())
             .await
             .map_err(|err| $backend.fail(&$call, err))?;
         Ok(Page {

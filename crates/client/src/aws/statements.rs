@@ -55,7 +55,7 @@ impl AwsBackend {
             .set_limit(request.limit)
             .return_consumed_capacity(CONSUMED)
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| self.fail(&call, err))?;
         Ok(StatementPage {
@@ -89,7 +89,7 @@ impl AwsBackend {
             .set_statements(Some(statements))
             .return_consumed_capacity(CONSUMED)
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| self.fail(&call, err))?;
         let capacity = call.cost(out.consumed_capacity(), use_);
@@ -136,7 +136,7 @@ impl AwsBackend {
             .set_client_request_token(token)
             .return_consumed_capacity(CONSUMED)
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| {
                 let found = err.as_service_error().and_then(canceled);

@@ -71,7 +71,7 @@ impl AwsBackend {
         };
         let out = builder
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| self.fail(&call, err))?;
         out.table_description()
@@ -89,7 +89,7 @@ impl AwsBackend {
             .describe_table()
             .table_name(&table)
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| self.fail(&call, err))?;
         out.table().map(describe).ok_or_else(|| {
@@ -107,7 +107,7 @@ impl AwsBackend {
             .delete_table()
             .table_name(&table)
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| self.fail(&call, err))?;
         Ok(())
@@ -129,7 +129,7 @@ impl AwsBackend {
             .table_name(&table)
             .time_to_live_specification(specification)
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| self.fail(&call, err))?;
         Ok(())
@@ -145,7 +145,7 @@ impl AwsBackend {
             .describe_time_to_live()
             .table_name(&table)
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| self.fail(&call, err))?;
         let description = out.time_to_live_description();

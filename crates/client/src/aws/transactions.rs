@@ -161,7 +161,7 @@ impl AwsBackend {
             .set_client_request_token(request.token)
             .return_consumed_capacity(CONSUMED)
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| {
                 let found = err.as_service_error().and_then(reasons);
@@ -196,7 +196,7 @@ impl AwsBackend {
             .set_transact_items(Some(items))
             .return_consumed_capacity(CONSUMED)
             .send()
-            .counted(&call, self.clock())
+            .counted(&call, self.sdk_time())
             .await
             .map_err(|err| self.fail(&call, err))?;
         let capacity = call.cost(out.consumed_capacity(), Use::Read);

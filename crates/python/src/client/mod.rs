@@ -177,7 +177,7 @@ impl Client {
         let limits = Arc::new(Limits::default());
         Ok(Self {
             engine: backend.engine().cloned(),
-            sdk_time: backend.clock().cloned(),
+            sdk_time: backend.sdk_time().cloned(),
             backend: Arc::new(Limited::new(Arc::new(backend), Arc::clone(&limits))),
             limits,
             prefix: table_prefix.unwrap_or_default(),
