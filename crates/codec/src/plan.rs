@@ -1,8 +1,6 @@
 //! The compiled plan of a model: what each field's Python type becomes in DynamoDB, records
 //! referring to each other by id.
 
-use std::collections::HashMap;
-
 /// Index of a [`Record`] in its [`Plan`]; records refer to each other by id so that recursive
 /// models (a tree of comments) compile to a finite plan.
 pub type RecordId = usize;
@@ -178,7 +176,7 @@ pub struct Record<H> {
     /// The model keeps attributes it does not declare as pydantic extras (`extra="allow"`):
     /// they are stored, and read back into the extras.
     pub extra: bool,
-    by_attr: HashMap<String, usize>,
+    by_attr: foldhash::HashMap<String, usize>,
 }
 
 impl<H> Record<H> {

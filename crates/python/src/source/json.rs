@@ -16,10 +16,17 @@ use crate::wire::Tag;
 
 /// The items of a page, parsed from their JSON text.
 ///
+/// The text is checked as UTF-8 once, whole: parsed from bytes, each string would be checked
+/// on its own, a call per string.
+///
 /// # Errors
-/// Where the text breaks DynamoDB JSON; never a value.
+/// Where the text breaks DynamoDB JSON (or UTF-8); never a value.
 pub fn items(json: &[u8]) -> Result<Vec<Entries<'_>>, serde_json::Error> {
-    serde_json::from_slice(json)
+    match std::str::from_utf8(json) {
+        Ok(text) => serde_json::from_str(text),
+        // Parsed from bytes, the error says where the bad byte is.
+        Err(_) => serde_json::from_slice(json),
+    }
 }
 
 /// Text as the body holds it: borrowed, unless it had escapes to undo.
