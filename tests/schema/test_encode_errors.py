@@ -107,15 +107,29 @@ def test_item_size_follows_dynamodbs_rules() -> None:
 @pytest.mark.parametrize(
     "item",
     [
-        {"pk": "not wrapped"},
-        {"pk": {"S": "a", "N": "1"}},
-        {"pk": {"X": "a"}},
-        ["not", "a", "dict"],
+        {"pk": "secret-value"},
+        {"pk": {"S": "secret-value", "N": "1"}},
+        {"pk": {"X": "secret-value"}},
+        {"pk": {"S": "a"}, "total": ["secret-value"]},
+        ["secret-value", "a", "dict"],
     ],
 )
 def test_malformed_wire_items(item: Any) -> None:
-    with pytest.raises(InvalidItemError):
+    with pytest.raises(InvalidItemError) as error:
         Order.from_item(item)
+    # The model and the attribute are named, and what was wrong by keys and types, never by a
+    # stored value.
+    message = str(error.value)
+    assert message.startswith("Order: ") and "secret-value" not in message
+    if isinstance(item, dict):
+        assert "attribute 'pk'" in message or "attribute 'total'" in message
+
+
+def test_a_bad_value_in_a_page_is_named_by_its_item_and_path() -> None:
+    good = Order(pk="a", sk=b"b", total=Decimal(1)).to_item()
+    bad = {**good, "lines": {"L": [{"M": {"price": "12.5"}}]}}
+    with pytest.raises(InvalidItemError, match=r"^Order, item 1: attribute 'lines': attribute "):
+        Order.from_items([good, bad])
 
 
 def test_a_failed_page_leaves_the_garbage_collector_running() -> None:

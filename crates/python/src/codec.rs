@@ -306,12 +306,10 @@ impl Codec {
 
     /// Decode and validate one wire item into a model instance.
     fn load<'py>(&self, item: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        self.load_one(
-            item.py(),
-            &Decoder::new(&self.compiled),
-            &PyWire::item(item)?,
-            None,
-        )
+        let py = item.py();
+        PyWire::item(item)
+            .and_then(|item| self.load_one(py, &Decoder::new(&self.compiled), &item, None))
+            .map_err(|err| errors::invalid_item_at(py, err, &self.compiled.plan.root().name))
     }
 
     /// Decode and validate a page of wire items, in one call: each item is validated as soon as
@@ -320,8 +318,14 @@ impl Codec {
         let _paused = PausedGc::new(items.py())?;
         let decoder = Decoder::new(&self.compiled);
         let out = PyList::empty(items.py());
-        for item in items.try_iter()? {
-            out.append(self.load_one(items.py(), &decoder, &PyWire::item(&item?)?, None)?)?;
+        for (position, item) in items.try_iter()?.enumerate() {
+            let model = PyWire::item(&item?)
+                .and_then(|item| self.load_one(items.py(), &decoder, &item, None))
+                .map_err(|err| {
+                    let root = &self.compiled.plan.root().name;
+                    errors::invalid_item_at(items.py(), err, &format!("{root}, item {position}"))
+                })?;
+            out.append(model)?;
         }
         Ok(out)
     }

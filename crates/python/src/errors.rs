@@ -116,6 +116,24 @@ pub fn invalid_item(message: String) -> PyErr {
     InvalidItemError::new_err(message)
 }
 
+/// `err` with `context` (where in the item it happened) before its message, when it says the
+/// input is not an item; any other error as it is.
+pub fn invalid_item_at(py: Python<'_>, err: PyErr, context: &str) -> PyErr {
+    if err.is_instance_of::<InvalidItemError>(py) {
+        invalid_item(format!("{context}: {}", err.value(py)))
+    } else {
+        err
+    }
+}
+
+/// The name of `value`'s type, what a message about a wrong value shows instead of the value.
+pub fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".to_owned(), |name| name.to_string())
+}
+
 /// A value the native client cannot take as it was given (a negative timeout, say).
 pub fn invalid_argument(message: String) -> PyErr {
     pyo3::exceptions::PyValueError::new_err(message)

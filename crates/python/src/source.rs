@@ -93,7 +93,8 @@ impl<'py> PyWire<'py> {
     pub fn item(item: &Bound<'py, PyAny>) -> PyResult<Self> {
         if !item.is_instance_of::<PyDict>() {
             return Err(errors::invalid_item(format!(
-                "an item must be a dict, not {item}"
+                "an item must be a dict, not a {}",
+                errors::type_name(item)
             )));
         }
         Ok(Self {
@@ -161,7 +162,12 @@ impl<'py> Source<'py> for PyWire<'py> {
         mut f: impl FnMut(Name<'_, 'py>, Self) -> PyResult<()>,
     ) -> PyResult<()> {
         for (name, value) in self.payload.cast::<PyDict>()? {
-            f(Name::Py(name), Self::new(value)?)?;
+            // A bad value nested in maps is named by its path, one attribute per level.
+            Self::new(value)
+                .and_then(|value| f(Name::Py(name.clone()), value))
+                .map_err(|err| {
+                    errors::invalid_item_at(name.py(), err, &format!("attribute {name:?}"))
+                })?;
         }
         Ok(())
     }

@@ -67,36 +67,39 @@ impl Tag {
 
 /// Split `{"S": "x"}` into its tag and payload.
 pub fn split<'py>(value: &Bound<'py, PyAny>) -> PyResult<(Tag, Bound<'py, PyAny>)> {
-    let invalid = || errors::invalid_item(format!("not a DynamoDB attribute value: {value}"));
-    let dict = value.cast::<PyDict>().map_err(|_| invalid())?;
-    if dict.len() != 1 {
-        return Err(invalid());
-    }
-    let Some((tag, payload)) = dict.iter().next() else {
-        return Err(invalid());
+    let py = value.py();
+    let dict = value.cast::<PyDict>().map_err(|_| not_a_value(value))?;
+    let Some((tag, payload)) = dict.iter().next().filter(|_| dict.len() == 1) else {
+        return Err(not_a_value(value));
     };
     // The codec's own wire dicts, and the client's, are keyed by the interned descriptors:
     // telling them apart by identity spares reading each one's text.
-    if let Some(known) = Tag::ALL
-        .into_iter()
-        .find(|known| tag.is(known.key(tag.py())))
-    {
+    if let Some(known) = Tag::ALL.into_iter().find(|known| tag.is(known.key(py))) {
         return Ok((known, payload));
     }
-    let tag = match tag.cast::<PyString>().map_err(|_| invalid())?.to_str()? {
-        "S" => Tag::S,
-        "N" => Tag::N,
-        "B" => Tag::B,
-        "BOOL" => Tag::Bool,
-        "NULL" => Tag::Null,
-        "SS" => Tag::Ss,
-        "NS" => Tag::Ns,
-        "BS" => Tag::Bs,
-        "L" => Tag::L,
-        "M" => Tag::M,
-        _ => return Err(invalid()),
+    let text = tag
+        .cast::<PyString>()
+        .map_err(|_| not_a_value(value))?
+        .to_str()?;
+    Tag::ALL
+        .into_iter()
+        .find(|known| known.key(py).to_str().is_ok_and(|key| key == text))
+        .map(|known| (known, payload))
+        .ok_or_else(|| not_a_value(value))
+}
+
+/// The error for something that is not `{"S": "x"}` and its kind: it names the keys of a dict
+/// (type descriptors, or attribute names where an item was given) and the type of anything
+/// else, never a value.
+fn not_a_value(value: &Bound<'_, PyAny>) -> PyErr {
+    let found = match value.cast::<PyDict>() {
+        Ok(dict) => format!("a dict with the keys {}", dict.keys()),
+        Err(_) => format!("a {}", errors::type_name(value)),
     };
-    Ok((tag, payload))
+    errors::invalid_item(format!(
+        "not a DynamoDB attribute value (a dict with one key among S, N, B, BOOL, NULL, SS, NS, \
+         BS, L, M): {found}"
+    ))
 }
 
 /// The size of a wire value by DynamoDB's rules (for attributes written back as they were read).

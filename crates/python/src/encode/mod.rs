@@ -74,13 +74,9 @@ fn aware<'a, 'py>(value: &'a Bound<'py, PyAny>) -> Result<&'a Bound<'py, PyDateT
 }
 
 fn mismatch<T>(expected: &str, value: &Bound<'_, PyAny>) -> Result<T> {
-    let found = value
-        .get_type()
-        .name()
-        .map_or_else(|_| "?".to_owned(), |n| n.to_string());
     rule(Rule::TypeMismatch {
         expected: expected.to_owned(),
-        found,
+        found: crate::errors::type_name(value),
     })
 }
 
