@@ -32,7 +32,7 @@ def scan_raw(client: DynamoClient, table: str) -> list[dict[str, Any]]:
 
 def put_all(client: DynamoClient, table: str, items: list[dict[str, Any]]) -> None:
     for at in range(0, len(items), 5000):
-        writes = [Write(table, True, item) for item in items[at : at + 5000]]
+        writes: list[Write] = [(table, True, item) for item in items[at : at + 5000]]
         output = client.native.batch_write(writes, 60.0, True)
         assert not output.unprocessed
 

@@ -9,7 +9,6 @@ and jitter, for up to `timeout` seconds; whatever is still not done then is rais
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -153,7 +152,7 @@ def _read_batches(
         decodings = [Decoding(r.table.mapping.codec.native, shape, r.unread) for _, r in batch]
         yield from ready((r.table for _, r in batch), client)
         output: BatchGetOutput = yield Call(native.batch_get, (tables, decodings, timeout))
-        counts = Counter({r.table: len(r.keys) for _, r in batch})
+        counts = {r.table: len(r.keys) for _, r in batch}
         units, duration = output.units_by_table, output.cost.duration
         record_units(counts, units, duration, client.table_prefix, False)
         cost += CallCost.of(output.cost)
@@ -384,11 +383,14 @@ class BatchWrite(Generic[M]):
         self, writes: list[_Write], objects: list[tuple[BoundTable[Any], object]]
     ) -> Steps[None]:
         client = self._client_now
-        yield from ready({table for table, _, _ in writes}, client)
-        sent = [Write(table.name, put, item) for table, put, item in writes]
+        counts: dict[BoundTable[Any], int] = {}
+        sent: list[Write] = []
+        for table, put, item in writes:
+            counts[table] = counts.get(table, 0) + 1
+            sent.append((table.name, put, item))
+        yield from ready(counts, client)
         output: BatchWriteOutput = yield Call(client.native.batch_write, (sent, self._timeout))
         self.stats.add(CallCost.of(output.cost))
-        counts = Counter(table for table, _, _ in writes)
         units, duration = output.units_by_table, output.cost.duration
         record_units(counts, units, duration, client.table_prefix, True)
         self._unprocessed += [

@@ -73,13 +73,10 @@ class TableKeys(NamedTuple):
     projection: Expression | None
 
 
-class Write(NamedTuple):
-    """One write of a batch: a put of `item` (encoded for the request as it is, or in wire
-    form), or a delete of the key `item`."""
-
-    table: str
-    put: bool
-    item: Item | NativeItem
+Write: TypeAlias = tuple[str, bool, Item | NativeItem]
+"""One write of a batch, `(table, put, item)`: a put of `item` (encoded for the request as it
+is, or in wire form), or a delete of the key `item`. A plain tuple: a batch makes one per
+write, and a named tuple's constructor is a Python call."""
 
 
 class Action(NamedTuple):
