@@ -15,6 +15,8 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{ready, Context, Poll};
 
+use crate::json::{member, Scan};
+use crate::JsonItems;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -23,10 +25,6 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::ConfigBag;
 use bytes::{Bytes, BytesMut};
 use http_body::{Body, Frame};
-use serde_json::value::RawValue;
-
-use crate::json::span_of;
-use crate::JsonItems;
 
 /// What a tap cuts out of an answer's body.
 pub(super) trait Cut: Sized + Send + 'static {
@@ -38,13 +36,7 @@ pub(super) trait Cut: Sized + Send + 'static {
 /// A Query's or Scan's `Items` array.
 impl Cut for JsonItems {
     fn cut(body: &Bytes) -> Option<(Self, Bytes)> {
-        #[derive(serde::Deserialize)]
-        struct Answer<'a> {
-            #[serde(rename = "Items", borrow)]
-            items: Option<&'a RawValue>,
-        }
-        let items = serde_json::from_slice::<Answer<'_>>(body).ok()?.items?;
-        let span = span_of(body, items)?;
+        let span = member(body, "Items").filter(|span| body[span.start] == b'[')?;
         Some((
             JsonItems::new(body.clone(), span.clone())?,
             without(body, &[span], b"[]"),
@@ -58,22 +50,25 @@ pub(super) struct Responses(pub(super) HashMap<String, JsonItems>);
 
 impl Cut for Responses {
     fn cut(body: &Bytes) -> Option<(Self, Bytes)> {
-        #[derive(serde::Deserialize)]
-        struct Answer<'a> {
-            #[serde(rename = "Responses", borrow)]
-            responses: Option<HashMap<String, &'a RawValue>>,
-        }
-        let responses = serde_json::from_slice::<Answer<'_>>(body).ok()?.responses?;
-        let mut spans = Vec::with_capacity(responses.len());
-        let mut tables = HashMap::with_capacity(responses.len());
-        for (table, items) in responses {
-            let span = span_of(body, items)?;
-            tables.insert(table, JsonItems::new(body.clone(), span.clone())?);
-            spans.push(span);
-        }
+        let mut spans = Vec::new();
+        let mut tables = HashMap::new();
+        let mut found = false;
+        Scan::new(body).members(|scan, name| {
+            if found || scan.text(name)? != "Responses" {
+                return scan.value().map(drop);
+            }
+            found = true;
+            // Read in place: the arrays are found on the way through, once.
+            scan.members(|scan, table| {
+                let table = scan.text(table)?.into_owned();
+                let span = scan.value().filter(|span| body[span.start] == b'[')?;
+                tables.insert(table, JsonItems::new(body.clone(), span.clone())?);
+                spans.push(span);
+                Some(())
+            })
+        })?;
         // Each table keeps its name and an empty list: the SDK reads no item.
-        spans.sort_by_key(|span| span.start);
-        Some((Self(tables), without(body, &spans, b"[]")))
+        found.then(|| (Self(tables), without(body, &spans, b"[]")))
     }
 }
 
@@ -215,6 +210,16 @@ mod tests {
             br#"{"Responses":{"a":[],"b":[]},"UnprocessedKeys":{}}"#
         );
         assert!(Responses::cut(&Bytes::from_static(br#"{"UnprocessedKeys":{}}"#)).is_none());
+        // Found after other members, never inside them; a table name's escapes undone.
+        let body = Bytes::from_static(
+            br#"{"UnprocessedKeys":{"Responses":{"x":[]}}, "Responses" : {"t\u0061":[{"k":{"N":"1"}}]}}"#,
+        );
+        let (Responses(tables), rest) = Responses::cut(&body).expect("responses");
+        assert_eq!(tables["ta"].as_bytes(), br#"[{"k":{"N":"1"}}]"#);
+        assert_eq!(
+            &rest[..],
+            br#"{"UnprocessedKeys":{"Responses":{"x":[]}}, "Responses" : {"t\u0061":[]}}"#
+        );
     }
 
     #[test]

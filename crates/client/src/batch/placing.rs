@@ -48,14 +48,11 @@ impl Found {
                 .into_iter()
                 .map(|item| (fingerprint(&item, names.iter()), Self::Value(item)))
                 .collect()),
-            PageItems::Json(json) => json
-                .items()?
+            PageItems::Json(json) => Ok(json
+                .keyed(names)?
                 .into_iter()
-                .map(|item| {
-                    let key = item.attributes(names)?;
-                    Ok((fingerprint(&key, names.iter()), Self::Json(item)))
-                })
-                .collect(),
+                .map(|(item, key)| (fingerprint(&key, names.iter()), Self::Json(item)))
+                .collect()),
         }
     }
 

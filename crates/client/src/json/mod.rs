@@ -1,13 +1,15 @@
 //! Items as DynamoDB sent them: the JSON of a response body, shared with it, parsed only by
 //! the decoder (or into SDK values where those are needed).
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
 use bytes::{Bytes, BytesMut};
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde_json::value::RawValue;
+use serde::de::IgnoredAny;
+
+mod scan;
+
+pub(crate) use scan::{member, Scan};
 
 use crate::{Error, ErrorKind, Item};
 
@@ -73,20 +75,47 @@ impl JsonItems {
         &self.body[self.span.clone()]
     }
 
-    /// Each item of the array, sharing the body.
+    /// Each item of the array, sharing the body, with its attributes `names` (its key) as SDK
+    /// values: one scan of the text, the other attributes only skipped.
     ///
     /// # Errors
-    /// When the JSON is not an array of objects; the error names where, never a value.
-    pub fn items(&self) -> Result<Vec<JsonItem>, Error> {
-        let raw = serde_json::from_slice::<Vec<&RawValue>>(self.as_bytes())
-            .map_err(|err| unreadable_page(&err))?;
-        raw.into_iter()
-            .map(|item| {
-                let span = span_of(&self.body, item).ok_or_else(outside_the_body)?;
-                Ok(JsonItem {
+    /// When the JSON is not an array of items; the error names where, never a value.
+    pub fn keyed(&self, names: &[String]) -> Result<Vec<(JsonItem, Item)>, Error> {
+        let text = self.as_bytes();
+        let mut items = Vec::new();
+        Scan::new(text)
+            .elements(|scan| {
+                let start = scan.start()?;
+                let mut key = Vec::with_capacity(names.len());
+                scan.members(|scan, name| {
+                    let value = scan.value()?;
+                    let name = scan.text(name)?;
+                    if let Some(wanted) = names.iter().find(|wanted| **wanted == name) {
+                        key.push((wanted, value));
+                    }
+                    Some(())
+                })?;
+                items.push((start..scan.at(), key));
+                Some(())
+            })
+            .ok_or_else(|| unreadable(text))?;
+        let at = self.span.start;
+        items
+            .into_iter()
+            .map(|(span, key)| {
+                let key = key
+                    .into_iter()
+                    .map(|(name, span)| {
+                        serde_json::from_slice::<serde_dynamo::AttributeValue>(&text[span])
+                            .map(|value| (name.clone(), value))
+                            .map_err(|err| unreadable_page(&err))
+                    })
+                    .collect::<Result<HashMap<_, _>, _>>()?;
+                let item = JsonItem {
                     body: self.body.clone(),
-                    span,
-                })
+                    span: at + span.start..at + span.end,
+                };
+                Ok((item, serde_dynamo::Item::from(key).into()))
             })
             .collect()
     }
@@ -124,18 +153,6 @@ impl JsonItem {
         &self.body[self.span.clone()]
     }
 
-    /// The attributes `names` of the item (its key), as SDK values; the rest is only skipped.
-    ///
-    /// # Errors
-    /// When the item is not DynamoDB JSON; the error names where, never a value.
-    pub fn attributes(&self, names: &[String]) -> Result<Item, Error> {
-        let mut json = serde_json::Deserializer::from_slice(self.as_bytes());
-        let found = Named(names)
-            .deserialize(&mut json)
-            .map_err(|err| unreadable_page(&err))?;
-        Ok(serde_dynamo::Item::from(found).into())
-    }
-
     /// The whole item as SDK values.
     ///
     /// # Errors
@@ -144,44 +161,6 @@ impl JsonItem {
         serde_json::from_slice::<serde_dynamo::Item>(self.as_bytes())
             .map(Into::into)
             .map_err(|err| unreadable_page(&err))
-    }
-}
-
-/// Reads the attributes it names out of an item, and only skips the others.
-struct Named<'n>(&'n [String]);
-
-/// An attribute name, borrowed from the JSON unless it holds escapes.
-#[derive(serde::Deserialize)]
-struct Name<'a>(#[serde(borrow)] Cow<'a, str>);
-
-impl<'de> DeserializeSeed<'de> for Named<'_> {
-    type Value = HashMap<String, serde_dynamo::AttributeValue>;
-
-    fn deserialize<D: Deserializer<'de>>(self, json: D) -> Result<Self::Value, D::Error> {
-        json.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Named<'_> {
-    type Value = HashMap<String, serde_dynamo::AttributeValue>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("an item")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
-        let mut found = HashMap::with_capacity(self.0.len());
-        while let Some(Name(name)) = entries.next_key()? {
-            match self.0.iter().find(|wanted| **wanted == name) {
-                Some(wanted) => {
-                    found.insert(wanted.clone(), entries.next_value()?);
-                }
-                None => {
-                    entries.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(found)
     }
 }
 
@@ -202,31 +181,31 @@ impl std::fmt::Debug for JsonItems {
 /// A page whose items do not parse: where, and what kind of fault (serde's own message can
 /// quote the value it choked on).
 pub fn unreadable_page(err: &serde_json::Error) -> Error {
+    let fault = format!("{:?} fault", err.classify());
+    unreadable_at(&fault, err.line(), err.column())
+}
+
+/// A page whose items do not parse: `fault` says what kind, never the text there.
+pub fn unreadable_at(fault: &str, line: usize, column: usize) -> Error {
     Error::new(ErrorKind::Service {
         code: "UnreadableResponse".to_owned(),
         message: format!(
-            "the items of the page do not parse as DynamoDB JSON ({:?} fault at line {}, column {})",
-            err.classify(),
-            err.line(),
-            err.column()
+            "the items of the page do not parse as DynamoDB JSON ({fault} at line {line}, \
+             column {column})"
         ),
     })
 }
 
-/// Where `raw`, parsed from `body` and borrowing from it, sits in `body`.
-pub(crate) fn span_of(body: &[u8], raw: &RawValue) -> Option<Range<usize>> {
-    let start = (raw.get().as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
-    let span = start..start + raw.get().len();
-    body.get(span.clone())?;
-    Some(span)
-}
-
-/// An item serde_json located outside the text it parsed: it cannot, as it borrows from it.
-fn outside_the_body() -> Error {
-    Error::new(ErrorKind::Service {
-        code: "UnreadableResponse".to_owned(),
-        message: "an item of the answer is not where it was read".to_owned(),
-    })
+/// Text the scan could not follow: where serde_json finds the fault (the scan trusts the text
+/// to be JSON and does not look for it), or only that it is not the value expected.
+fn unreadable(text: &[u8]) -> Error {
+    match serde_json::from_slice::<IgnoredAny>(text) {
+        Err(err) => unreadable_page(&err),
+        Ok(_) => Error::new(ErrorKind::Service {
+            code: "UnreadableResponse".to_owned(),
+            message: "the items of the page are not the JSON expected".to_owned(),
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -263,5 +242,54 @@ mod tests {
         assert!(message.contains("column"), "{message}");
         assert!(!message.contains("secret-value"), "{message}");
         assert!(!format!("{:?}", page(b"[\"secret-value\"]")).contains("secret"));
+    }
+
+    fn json(text: &'static [u8]) -> JsonItems {
+        JsonItems::new(Bytes::from_static(text), 0..text.len()).expect("in the body")
+    }
+
+    #[test]
+    fn each_item_comes_with_its_key_wherever_its_key_attributes_are() -> Result<(), Error> {
+        let items = json(
+            br#" [ {"n":{"L":[{"S":"pk"}]},"sk":{"N":"2"},"p\u006b":{"S":"a\"b"}} ,
+                  {"pk":{"S":"c"}},{"other":{"M":{"pk":{"S":"nested"}}}} ] "#,
+        );
+        let names = ["pk".to_owned(), "sk".to_owned()];
+        let keyed = items.keyed(&names)?;
+        let texts: Vec<&[u8]> = keyed.iter().map(|(item, _)| item.as_bytes()).collect();
+        let expected: Vec<&[u8]> = vec![
+            br#"{"n":{"L":[{"S":"pk"}]},"sk":{"N":"2"},"p\u006b":{"S":"a\"b"}}"#,
+            br#"{"pk":{"S":"c"}}"#,
+            br#"{"other":{"M":{"pk":{"S":"nested"}}}}"#,
+        ];
+        assert_eq!(texts, expected);
+        let s = |text: &str| AttributeValue::S(text.into());
+        assert_eq!(
+            keyed[0].1,
+            Item::from([
+                ("pk".into(), s("a\"b")),
+                ("sk".into(), AttributeValue::N("2".into()))
+            ])
+        );
+        assert_eq!(keyed[1].1, Item::from([("pk".into(), s("c"))]));
+        // A projection may leave the key out: a nested `pk` is not the item's.
+        assert!(keyed[2].1.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn a_key_that_does_not_parse_says_where_never_what() {
+        for text in [
+            &br#"[{"pk":{"S":"secret-value"}"#[..],
+            br#"[{"pk":{"N":["secret-value"]}}]"#,
+        ] {
+            let items = JsonItems::new(Bytes::from_static(text), 0..text.len()).expect("in it");
+            let err = items
+                .keyed(&["pk".to_owned()])
+                .expect_err("not DynamoDB JSON");
+            let message = err.to_string();
+            assert!(message.contains("column"), "{message}");
+            assert!(!message.contains("secret-value"), "{message}");
+        }
     }
 }
