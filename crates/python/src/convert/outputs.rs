@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 
 use dynomodel_client::{
-    unreadable_page, BatchGetOutput as Found, BatchStatementOutput as Statements,
-    BatchWriteOutput as Written, Capacity, Item, ItemOutput as Done, KeyType, Page as Read,
-    PageItems, StatementPage, TableDescription as Described, TableWrite, TransactGetOutput as Got,
-    Write,
+    BatchGetOutput as Found, BatchStatementOutput as Statements, BatchWriteOutput as Written,
+    Capacity, Item, ItemOutput as Done, KeyType, Page as Read, PageItems, StatementPage,
+    TableDescription as Described, TableWrite, TransactGetOutput as Got, Write,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFrozenSet, PyList};
@@ -199,8 +198,7 @@ impl Decoding {
         match items {
             PageItems::Values(items) => self.items(py, items),
             PageItems::Json(json) => {
-                let items = json::items(json.as_bytes())
-                    .map_err(|err| client_error(py, unreadable_page(&err)))?;
+                let items = json::items(json.as_bytes()).map_err(|err| client_error(py, err))?;
                 self.decode(py, items.iter().map(JsonWire::Item))
             }
         }

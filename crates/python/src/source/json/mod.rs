@@ -3,30 +3,35 @@
 //! that a string is copied only into the Python object made of it.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use base64::Engine as _;
+use dynomodel_client::unreadable_at;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString};
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::{Name, Source};
 use crate::errors;
 use crate::wire::Tag;
 
-/// The items of a page, parsed from their JSON text.
-///
-/// The text is checked as UTF-8 once, whole: parsed from bytes, each string would be checked
-/// on its own, a call per string.
+mod parse;
+
+use parse::Fault;
+
+/// The items of a page, parsed from their JSON text ([`parse`]), checked as UTF-8 once, whole.
 ///
 /// # Errors
 /// Where the text breaks DynamoDB JSON (or UTF-8); never a value.
-pub fn items(json: &[u8]) -> Result<Vec<Entries<'_>>, serde_json::Error> {
-    match std::str::from_utf8(json) {
-        Ok(text) => serde_json::from_str(text),
-        // Parsed from bytes, the error says where the bad byte is.
-        Err(_) => serde_json::from_slice(json),
-    }
+pub fn items(json: &[u8]) -> Result<Vec<Entries<'_>>, dynomodel_client::Error> {
+    let parsed = std::str::from_utf8(json)
+        .map_err(|err| Fault {
+            at: err.valid_up_to(),
+            what: "a byte that is not UTF-8",
+        })
+        .and_then(parse::items);
+    parsed.map_err(|fault| {
+        let (line, column) = fault.line_column(json);
+        unreadable_at(fault.what, line, column)
+    })
 }
 
 /// Text as the body holds it: borrowed, unless it had escapes to undo.
@@ -50,82 +55,6 @@ pub enum Value<'a> {
 
 /// An item or an `M`: names and values, in the order they came.
 pub struct Entries<'a>(Vec<(Text<'a>, Value<'a>)>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Texts;
-        impl<'de> Visitor<'de> for Texts {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(text)))
-            }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(text.to_owned())))
-            }
-        }
-        deserializer.deserialize_str(Texts)
-    }
-}
-
-impl<'de> Deserialize<'de> for Entries<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Maps;
-        impl<'de> Visitor<'de> for Maps {
-            type Value = Entries<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map of attribute values")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<'de>, A::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(Entries(entries))
-            }
-        }
-        deserializer.deserialize_map(Maps)
-    }
-}
-
-impl<'de> Deserialize<'de> for Value<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Values;
-        impl<'de> Visitor<'de> for Values {
-            type Value = Value<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an attribute value with one type")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'de>, A::Error> {
-                let Some(Text(tag)) = map.next_key()? else {
-                    return Err(de::Error::invalid_length(0, &self));
-                };
-                let value = match &*tag {
-                    "S" => Value::S(map.next_value()?),
-                    "N" => Value::N(map.next_value()?),
-                    "B" => Value::B(map.next_value()?),
-                    "BOOL" => Value::Bool(map.next_value()?),
-                    "SS" => Value::Ss(map.next_value()?),
-                    "NS" => Value::Ns(map.next_value()?),
-                    "BS" => Value::Bs(map.next_value()?),
-                    "L" => Value::L(map.next_value()?),
-                    "M" => Value::M(map.next_value()?),
-                    _ => {
-                        map.next_value::<IgnoredAny>()?;
-                        Value::Null
-                    }
-                };
-                if map.next_key::<IgnoredAny>()?.is_some() {
-                    return Err(de::Error::invalid_length(2, &self));
-                }
-                Ok(value)
-            }
-        }
-        deserializer.deserialize_map(Values)
-    }
-}
 
 /// One stored value of a page's JSON, as the decoder sees it.
 #[derive(Clone, Copy)]

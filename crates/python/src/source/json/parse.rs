@@ -1,0 +1,306 @@
+//! DynamoDB JSON read into the tree of [`super::Value`]s, by a parser that knows only this
+//! format.
+//!
+//! serde_json's visitors read each value as any JSON could be, then the tree's `Deserialize`
+//! impls checked it was DynamoDB's: a type tag, then its payload. Here the tag says what comes
+//! next, and a string without escapes (nearly every one) is borrowed from the body with one
+//! scan for its closing quote. Escapes are undone by serde_json, so text reads exactly as it
+//! would there; what this parser refuses, it says where.
+
+use std::borrow::Cow;
+
+use serde::de::IgnoredAny;
+
+use super::{Entries, Text, Value};
+
+/// Where and why the text is not DynamoDB JSON.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// Its byte offset in the text.
+    pub at: usize,
+    pub what: &'static str,
+}
+
+impl Fault {
+    /// Its line and column (1-based, in bytes), as serde_json reports them.
+    pub fn line_column(&self, text: &[u8]) -> (usize, usize) {
+        let before = &text[..self.at.min(text.len())];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = before.len()
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+        (line, column + 1)
+    }
+}
+
+type Parsed<T> = Result<T, Fault>;
+
+/// The items of a page: an array of items, nothing after it.
+pub fn items(text: &str) -> Parsed<Vec<Entries<'_>>> {
+    let mut parser = Parser { text, at: 0 };
+    let mut items = Vec::new();
+    parser.array(|parser| {
+        items.push(parser.entries()?);
+        Ok(())
+    })?;
+    if parser.peek().is_some() {
+        return Err(parser.fault("text after the items"));
+    }
+    Ok(items)
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn fault(&self, what: &'static str) -> Fault {
+        Fault { at: self.at, what }
+    }
+
+    /// The next byte that is not whitespace, the cursor moved onto it.
+    fn peek(&mut self) -> Option<u8> {
+        let bytes = self.text.as_bytes();
+        while let Some(&byte) = bytes.get(self.at) {
+            if !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+                return Some(byte);
+            }
+            self.at += 1;
+        }
+        None
+    }
+
+    /// Move past `byte` if it comes next.
+    fn eat(&mut self, byte: u8) -> bool {
+        let next = self.peek() == Some(byte);
+        if next {
+            self.at += 1;
+        }
+        next
+    }
+
+    fn expect(&mut self, byte: u8, what: &'static str) -> Parsed<()> {
+        if self.eat(byte) {
+            Ok(())
+        } else {
+            Err(self.fault(what))
+        }
+    }
+
+    fn string(&mut self) -> Parsed<Text<'a>> {
+        if self.peek() != Some(b'"') {
+            return Err(self.fault("expected a string"));
+        }
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let mut at = start + 1;
+        let mut escaped = false;
+        loop {
+            match bytes.get(at) {
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    escaped = true;
+                    at += 2;
+                }
+                Some(&byte) if byte < 0x20 => {
+                    self.at = at;
+                    return Err(self.fault("a control character in a string"));
+                }
+                Some(_) => at += 1,
+                None => return Err(self.fault("a string without its end")),
+            }
+        }
+        self.at = at + 1;
+        // The quotes are ASCII: both ends are character boundaries.
+        let quoted = &self.text[start..self.at];
+        if !escaped {
+            return Ok(Text(Cow::Borrowed(&quoted[1..quoted.len() - 1])));
+        }
+        serde_json::from_str::<String>(quoted)
+            .map(|text| Text(Cow::Owned(text)))
+            .map_err(|_| Fault {
+                at: start,
+                what: "a string with a bad escape",
+            })
+    }
+
+    fn array(&mut self, mut element: impl FnMut(&mut Self) -> Parsed<()>) -> Parsed<()> {
+        self.expect(b'[', "expected an array")?;
+        if self.eat(b']') {
+            return Ok(());
+        }
+        loop {
+            element(self)?;
+            if self.eat(b']') {
+                return Ok(());
+            }
+            self.expect(b',', "expected , or ] in an array")?;
+        }
+    }
+
+    /// An item or an `M`: names and values.
+    fn entries(&mut self) -> Parsed<Entries<'a>> {
+        self.expect(b'{', "expected an item or a map")?;
+        let mut entries = Vec::new();
+        if self.eat(b'}') {
+            return Ok(Entries(entries));
+        }
+        loop {
+            let name = self.string()?;
+            self.expect(b':', "expected : after a name")?;
+            entries.push((name, self.value()?));
+            if self.eat(b'}') {
+                return Ok(Entries(entries));
+            }
+            self.expect(b',', "expected , or } in a map")?;
+        }
+    }
+
+    fn texts(&mut self) -> Parsed<Vec<Text<'a>>> {
+        let mut texts = Vec::new();
+        self.array(|parser| {
+            texts.push(parser.string()?);
+            Ok(())
+        })?;
+        Ok(texts)
+    }
+
+    fn flag(&mut self) -> Parsed<bool> {
+        self.peek();
+        let rest = &self.text.as_bytes()[self.at..];
+        let (flag, len) = if rest.starts_with(b"true") {
+            (true, 4)
+        } else if rest.starts_with(b"false") {
+            (false, 5)
+        } else {
+            return Err(self.fault("expected true or false"));
+        };
+        self.at += len;
+        Ok(flag)
+    }
+
+    /// An attribute value: `{"S": "x"}`, `{"L": [...]}`, ...
+    fn value(&mut self) -> Parsed<Value<'a>> {
+        self.expect(b'{', "expected an attribute value")?;
+        let tag = self.string()?;
+        self.expect(b':', "expected : after a type")?;
+        let value = match &*tag.0 {
+            "S" => Value::S(self.string()?),
+            "N" => Value::N(self.string()?),
+            "B" => Value::B(self.string()?),
+            "BOOL" => Value::Bool(self.flag()?),
+            "SS" => Value::Ss(self.texts()?),
+            "NS" => Value::Ns(self.texts()?),
+            "BS" => Value::Bs(self.texts()?),
+            "L" => {
+                let mut values = Vec::new();
+                self.array(|parser| {
+                    values.push(parser.value()?);
+                    Ok(())
+                })?;
+                Value::L(values)
+            }
+            "M" => Value::M(self.entries()?),
+            // `NULL`, and any type a newer DynamoDB adds: its payload only checked as JSON.
+            _ => {
+                self.skip()?;
+                Value::Null
+            }
+        };
+        self.expect(b'}', "expected } after a value: one type to a value")?;
+        Ok(value)
+    }
+
+    /// Move past any JSON value, checked by serde_json.
+    fn skip(&mut self) -> Parsed<()> {
+        self.peek();
+        let rest = &self.text[self.at..];
+        let mut values = serde_json::Deserializer::from_str(rest).into_iter::<IgnoredAny>();
+        match values.next() {
+            Some(Ok(_)) => {
+                self.at += values.byte_offset();
+                Ok(())
+            }
+            _ => Err(self.fault("expected a JSON value")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(values: &[Text<'_>]) -> Vec<String> {
+        values.iter().map(|t| t.0.to_string()).collect()
+    }
+
+    /// A value as a string that shows its type and every payload.
+    fn show(value: &Value<'_>) -> String {
+        match value {
+            Value::S(t) => format!("S({})", t.0),
+            Value::N(t) => format!("N({})", t.0),
+            Value::B(t) => format!("B({})", t.0),
+            Value::Bool(flag) => format!("BOOL({flag})"),
+            Value::Null => "NULL".to_owned(),
+            Value::Ss(v) => format!("SS{:?}", texts(v)),
+            Value::Ns(v) => format!("NS{:?}", texts(v)),
+            Value::Bs(v) => format!("BS{:?}", texts(v)),
+            Value::L(v) => format!("L[{}]", v.iter().map(show).collect::<Vec<_>>().join(",")),
+            Value::M(e) => show_entries(e),
+        }
+    }
+
+    fn show_entries(entries: &Entries<'_>) -> String {
+        let shown: Vec<String> = entries
+            .0
+            .iter()
+            .map(|(n, v)| format!("{}={}", n.0, show(v)))
+            .collect();
+        format!("M{{{}}}", shown.join(","))
+    }
+
+    #[test]
+    fn every_type_reads_with_its_payload() {
+        let text = r#" [ {"s":{"S":"a\"b\u00e9\n"},"n":{"N":"-1.5e3"},"b":{"B":"AQI="},
+            "t":{"BOOL":true},"f":{ "BOOL" : false },"z":{"NULL":true},"new":{"X":{"a":[1,2]}},
+            "ss":{"SS":["x","y"]},"ns":{"NS":["1"]},"bs":{"BS":[]},"é":{"S":""},
+            "l":{"L":[{"S":"in"},{"M":{}}]},"m":{"M":{"k":{"L":[]}}}} , {} ]"#;
+        let parsed = items(text).expect("DynamoDB JSON");
+        assert_eq!(parsed.len(), 2);
+        assert_eq!(
+            show_entries(&parsed[0]),
+            "M{s=S(a\"bé\n),n=N(-1.5e3),b=B(AQI=),t=BOOL(true),f=BOOL(false),z=NULL,new=NULL,\
+             ss=SS[\"x\", \"y\"],ns=NS[\"1\"],bs=BS[],é=S(),l=L[S(in),M{}],m=M{k=L[]}}"
+        );
+        assert!(parsed[1].0.is_empty());
+        assert!(matches!(&parsed[0].0[1].1, Value::N(Text(Cow::Borrowed(_)))));
+        assert!(items("[]").expect("no items").is_empty());
+    }
+
+    #[test]
+    fn what_is_not_dynamodb_json_is_refused_saying_where() {
+        for (text, at) in [
+            ("", 0),
+            ("[{}", 3),
+            ("[{}] x", 5),
+            (r#"[{"a":{"S":"x","N":"1"}}]"#, 14),
+            (r#"[{"a":{"BOOL":"yes"}}]"#, 14),
+            (r#"[{"a":{"S":1}}]"#, 11),
+            (r#"[{"a":{"L":[{"S":"x"},]}}]"#, 22),
+            (r#"[{"a":{"S":"bad \q"}}]"#, 11),
+            ("[{\"a\":{\"S\":\"raw \t tab\"}}]", 16),
+            (r#"[{"a":{"X":[1,}}]"#, 11),
+            (r#"[{"a":{"S":"open"#, 11),
+        ] {
+            let Err(fault) = items(text) else {
+                panic!("read as DynamoDB JSON: {text}");
+            };
+            assert_eq!(fault.at, at, "{text}: {fault:?}");
+        }
+        let fault = Fault { at: 7, what: "" };
+        assert_eq!(fault.line_column(b"[{},\n {}"), (2, 3));
+    }
+}
