@@ -57,7 +57,7 @@ def fill(client: DynamoClient, count: int) -> None:
     codec = Order.table.mapping.codec
     for start in range(0, count, 5_000):
         orders = [Order.model_validate(order_values(i, rng)) for i in range(start, start + 5_000)]
-        writes = [Write(Order.table.name, True, codec.to_item(o)) for o in orders]
+        writes: list[Write] = [(Order.table.name, True, codec.to_item(o)) for o in orders]
         client.native.batch_write(writes, 60.0, True)
 
 
@@ -108,7 +108,9 @@ def run() -> None:
     # The kept orders go to a partition of their own, after the scan.
     values = [{**v, "pk": "KEPT"} for v in all_order_values()]
     codec = Order.table.mapping.codec
-    writes = [Write(Order.table.name, True, codec.to_item(Order.model_validate(v))) for v in values]
+    writes: list[Write] = [
+        (Order.table.name, True, codec.to_item(Order.model_validate(v))) for v in values
+    ]
     client.native.batch_write(writes, 60.0, True)
 
     # From JSON, so that every string and number the models hold is their own, as a query's

@@ -44,7 +44,7 @@ async def fill(client: DynamoClient, table: str, items: list[dict[str, Any]]) ->
     await client.create_table(table, ("pk", "S"), ("sk", "N"))
     start = time.perf_counter()
     for at in range(0, len(items), 5000):
-        writes = [Write(table, True, item) for item in items[at : at + 5000]]
+        writes: list[Write] = [(table, True, item) for item in items[at : at + 5000]]
         await client.native.batch_write(writes, 60.0, False)
     return time.perf_counter() - start
 

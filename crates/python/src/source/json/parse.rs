@@ -276,8 +276,124 @@ mod tests {
              ss=SS[\"x\", \"y\"],ns=NS[\"1\"],bs=BS[],é=S(),l=L[S(in),M{}],m=M{k=L[]}}"
         );
         assert!(parsed[1].0.is_empty());
-        assert!(matches!(&parsed[0].0[1].1, Value::N(Text(Cow::Borrowed(_)))));
+        assert!(matches!(
+            &parsed[0].0[1].1,
+            Value::N(Text(Cow::Borrowed(_)))
+        ));
         assert!(items("[]").expect("no items").is_empty());
+    }
+
+    /// A random attribute value as serde_json holds it, of every type, with text that JSON
+    /// escapes (quotes, backslashes, control characters) or carries as it is (non-ASCII).
+    fn random_value(depth: u32) -> serde_json::Value {
+        use serde_json::{json, Value as J};
+        fn text() -> J {
+            let pieces = [
+                "a",
+                "\"",
+                "\\",
+                "\n",
+                "\u{1}",
+                "é",
+                "\u{1f600}",
+                "/",
+                " ",
+                "]}",
+                "S",
+            ];
+            let count = fastrand::usize(0..6);
+            J::String(
+                (0..count)
+                    .map(|_| pieces[fastrand::usize(..pieces.len())])
+                    .collect(),
+            )
+        }
+        fn texts() -> J {
+            J::Array((0..fastrand::usize(0..4)).map(|_| text()).collect())
+        }
+        let kinds = if depth == 0 { 8 } else { 10 };
+        match fastrand::u32(0..kinds) {
+            0 => json!({ "S": text() }),
+            1 => json!({ "N": text() }),
+            2 => json!({ "B": text() }),
+            3 => json!({ "BOOL": fastrand::bool() }),
+            4 => json!({ "NULL": true }),
+            5 => json!({ "SS": texts() }),
+            6 => json!({ "NS": texts() }),
+            7 => json!({ "BS": texts() }),
+            8 => J::Object(
+                [(
+                    "L".to_owned(),
+                    J::Array(
+                        (0..fastrand::usize(0..4))
+                            .map(|_| random_value(depth - 1))
+                            .collect(),
+                    ),
+                )]
+                .into_iter()
+                .collect(),
+            ),
+            _ => json!({ "M": random_entries(depth - 1) }),
+        }
+    }
+
+    fn random_entries(depth: u32) -> serde_json::Value {
+        let mut entries = serde_json::Map::new();
+        for _ in 0..fastrand::usize(0..5) {
+            if let serde_json::Value::String(name) = random_value(0)["S"].take() {
+                entries.insert(name, random_value(depth));
+            }
+        }
+        serde_json::Value::Object(entries)
+    }
+
+    /// The tree read back into the JSON it was read from.
+    fn to_json(value: &Value<'_>) -> serde_json::Value {
+        use serde_json::{json, Value as J};
+        let texts =
+            |v: &[Text<'_>]| J::Array(v.iter().map(|t| J::String(t.0.to_string())).collect());
+        match value {
+            Value::S(t) => json!({ "S": t.0 }),
+            Value::N(t) => json!({ "N": t.0 }),
+            Value::B(t) => json!({ "B": t.0 }),
+            Value::Bool(flag) => json!({ "BOOL": flag }),
+            Value::Null => json!({ "NULL": true }),
+            Value::Ss(v) => json!({ "SS": texts(v) }),
+            Value::Ns(v) => json!({ "NS": texts(v) }),
+            Value::Bs(v) => json!({ "BS": texts(v) }),
+            Value::L(v) => json!({ "L": v.iter().map(to_json).collect::<Vec<_>>() }),
+            Value::M(e) => json!({ "M": entries_to_json(e) }),
+        }
+    }
+
+    fn entries_to_json(entries: &Entries<'_>) -> serde_json::Value {
+        serde_json::Value::Object(
+            entries
+                .0
+                .iter()
+                .map(|(n, v)| (n.0.to_string(), to_json(v)))
+                .collect(),
+        )
+    }
+
+    /// Against serde_json, which wrote the text: what it wrote, compact or pretty, reads back
+    /// the same.
+    #[test]
+    fn random_items_read_back_as_serde_json_wrote_them() {
+        fastrand::seed(17);
+        for _ in 0..500 {
+            let page: Vec<serde_json::Value> = (0..fastrand::usize(0..4))
+                .map(|_| random_entries(3))
+                .collect();
+            for text in [
+                serde_json::to_string(&page).expect("JSON"),
+                serde_json::to_string_pretty(&page).expect("JSON"),
+            ] {
+                let parsed = items(&text).unwrap_or_else(|fault| panic!("{fault:?} in {text}"));
+                let back: Vec<serde_json::Value> = parsed.iter().map(entries_to_json).collect();
+                assert_eq!(back, page, "{text}");
+            }
+        }
     }
 
     #[test]
