@@ -31,7 +31,8 @@ pub use aws::AwsBackend;
 pub use backend::{Backend, BoxFuture};
 pub use config::{ClientConfig, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
 pub use error::{Context, Error, ErrorKind};
-pub use json::{unreadable_at, unreadable_page, JsonItem, JsonItems, PageItems};
+pub use json::tree as json_tree;
+pub use json::{unreadable_page, JsonItem, JsonItems, PageItems};
 pub use request::{
     AttributeValue, BatchGetOutput, BatchStatementOutput, BatchWriteOutput, CancellationReason,
     Capacity, CreateTable, DeleteItem, ExecuteStatement, Expression, GetItem, IndexKey,

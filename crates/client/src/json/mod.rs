@@ -7,7 +7,9 @@ use std::ops::Range;
 use bytes::{Bytes, BytesMut};
 use serde::de::IgnoredAny;
 
+mod parse;
 mod scan;
+pub mod tree;
 
 pub(crate) use scan::{member, Scan};
 
@@ -186,7 +188,7 @@ pub fn unreadable_page(err: &serde_json::Error) -> Error {
 }
 
 /// A page whose items do not parse: `fault` says what kind, never the text there.
-pub fn unreadable_at(fault: &str, line: usize, column: usize) -> Error {
+pub(crate) fn unreadable_at(fault: &str, line: usize, column: usize) -> Error {
     Error::new(ErrorKind::Service {
         code: "UnreadableResponse".to_owned(),
         message: format!(

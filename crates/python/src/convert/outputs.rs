@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 
 use dynomodel_client::{
-    BatchGetOutput as Found, BatchStatementOutput as Statements, BatchWriteOutput as Written,
-    Capacity, Item, ItemOutput as Done, KeyType, Page as Read, PageItems, StatementPage,
-    TableDescription as Described, TableWrite, TransactGetOutput as Got, Write,
+    json_tree, BatchGetOutput as Found, BatchStatementOutput as Statements,
+    BatchWriteOutput as Written, Capacity, Item, ItemOutput as Done, KeyType, Page as Read,
+    PageItems, StatementPage, TableDescription as Described, TableWrite, TransactGetOutput as Got,
+    Write,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFrozenSet, PyList};
@@ -17,7 +18,7 @@ use crate::codec::Shape;
 use crate::convert::args::{DecoderArg, DecodingArg};
 use crate::convert::values::item_to_py;
 use crate::errors::client_error;
-use crate::source::json::{self, JsonWire};
+use crate::source::json::JsonWire;
 use crate::source::{SdkWire, Source};
 
 /// What a call consumed: capacity units, seconds, the attempts the SDK sent and those throttled,
@@ -198,7 +199,8 @@ impl Decoding {
         match items {
             PageItems::Values(items) => self.items(py, items),
             PageItems::Json(json) => {
-                let items = json::items(json.as_bytes()).map_err(|err| client_error(py, err))?;
+                let items =
+                    json_tree::items(json.as_bytes()).map_err(|err| client_error(py, err))?;
                 self.decode(py, items.iter().map(JsonWire::Item))
             }
         }

@@ -1,60 +1,16 @@
 //! The third place stored values come from: the `Items` of a page as DynamoDB sent them
-//! (DynamoDB JSON), parsed once into a tree that borrows its text from the response body, so
-//! that a string is copied only into the Python object made of it.
-
-use std::borrow::Cow;
+//! (DynamoDB JSON), parsed once by the client into a tree that borrows its text from the
+//! response body ([`dynomodel_client::json_tree`]), so that a string is copied only into the
+//! Python object made of it.
 
 use base64::Engine as _;
-use dynomodel_client::unreadable_at;
+use dynomodel_client::json_tree::{Entries, Text, Value};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyList, PyString};
 
 use super::{Name, Source};
 use crate::errors;
 use crate::wire::Tag;
-
-mod parse;
-
-use parse::Fault;
-
-/// The items of a page, parsed from their JSON text ([`parse`]), checked as UTF-8 once, whole.
-///
-/// # Errors
-/// Where the text breaks DynamoDB JSON (or UTF-8); never a value.
-pub fn items(json: &[u8]) -> Result<Vec<Entries<'_>>, dynomodel_client::Error> {
-    let parsed = std::str::from_utf8(json)
-        .map_err(|err| Fault {
-            at: err.valid_up_to(),
-            what: "a byte that is not UTF-8",
-        })
-        .and_then(parse::items);
-    parsed.map_err(|fault| {
-        let (line, column) = fault.line_column(json);
-        unreadable_at(fault.what, line, column)
-    })
-}
-
-/// Text as the body holds it: borrowed, unless it had escapes to undo.
-pub struct Text<'a>(Cow<'a, str>);
-
-/// An attribute value: `{"S": "x"}`, `{"L": [...]}`, ...
-pub enum Value<'a> {
-    S(Text<'a>),
-    N(Text<'a>),
-    /// Base64, decoded when Python asks for the bytes.
-    B(Text<'a>),
-    Bool(bool),
-    /// `NULL`, and any type a newer DynamoDB adds that this version does not know.
-    Null,
-    Ss(Vec<Text<'a>>),
-    Ns(Vec<Text<'a>>),
-    Bs(Vec<Text<'a>>),
-    L(Vec<Value<'a>>),
-    M(Entries<'a>),
-}
-
-/// An item or an `M`: names and values, in the order they came.
-pub struct Entries<'a>(Vec<(Text<'a>, Value<'a>)>);
 
 /// One stored value of a page's JSON, as the decoder sees it.
 #[derive(Clone, Copy)]

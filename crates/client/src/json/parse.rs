@@ -1,5 +1,5 @@
-//! DynamoDB JSON read into the tree of [`super::Value`]s, by a parser that knows only this
-//! format.
+//! DynamoDB JSON read into the tree of [`super::tree::Value`]s, by a parser that knows only
+//! this format.
 //!
 //! serde_json's visitors read each value as any JSON could be, then the tree's `Deserialize`
 //! impls checked it was DynamoDB's: a type tag, then its payload. Here the tag says what comes
@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use serde::de::IgnoredAny;
 
-use super::{Entries, Text, Value};
+use super::tree::{Entries, Text, Value};
 
 /// Where and why the text is not DynamoDB JSON.
 #[derive(Debug, PartialEq, Eq)]
