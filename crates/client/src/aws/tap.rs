@@ -15,8 +15,6 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{ready, Context, Poll};
 
-use crate::json::{member, Scan};
-use crate::JsonItems;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -25,6 +23,9 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::ConfigBag;
 use bytes::{Bytes, BytesMut};
 use http_body::{Body, Frame};
+
+use crate::json::{member, Scan};
+use crate::JsonItems;
 
 /// What a tap cuts out of an answer's body.
 pub(super) trait Cut: Sized + Send + 'static {

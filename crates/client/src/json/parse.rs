@@ -11,6 +11,7 @@ use std::borrow::Cow;
 
 use serde::de::IgnoredAny;
 
+use super::scan::Scan;
 use super::tree::{Entries, Text, Value};
 
 /// Where and why the text is not DynamoDB JSON.
@@ -18,6 +19,7 @@ use super::tree::{Entries, Text, Value};
 pub struct Fault {
     /// Its byte offset in the text.
     pub at: usize,
+    /// What was expected there, or what is wrong with what is there.
     pub what: &'static str,
 }
 
@@ -39,51 +41,37 @@ type Parsed<T> = Result<T, Fault>;
 
 /// The items of a page: an array of items, nothing after it.
 pub fn items(text: &str) -> Parsed<Vec<Entries<'_>>> {
-    let mut parser = Parser { text, at: 0 };
+    let mut parser = Parser {
+        text,
+        scan: Scan::new(text.as_bytes()),
+    };
     let mut items = Vec::new();
     parser.array(|parser| {
         items.push(parser.entries()?);
         Ok(())
     })?;
-    if parser.peek().is_some() {
+    if parser.scan.peek().is_some() {
         return Err(parser.fault("text after the items"));
     }
     Ok(items)
 }
 
+/// The text, and a cursor over it shared with the scan (whitespace skipped the same way).
 struct Parser<'a> {
     text: &'a str,
-    at: usize,
+    scan: Scan<'a>,
 }
 
 impl<'a> Parser<'a> {
     fn fault(&self, what: &'static str) -> Fault {
-        Fault { at: self.at, what }
-    }
-
-    /// The next byte that is not whitespace, the cursor moved onto it.
-    fn peek(&mut self) -> Option<u8> {
-        let bytes = self.text.as_bytes();
-        while let Some(&byte) = bytes.get(self.at) {
-            if !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
-                return Some(byte);
-            }
-            self.at += 1;
+        Fault {
+            at: self.scan.at,
+            what,
         }
-        None
-    }
-
-    /// Move past `byte` if it comes next.
-    fn eat(&mut self, byte: u8) -> bool {
-        let next = self.peek() == Some(byte);
-        if next {
-            self.at += 1;
-        }
-        next
     }
 
     fn expect(&mut self, byte: u8, what: &'static str) -> Parsed<()> {
-        if self.eat(byte) {
+        if self.scan.eat(byte) {
             Ok(())
         } else {
             Err(self.fault(what))
@@ -91,11 +79,11 @@ impl<'a> Parser<'a> {
     }
 
     fn string(&mut self) -> Parsed<Text<'a>> {
-        if self.peek() != Some(b'"') {
+        if self.scan.peek() != Some(b'"') {
             return Err(self.fault("expected a string"));
         }
         let bytes = self.text.as_bytes();
-        let start = self.at;
+        let start = self.scan.at;
         let mut at = start + 1;
         let mut escaped = false;
         loop {
@@ -106,16 +94,16 @@ impl<'a> Parser<'a> {
                     at += 2;
                 }
                 Some(&byte) if byte < 0x20 => {
-                    self.at = at;
+                    self.scan.at = at;
                     return Err(self.fault("a control character in a string"));
                 }
                 Some(_) => at += 1,
                 None => return Err(self.fault("a string without its end")),
             }
         }
-        self.at = at + 1;
+        self.scan.at = at + 1;
         // The quotes are ASCII: both ends are character boundaries.
-        let quoted = &self.text[start..self.at];
+        let quoted = &self.text[start..self.scan.at];
         if !escaped {
             return Ok(Text(Cow::Borrowed(&quoted[1..quoted.len() - 1])));
         }
@@ -129,12 +117,12 @@ impl<'a> Parser<'a> {
 
     fn array(&mut self, mut element: impl FnMut(&mut Self) -> Parsed<()>) -> Parsed<()> {
         self.expect(b'[', "expected an array")?;
-        if self.eat(b']') {
+        if self.scan.eat(b']') {
             return Ok(());
         }
         loop {
             element(self)?;
-            if self.eat(b']') {
+            if self.scan.eat(b']') {
                 return Ok(());
             }
             self.expect(b',', "expected , or ] in an array")?;
@@ -145,14 +133,14 @@ impl<'a> Parser<'a> {
     fn entries(&mut self) -> Parsed<Entries<'a>> {
         self.expect(b'{', "expected an item or a map")?;
         let mut entries = Vec::new();
-        if self.eat(b'}') {
+        if self.scan.eat(b'}') {
             return Ok(Entries(entries));
         }
         loop {
             let name = self.string()?;
             self.expect(b':', "expected : after a name")?;
             entries.push((name, self.value()?));
-            if self.eat(b'}') {
+            if self.scan.eat(b'}') {
                 return Ok(Entries(entries));
             }
             self.expect(b',', "expected , or } in a map")?;
@@ -169,8 +157,8 @@ impl<'a> Parser<'a> {
     }
 
     fn flag(&mut self) -> Parsed<bool> {
-        self.peek();
-        let rest = &self.text.as_bytes()[self.at..];
+        self.scan.peek();
+        let rest = &self.text.as_bytes()[self.scan.at..];
         let (flag, len) = if rest.starts_with(b"true") {
             (true, 4)
         } else if rest.starts_with(b"false") {
@@ -178,7 +166,7 @@ impl<'a> Parser<'a> {
         } else {
             return Err(self.fault("expected true or false"));
         };
-        self.at += len;
+        self.scan.at += len;
         Ok(flag)
     }
 
@@ -216,12 +204,12 @@ impl<'a> Parser<'a> {
 
     /// Move past any JSON value, checked by serde_json.
     fn skip(&mut self) -> Parsed<()> {
-        self.peek();
-        let rest = &self.text[self.at..];
+        self.scan.peek();
+        let rest = &self.text[self.scan.at..];
         let mut values = serde_json::Deserializer::from_str(rest).into_iter::<IgnoredAny>();
         match values.next() {
             Some(Ok(_)) => {
-                self.at += values.byte_offset();
+                self.scan.at += values.byte_offset();
                 Ok(())
             }
             _ => Err(self.fault("expected a JSON value")),

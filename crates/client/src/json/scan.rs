@@ -11,10 +11,10 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-/// A cursor over JSON text.
+/// A cursor over JSON text (the page parser moves it too).
 pub(crate) struct Scan<'a> {
     text: &'a [u8],
-    at: usize,
+    pub(super) at: usize,
 }
 
 impl<'a> Scan<'a> {
@@ -23,7 +23,7 @@ impl<'a> Scan<'a> {
     }
 
     /// The next byte that is not whitespace, the cursor moved onto it.
-    fn peek(&mut self) -> Option<u8> {
+    pub(super) fn peek(&mut self) -> Option<u8> {
         while let Some(&byte) = self.text.get(self.at) {
             if !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
                 return Some(byte);
@@ -44,7 +44,7 @@ impl<'a> Scan<'a> {
     }
 
     /// Move past `byte` if it comes next.
-    fn eat(&mut self, byte: u8) -> bool {
+    pub(super) fn eat(&mut self, byte: u8) -> bool {
         let next = self.peek() == Some(byte);
         if next {
             self.at += 1;
